@@ -1,0 +1,40 @@
+"""w2v: fast, exact, explainable word2vec — skip-gram and CBOW with softmax, HS and NS.
+
+>>> from w2v import Word2Vec
+>>> model = Word2Vec(arch="skipgram", loss="ns", dim=100).fit("corpus.txt")  # doctest: +SKIP
+>>> model.wv.most_similar("king")  # doctest: +SKIP
+"""
+
+from .config import TrainConfig
+from .corpus import LineCorpus, ReadStats
+from .errors import (
+    ConfigError,
+    CorpusError,
+    CorpusNotFoundError,
+    FormatError,
+    NotFittedError,
+    TrainingDivergedError,
+    W2VError,
+)
+from .model import Word2Vec
+from .vectors import KeyedVectors
+from .vocab import Vocabulary
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConfigError",
+    "CorpusError",
+    "CorpusNotFoundError",
+    "FormatError",
+    "KeyedVectors",
+    "LineCorpus",
+    "NotFittedError",
+    "ReadStats",
+    "TrainConfig",
+    "TrainingDivergedError",
+    "Vocabulary",
+    "W2VError",
+    "Word2Vec",
+    "__version__",
+]

@@ -1,0 +1,237 @@
+"""TrainConfig: every hyperparameter of training in one frozen, validated dataclass.
+
+Each field carries its help text (with the reason for its default and how it compares with
+word2vec.c and gensim) in ``metadata["help"]``. The command line builds its flags from these
+fields, and the README's table of hyperparameters is checked against them in the tests.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .errors import ConfigError
+
+Arch = Literal["skipgram", "cbow"]
+Loss = Literal["softmax", "hs", "ns"]
+
+ARCHS: tuple[str, ...] = ("skipgram", "cbow")
+LOSSES: tuple[str, ...] = ("softmax", "hs", "ns")
+
+
+def _help(text: str) -> dict[str, str]:
+    return {"help": text}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyperparameters of word2vec training, validated once when constructed.
+
+    Invalid values raise :class:`w2v.errors.ConfigError` naming the field, the allowed values
+    and what was given. ``alpha``, ``min_alpha`` and ``workers`` accept ``None`` meaning "the
+    default for this architecture / machine"; the resolved values are the properties
+    :attr:`start_alpha`, :attr:`end_alpha` and :attr:`n_workers`.
+
+    Examples
+    --------
+    >>> cfg = TrainConfig(arch="cbow", loss="hs", dim=50)
+    >>> cfg.start_alpha
+    0.05
+    """
+
+    arch: Arch = field(
+        default="skipgram",
+        metadata=_help(
+            "architecture: 'skipgram' (the centre word predicts each context word, one "
+            "(centre, context) pair at a time) or 'cbow' (the mean of the context vectors "
+            "predicts the centre word)"
+        ),
+    )
+    loss: Loss = field(
+        default="ns",
+        metadata=_help(
+            "output layer: 'ns' negative sampling, 'hs' hierarchical softmax on a Huffman tree "
+            "of the counts, 'softmax' the exact softmax over the vocabulary (O(V) per example: "
+            "for learning and small vocabularies)"
+        ),
+    )
+    dim: int = field(default=100, metadata=_help("vector dimensionality (word2vec.c -size)"))
+    window: int = field(
+        default=5,
+        metadata=_help(
+            "maximum context radius; each centre word draws its radius uniformly in 1..window "
+            "(word2vec.c's dynamic window)"
+        ),
+    )
+    negative: int = field(
+        default=5,
+        metadata=_help("noise words per positive example with loss='ns' (word2vec.c -negative)"),
+    )
+    ns_exponent: float = field(
+        default=0.75,
+        metadata=_help("noise distribution is count**ns_exponent (0.75 as in word2vec.c)"),
+    )
+    sample: float = field(
+        default=1e-3,
+        metadata=_help(
+            "subsampling threshold t: a word of frequency f is kept with probability "
+            "(sqrt(f/t)+1)*t/f; 0 disables subsampling (word2vec.c's formula and default)"
+        ),
+    )
+    min_count: int = field(
+        default=5, metadata=_help("words seen fewer times are dropped from the vocabulary")
+    )
+    epochs: int = field(default=5, metadata=_help("passes over the corpus (gensim's default)"))
+    alpha: float | None = field(
+        default=None,
+        metadata=_help(
+            "starting learning rate; default 0.025 for skipgram and 0.05 for cbow, as in "
+            "word2vec.c (gensim uses 0.025 for both)"
+        ),
+    )
+    min_alpha: float | None = field(
+        default=None,
+        metadata=_help(
+            "final learning rate, reached linearly over all epochs; default alpha*1e-4 as in "
+            "word2vec.c (gensim uses 1e-4)"
+        ),
+    )
+    cbow_mean: bool = field(
+        default=True,
+        metadata=_help("cbow: average the context vectors (True) or sum them (False)"),
+    )
+    workers: int | None = field(
+        default=None,
+        metadata=_help(
+            "training threads (Hogwild); default: all CPU cores. workers=1 is bit-reproducible"
+        ),
+    )
+    seed: int = field(
+        default=1, metadata=_help("seed of the initial vectors and of every random draw")
+    )
+    batch_words: int = field(
+        default=10_000,
+        metadata=_help(
+            "words per kernel call; a sentence longer than this is trained in pieces of this "
+            "size, windows not crossing a piece boundary (word2vec.c cuts at 1,000 words)"
+        ),
+    )
+
+    def __post_init__(self) -> None:
+        _check_choice("arch", self.arch, ARCHS)
+        _check_choice("loss", self.loss, LOSSES)
+        _check_int("dim", self.dim, 1)
+        _check_int("window", self.window, 1)
+        _check_int("negative", self.negative, 1 if self.loss == "ns" else 0)
+        _check_float("ns_exponent", self.ns_exponent, -math.inf, math.inf)
+        _check_float("sample", self.sample, 0.0, math.inf)
+        if isinstance(self.min_count, int) and not isinstance(self.min_count, bool):
+            if self.min_count < 1:
+                raise ConfigError(
+                    f"min_count={self.min_count} is not allowed; use 1 to keep every word."
+                )
+        _check_int("min_count", self.min_count, 1)
+        _check_int("epochs", self.epochs, 1)
+        if self.alpha is not None:
+            _check_float("alpha", self.alpha, 0.0, math.inf, low_open=True)
+        if self.min_alpha is not None:
+            _check_float("min_alpha", self.min_alpha, 0.0, math.inf)
+        if self.end_alpha > self.start_alpha:
+            raise ConfigError(
+                f"min_alpha ({self.end_alpha}) must not exceed alpha ({self.start_alpha}); "
+                "the learning rate decays from alpha down to min_alpha."
+            )
+        if not isinstance(self.cbow_mean, bool):
+            raise ConfigError(
+                f"The 'cbow_mean' parameter must be True or False. Got {self.cbow_mean!r} instead."
+            )
+        if self.workers is not None:
+            _check_int("workers", self.workers, 1)
+        _check_int("seed", self.seed, 0)
+        _check_int("batch_words", self.batch_words, 1)
+
+    @property
+    def start_alpha(self) -> float:
+        """The starting learning rate: ``alpha`` or the architecture's default."""
+        if self.alpha is not None:
+            return float(self.alpha)
+        return 0.05 if self.arch == "cbow" else 0.025
+
+    @property
+    def end_alpha(self) -> float:
+        """The final learning rate: ``min_alpha`` or ``start_alpha * 1e-4``."""
+        if self.min_alpha is not None:
+            return float(self.min_alpha)
+        return self.start_alpha * 1e-4
+
+    @property
+    def n_workers(self) -> int:
+        """The number of training threads: ``workers`` or the number of CPU cores."""
+        return self.workers if self.workers is not None else max(1, os.cpu_count() or 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (JSON-serialisable)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_kwargs(cls, **params: Any) -> TrainConfig:
+        """Build a config, turning an unknown name into a ConfigError with suggestions."""
+        names = [f.name for f in dataclasses.fields(cls)]
+        for key in params:
+            if key not in names:
+                close = difflib.get_close_matches(key, names, n=3)
+                hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+                raise ConfigError(
+                    f"Unknown parameter {key!r}.{hint} Known parameters: {', '.join(names)}."
+                )
+        return cls(**params)
+
+    def replace(self, **changes: Any) -> TrainConfig:
+        """A copy with some fields changed (validated again)."""
+        current = self.to_dict()
+        current.update(changes)
+        return TrainConfig.from_kwargs(**current)
+
+
+def config_fields() -> list[dataclasses.Field[Any]]:
+    """The dataclass fields of TrainConfig, in declaration order (used by the CLI)."""
+    return list(dataclasses.fields(TrainConfig))
+
+
+def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ConfigError(
+            f"The {name!r} parameter must be one of {', '.join(repr(a) for a in allowed)}. "
+            f"Got {value!r} instead."
+        )
+
+
+def _check_int(name: str, value: object, low: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(
+            f"The {name!r} parameter must be an int in the range [{low}, inf). "
+            f"Got {value!r} ({type(value).__name__}) instead."
+        )
+    if value < low:
+        raise ConfigError(
+            f"The {name!r} parameter must be an int in the range [{low}, inf). Got {value} instead."
+        )
+
+
+def _check_float(name: str, value: object, low: float, high: float, low_open: bool = False) -> None:
+    bracket = "(" if low_open else "["
+    rng = f"{bracket}{low}, {high})"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(
+            f"The {name!r} parameter must be a float in the range {rng}. "
+            f"Got {value!r} ({type(value).__name__}) instead."
+        )
+    v = float(value)
+    if not math.isfinite(v) or v < low or (low_open and v == low) or v > high:
+        raise ConfigError(
+            f"The {name!r} parameter must be a float in the range {rng}. Got {value} instead."
+        )

@@ -1,0 +1,91 @@
+"""CBOW: the mean (or sum) of the context input vectors predicts the centre word.
+
+For every kept centre position i with radius r drawn uniformly in 1..window, the hidden
+vector is h = Σ_j W_in[context_j] (divided by the number of context words when
+``cbow_mean``); the output layer scores h against the centre word, and grad_v is added to
+every context row. As in word2vec.c and gensim, the mean's gradient is *not* divided by the
+number of context words (each row gets the full grad_v); with ``cbow_mean=0`` (sum) that is
+the exact gradient.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from .common import FASTMATH, axpy, rand_below
+from .outputs import output_update
+from .skipgram import learning_rate, subsample_sentence
+
+
+@njit(nogil=True, cache=True, fastmath=FASTMATH)
+def train_batch_cbow(
+    ids: np.ndarray,
+    ends: np.ndarray,
+    W_in: np.ndarray,
+    W_out: np.ndarray,
+    tables: tuple,
+    loss_kind: int,
+    negative: int,
+    window: int,
+    schedule: tuple,
+    seed: np.uint64,
+    cbow_mean: int,
+) -> tuple[float, int]:  # pragma: no cover - numba
+    """Train CBOW on one batch; return (summed loss float64, number of examples).
+
+    Arguments as for ``train_batch_skipgram``, plus ``cbow_mean`` (1 = mean, 0 = sum).
+    An example is one centre word with at least one context word.
+    """
+    n = ids.shape[0]
+    dim = W_in.shape[1]
+    state = np.empty(1, dtype=np.uint64)
+    state[0] = seed
+    kept = np.empty(n, dtype=np.int32)
+    kept_pos = np.empty(n, dtype=np.int64)
+    h = np.empty(dim, dtype=np.float32)
+    grad_v = np.empty(dim, dtype=np.float32)
+    neg_buf = np.empty(max(negative, 1), dtype=np.int32)
+    scores = np.empty(W_out.shape[0] if loss_kind == 0 else 1, dtype=np.float64)
+    one = np.float32(1.0)
+    loss = 0.0
+    n_examples = 0
+    start = 0
+    for s in range(ends.shape[0]):
+        stop = ends[s]
+        m = subsample_sentence(ids, start, stop, tables[0], kept, kept_pos, state)
+        start = stop
+        for i in range(m):
+            lr = learning_rate(schedule, kept_pos[i])
+            r = window - rand_below(state, window)  # effective radius, uniform in 1..window
+            lo = max(0, i - r)
+            hi = min(m, i + r + 1)
+            h[:] = 0.0
+            cw = 0
+            for j in range(lo, hi):
+                if j != i:
+                    axpy(one, W_in[kept[j]], h)
+                    cw += 1
+            if cw == 0:
+                continue
+            if cbow_mean:
+                h *= np.float32(1.0 / cw)  # (dim,) mean of the context rows
+            grad_v[:] = 0.0
+            loss += output_update(
+                loss_kind,
+                W_out,
+                h,
+                grad_v,
+                kept[i],
+                tables,
+                negative,
+                neg_buf,
+                scores,
+                state,
+                lr,
+            )
+            for j in range(lo, hi):
+                if j != i:
+                    axpy(one, grad_v, W_in[kept[j]])
+            n_examples += 1
+    return loss, n_examples
