@@ -1,0 +1,199 @@
+"""The compiled kernels take exactly the float64 reference's SGD steps (to float32 precision)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import VARIANTS
+from w2v import reference as ref
+from w2v.huffman import build_huffman
+from w2v.kernels import LOSS_HS, LOSS_NS, LOSS_SOFTMAX, train_batch_cbow, train_batch_skipgram
+from w2v.kernels.outputs import hs_update, ns_update, softmax_update
+from w2v.kernels.skipgram import subsample_sentence
+
+V, DIM = 6, 8
+COUNTS = np.array([20, 11, 7, 5, 3, 2])
+KIND = {"softmax": LOSS_SOFTMAX, "hs": LOSS_HS, "ns": LOSS_NS}
+TOL = {"rtol": 2e-5, "atol": 2e-6}
+
+
+def _matrices(loss: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    W_in = rng.normal(0, 0.3, (V, DIM)).astype(np.float32)
+    n_out = V - 1 if loss == "hs" else V
+    W_out = rng.normal(0, 0.3, (n_out, DIM)).astype(np.float32)
+    return W_in, W_out
+
+
+def _point_mass_noise(word: int) -> tuple[np.ndarray, np.ndarray]:
+    """An alias table that always draws ``word``."""
+    prob = np.zeros(V, dtype=np.float32)
+    prob[word] = 1.0
+    alias = np.full(V, word, dtype=np.int32)
+    return prob, alias
+
+
+@pytest.mark.parametrize("loss", ["softmax", "hs", "ns"])
+def test_output_update_equals_reference_step(loss):
+    """One call of each output layer's update equals ref.sgd_step for a skip-gram example."""
+    W_in, W_out = _matrices(loss)
+    centre, target, lr = 1, 4, 0.05
+    tree = build_huffman(COUNTS)
+    output: dict = {}
+    if loss == "ns":
+        output["negatives"] = [0, 5, 2]
+    if loss == "hs":
+        points, codes = tree.path(target)
+        output.update(points=points.tolist(), codes=codes.tolist())
+    exp_in, exp_out, exp_loss = ref.sgd_step(loss, W_in, W_out, [centre], target, lr, **output)
+
+    v = W_in[centre]
+    grad_v = np.zeros(DIM, dtype=np.float32)
+    if loss == "ns":
+        negs = np.array(output["negatives"], dtype=np.int32)
+        got = ns_update(W_out, v, grad_v, target, negs, len(negs), lr)
+    elif loss == "hs":
+        p, c = tree.path(target)
+        got = hs_update(W_out, v, grad_v, p, c, len(p), lr)
+    else:
+        got = softmax_update(W_out, v, grad_v, target, np.empty(V), lr)
+    W_in[centre] += grad_v
+    np.testing.assert_allclose(W_out, exp_out, **TOL)
+    np.testing.assert_allclose(W_in, exp_in, **TOL)
+    assert got == pytest.approx(exp_loss, rel=1e-5)
+    assert not np.allclose(W_out, _matrices(loss)[1])  # the step moved something
+
+
+def _reference_sentence(arch, loss, W_in, W_out, sentence, lr, tree, noise_word, negative):
+    """Replay a window=1 sentence through the reference, in the kernel's order."""
+    W_in = W_in.astype(np.float64)
+    W_out = W_out.astype(np.float64)
+    total, n = 0.0, 0
+    m = len(sentence)
+    for i in range(m):
+        ctx = [sentence[j] for j in (i - 1, i + 1) if 0 <= j < m]
+        if arch == "skipgram":
+            examples = [([sentence[i]], c) for c in ctx]
+        else:
+            examples = [(ctx, sentence[i])] if ctx else []
+        for inputs, target in examples:
+            output: dict = {}
+            if loss == "ns":
+                output["negatives"] = [] if noise_word == target else [noise_word] * negative
+            if loss == "hs":
+                p, c = tree.path(target)
+                output.update(points=p.tolist(), codes=c.tolist())
+            W_in, W_out, value = ref.sgd_step(loss, W_in, W_out, inputs, target, lr, **output)
+            total += value
+            n += 1
+    return W_in, W_out, total, n
+
+
+@pytest.mark.parametrize(("arch", "loss"), VARIANTS)
+def test_batch_kernel_equals_reference_on_a_sentence(arch, loss):
+    """A whole batch (two sentences, window 1, no subsampling) matches the reference replay.
+
+    Includes a repeated word (CBOW applies grad_v to each occurrence) and, for NS, a noise
+    word equal to the target, which word2vec.c skips.
+    """
+    W_in, W_out = _matrices(loss, seed=3)
+    sentences = [[0, 3, 0, 5], [2, 4]]
+    ids = np.array([w for s in sentences for w in s], dtype=np.int32)
+    ends = np.array([4, 6], dtype=np.int64)
+    tree = build_huffman(COUNTS)
+    noise_word, negative, lr = 3, 2, 0.07
+    prob, alias = _point_mass_noise(noise_word)
+    tables = (np.ones(V, np.float32), prob, alias, tree.points, tree.codes, tree.lengths)
+    schedule = (lr, lr, 0.0, 100.0)  # constant learning rate
+    exp_in, exp_out = W_in.astype(np.float64), W_out.astype(np.float64)
+    exp_loss, exp_n = 0.0, 0
+    for s in sentences:
+        exp_in, exp_out, lsum, n = _reference_sentence(
+            arch, loss, exp_in, exp_out, s, lr, tree, noise_word, negative
+        )
+        exp_loss += lsum
+        exp_n += n
+    seed = np.uint64(12345)
+    if arch == "skipgram":
+        got_loss, got_n = train_batch_skipgram(
+            ids, ends, W_in, W_out, tables, KIND[loss], negative, 1, schedule, seed
+        )
+    else:
+        got_loss, got_n = train_batch_cbow(
+            ids, ends, W_in, W_out, tables, KIND[loss], negative, 1, schedule, seed, 1
+        )
+    assert got_n == exp_n
+    assert got_loss == pytest.approx(exp_loss, rel=1e-5)
+    np.testing.assert_allclose(W_in, exp_in, **TOL)
+    np.testing.assert_allclose(W_out, exp_out, **TOL)
+
+
+def test_cbow_sum_uses_the_sum_of_context_rows():
+    """cbow_mean=0 trains on the summed context (the exact gradient), unlike the mean."""
+    W_in, W_out = _matrices("softmax", seed=4)
+    ids = np.array([1, 2, 3], dtype=np.int32)
+    ends = np.array([3], dtype=np.int64)
+    tree = build_huffman(COUNTS)
+    tables = (np.ones(V, np.float32), *_point_mass_noise(0), tree.points, tree.codes, tree.lengths)
+    lr = 0.05
+    exp_in, exp_out = W_in.astype(np.float64), W_out.astype(np.float64)
+    for inputs, target in (([2], 1), ([1, 3], 2), ([2], 3)):
+        exp_in, exp_out, _ = ref.sgd_step(
+            "softmax", exp_in, exp_out, inputs, target, lr, cbow_mean=False
+        )
+    train_batch_cbow(
+        ids,
+        ends,
+        W_in,
+        W_out,
+        tables,
+        LOSS_SOFTMAX,
+        0,
+        1,
+        (lr, lr, 0.0, 1.0),
+        np.uint64(7),
+        0,
+    )
+    np.testing.assert_allclose(W_in, exp_in, **TOL)
+    np.testing.assert_allclose(W_out, exp_out, **TOL)
+
+
+def test_dynamic_window_radius_is_uniform():
+    """Skip-gram pairs per centre average 2·E[r] = window + 1 for r uniform in 1..window."""
+    n, window = 20_000, 5
+    ids = np.zeros(n, dtype=np.int32)
+    ends = np.array([n], dtype=np.int64)
+    W_in = np.zeros((1, 4), np.float32)
+    W_out = np.zeros((1, 4), np.float32)
+    tree = build_huffman(np.array([1]))
+    tables = (
+        np.ones(1, np.float32),
+        np.ones(1, np.float32),
+        np.zeros(1, np.int32),
+        tree.points,
+        tree.codes,
+        tree.lengths,
+    )
+    _, pairs = train_batch_skipgram(
+        ids, ends, W_in, W_out, tables, LOSS_HS, 0, window, (0.0, 0.0, 0.0, 1.0), np.uint64(9)
+    )
+    per_centre = pairs / n
+    assert per_centre == pytest.approx(window + 1, rel=0.01)  # 6.0; fixed radius 5 gives 10
+
+
+def test_subsampling_keeps_words_with_their_keep_probability():
+    """subsample_sentence keeps word w with frequency keep_prob[w] (binomial 5-sigma band)."""
+    n = 100_000
+    ids = np.tile(np.array([0, 1, 2], dtype=np.int32), n // 3 + 1)[:n]
+    keep_prob = np.array([0.2, 0.5, 1.0], dtype=np.float32)
+    kept = np.empty(n, np.int32)
+    pos = np.empty(n, np.int64)
+    state = np.array([np.uint64(99)], dtype=np.uint64)
+    m = subsample_sentence(ids, 0, n, keep_prob, kept, pos, state)
+    for w, p in enumerate(keep_prob):
+        total = int((ids == w).sum())
+        got = int((kept[:m] == w).sum())
+        sd = np.sqrt(total * p * (1 - p)) + 1e-9
+        assert abs(got - total * p) <= 5 * sd + 1e-9, (w, got, total * p)
+    assert np.all(ids[pos[:m]] == kept[:m])  # positions point back at the kept words

@@ -1,0 +1,164 @@
+"""Training end to end on tiny corpora: determinism, falling loss, planted neighbours."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, VARIANTS
+from planted import twin_corpus
+from w2v import NotFittedError, TrainingDivergedError, Word2Vec
+from w2v.errors import CorpusError
+from w2v.trainer import batch_seed, plan_batches
+
+CORPUS = twin_corpus()
+SMALL = dict(dim=20, min_count=1, epochs=5, workers=1, sample=0.0, seed=1)
+
+
+@pytest.mark.parametrize(("arch", "loss"), VARIANTS)
+def test_planted_twins_are_each_others_nearest_neighbour(arch, loss):
+    """Two words that always share their contexts end up each other's nearest neighbour."""
+    model = Word2Vec(arch=arch, loss=loss, **SMALL).fit(CORPUS)
+    assert model.wv.most_similar("twin_a", topn=1)[0][0] == "twin_b"
+    assert model.wv.most_similar("twin_b", topn=1)[0][0] == "twin_a"
+    assert model.wv.similarity("twin_a", "twin_b") > 0.8
+
+
+@pytest.mark.parametrize(("arch", "loss"), VARIANTS)
+def test_loss_falls_over_epochs(arch, loss):
+    """The mean loss of the last epoch is clearly below the first epoch's."""
+    model = Word2Vec(arch=arch, loss=loss, **SMALL).fit(CORPUS)
+    history = model.loss_history
+    assert len(history) == 5 and all(np.isfinite(history))
+    assert history[-1] < history[0] - 0.02
+
+
+@pytest.mark.parametrize(("arch", "loss"), VARIANTS)
+def test_same_seed_one_worker_is_bit_identical(arch, loss):
+    """Two runs with workers=1 and the same seed give identical vectors and losses."""
+    params = dict(SMALL, epochs=2, sample=1e-2, window=3)
+    a = Word2Vec(arch=arch, loss=loss, **params).fit(CORPUS)
+    b = Word2Vec(arch=arch, loss=loss, **params).fit(CORPUS)
+    assert np.array_equal(a.W_in, b.W_in) and np.array_equal(a.W_out, b.W_out)
+    assert a.loss_history == b.loss_history
+    c = Word2Vec(arch=arch, loss=loss, **dict(params, seed=2)).fit(CORPUS)
+    assert not np.array_equal(a.W_in, c.W_in)  # the seed matters
+
+
+def test_bit_identical_across_hash_seeds_and_processes(tmp_path):
+    """workers=1 vectors hash the same in fresh processes with different PYTHONHASHSEED."""
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(s) for s in CORPUS))
+    code = (
+        "import hashlib, w2v;"
+        f"m = w2v.Word2Vec(dim=16, min_count=1, epochs=2, workers=1, seed=5).fit({str(path)!r});"
+        "print(hashlib.sha256(m.W_in.tobytes() + m.W_out.tobytes()).hexdigest(), m.vocab.words[:5])"
+    )
+    digests = set()
+    for hash_seed in ("0", "42", "random"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed)
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        digests.add(run.stdout)
+    assert len(digests) == 1
+
+
+def test_loss_does_not_depend_on_worker_count():
+    """The epoch losses with 1 and 2 workers agree closely (same draws, Hogwild order aside)."""
+    params = dict(SMALL, epochs=3, batch_words=500)
+    one = Word2Vec(**params).fit(CORPUS).loss_history
+    two = Word2Vec(**dict(params, workers=2)).fit(CORPUS).loss_history
+    np.testing.assert_allclose(one, two, rtol=0.02)
+
+
+def test_callbacks_receive_each_epoch_loss():
+    """on_epoch_end callbacks get (model, epoch, loss) once per epoch, in order."""
+    seen = []
+    model = Word2Vec(**dict(SMALL, epochs=3))
+    model.fit(CORPUS, callbacks=[lambda m, e, l: seen.append((m, e, l))])
+    assert [(m is model, e) for m, e, _ in seen] == [(True, 0), (True, 1), (True, 2)]
+    assert [l for _, _, l in seen] == model.loss_history
+
+
+def test_fit_again_continues_training_the_same_vocabulary():
+    """A second fit keeps the vocabulary and vectors' identity and extends loss_history."""
+    model = Word2Vec(**dict(SMALL, epochs=2)).fit(CORPUS)
+    words, before = list(model.vocab.words), model.W_in.copy()
+    model.fit(CORPUS[:300] + [["unknown", "words", "only"]])
+    assert model.vocab.words == words
+    assert len(model.loss_history) == 4 and model.epochs_trained == 4
+    assert not np.array_equal(before, model.W_in)
+
+
+def test_divergence_is_caught_and_names_alpha():
+    """A learning rate that makes the loss NaN stops training with an error naming alpha."""
+    with pytest.raises(TrainingDivergedError, match=r"alpha=1000000.0 is too high"):
+        Word2Vec(**dict(SMALL, alpha=1e6, epochs=1)).fit(CORPUS)
+
+
+def test_wv_before_fit_says_to_call_fit():
+    """Reading wv before fit raises NotFittedError with the next step."""
+    with pytest.raises(NotFittedError, match="not fitted yet. Call 'fit'"):
+        _ = Word2Vec().wv
+
+
+def test_corpus_of_only_unknown_words_on_refit():
+    """Continuing on a corpus with none of the model's words is a clear error."""
+    model = Word2Vec(**dict(SMALL, epochs=1)).fit(CORPUS)
+    with pytest.raises(CorpusError, match="None of the corpus words"):
+        model.fit([["zzz", "yyy"]])
+
+
+def test_min_count_error_reaches_the_user():
+    """fit on a corpus where no word reaches min_count says so and suggests a value."""
+    with pytest.raises(CorpusError, match=r"min_count=50.*Try min_count="):
+        Word2Vec(min_count=50).fit([["a", "b", "a"]] * 3)
+
+
+def test_plan_batches_cuts_at_sentence_ends_and_splits_long_sentences():
+    """Batches end at sentence ends near each multiple of batch_words; long ones are split."""
+    ends = np.array([3, 7, 12, 40, 41], dtype=np.int64)
+    cuts = plan_batches(ends, 41, 10).tolist()
+    assert cuts[0] == 0 and cuts[-1] == 41
+    assert 12 in cuts  # the sentence end right after 10
+    assert 20 in cuts and 30 in cuts  # the 28-word sentence is cut every 10 words
+    assert all(b - a <= 20 for a, b in zip(cuts, cuts[1:], strict=False))
+
+
+def test_batch_seeds_are_distinct_and_nonzero():
+    """Every (epoch, batch) gets its own nonzero seed."""
+    seeds = {int(batch_seed(1, e, b)) for e in range(5) for b in range(200)}
+    assert len(seeds) == 1000 and 0 not in seeds
+
+
+def test_single_long_line_trains_every_word(tmp_path):
+    """A corpus that is one long line is trained across all its batches."""
+    words = [w for s in CORPUS for w in s]
+    path = tmp_path / "one_line.txt"
+    path.write_text(" ".join(words))
+    model = Word2Vec(**dict(SMALL, epochs=3, batch_words=1000)).fit(path)
+    assert model.read_stats.tokens == len(words)
+    assert model.wv.most_similar("twin_a", topn=1)[0][0] == "twin_b"
+
+
+def test_vectors_differ_from_initialisation_and_w_out_starts_at_zero():
+    """W_in starts uniform in ±0.5/dim and W_out at zero; training moves both."""
+    model = Word2Vec(**dict(SMALL, epochs=1))
+    model._init_weights(Word2Vec(**SMALL).fit(CORPUS).vocab)
+    assert np.abs(model.W_in).max() <= 0.5 / 20 and np.abs(model.W_in).max() > 0.45 / 20
+    assert not model.W_out.any()
+    digest = hashlib.sha256(model.W_in.tobytes()).hexdigest()
+    trained = Word2Vec(**dict(SMALL, epochs=1)).fit(CORPUS)
+    assert hashlib.sha256(trained.W_in.tobytes()).hexdigest() != digest
+    assert trained.W_out.any()
