@@ -32,8 +32,7 @@ def _field_type(f: dataclasses.Field[Any]) -> str:
 def _add_config_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("hyperparameters (TrainConfig)")
     for f in config_fields():
-        flag = "--" + f.name.replace("_", "-")
-        names = [flag] if "_" not in f.name else [flag, "--" + f.name]
+        names = ["--" + f.name.replace("_", "-")]
         default = "architecture's default" if f.default is None else f.default
         help_text = f"{f.metadata['help']} [default: {default}]".replace("%", "%%")
         t = _field_type(f)
@@ -116,7 +115,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
     model = Word2Vec(config)
 
     def report(_model: Word2Vec, epoch: int, loss: float) -> None:
-        print(f"epoch {epoch + 1}/{config.epochs}: mean loss {loss:.5f}", file=sys.stderr)
+        from tqdm import tqdm  # writes above an active progress bar
+
+        tqdm.write(f"epoch {epoch + 1}/{config.epochs}: mean loss {loss:.5f}", file=sys.stderr)
 
     model.fit(args.corpus, callbacks=[report], progress=args.progress)
     stats = model.read_stats
