@@ -137,27 +137,34 @@ def _read_binary(
 
 
 def _read_text(data: bytes, pos: int, n: int, dim: int, path: str) -> tuple[list[str], np.ndarray]:
-    lines = data[pos:].decode("utf-8", errors="replace").splitlines()
-    lines = [ln for ln in lines if ln.strip()]
-    if len(lines) < n:
-        raise FormatError(
-            f"{path}: the header declares {n} vectors but the file has {len(lines)} lines of "
-            "vectors (truncated file or wrong header?)."
-        )
+    # Split on b"\n" only: words may contain other Unicode line breaks (\x0c, \u2028, ...).
     words: list[str] = []
     vectors = np.empty((n, dim), dtype=np.float32)
-    for i, line in enumerate(lines[:n]):
-        parts = line.rstrip().split(" ")
+    lines = data[pos:].split(b"\n")
+    line_no = 1  # the header
+    for raw in lines:
+        if len(words) == n:
+            break
+        line_no += 1
+        line = raw.decode("utf-8", errors="replace").rstrip(" \t\r")
+        if not line.strip(" \t"):
+            continue
+        parts = line.split(" ")
         if len(parts) != dim + 1:
             raise FormatError(
-                f"{path}: line {i + 2}: expected a word and {dim} numbers, got {len(parts) - 1} "
-                "numbers (wrong header, or a binary file read as text?)."
+                f"{path}: line {line_no}: expected a word and {dim} numbers, got "
+                f"{len(parts) - 1} numbers (wrong header, or a binary file read as text?)."
             )
-        words.append(parts[0])
         try:
-            vectors[i] = np.array(parts[1:], dtype=np.float32)
+            vectors[len(words)] = np.array(parts[1:], dtype=np.float32)
         except ValueError:
             raise FormatError(
-                f"{path}: line {i + 2}: cannot parse the numbers of word {parts[0]!r}."
+                f"{path}: line {line_no}: cannot parse the numbers of word {parts[0]!r}."
             ) from None
+        words.append(parts[0])
+    if len(words) < n:
+        raise FormatError(
+            f"{path}: the header declares {n} vectors but the file has {len(words)} lines of "
+            "vectors (truncated file or wrong header?)."
+        )
     return words, vectors

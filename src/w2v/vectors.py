@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from . import formats
+from .errors import FormatError
 
 
 class KeyedVectors:
@@ -95,7 +96,7 @@ class KeyedVectors:
         topn: int = 10,
         restrict_vocab: int | None = None,
     ) -> list[tuple[str, float]]:
-        """The ``topn`` words closest by cosine to mean(positive) − mean(negative) (3CosAdd).
+        """The ``topn`` words closest by cosine to Σ unit(positive) − Σ unit(negative) (3CosAdd).
 
         Input words are excluded from the results. ``restrict_vocab`` searches only the first
         (most frequent) words.
@@ -138,4 +139,8 @@ class KeyedVectors:
     ) -> KeyedVectors:
         """Load a word2vec.c binary (default) or text file, e.g. one written by gensim."""
         words, vectors = formats.load_word2vec_format(path, binary=binary, limit=limit)
+        if len(set(words)) != len(words):
+            seen: set[str] = set()
+            dup = next(w for w in words if w in seen or seen.add(w))  # type: ignore[func-returns-value]
+            raise FormatError(f"{path}: the word {dup!r} appears more than once.")
         return cls(words, vectors)
