@@ -513,3 +513,11 @@ def test_property_round_trip_exact(data: tuple[list[str], np.ndarray]) -> None:
             assert got.shape == vectors.shape
             assert np.array_equal(got, vectors)
             assert_bit_equal(got, vectors)
+
+
+def test_duplicate_words_are_a_format_error(tmp_path):
+    """A vectors file that lists a word twice fails to load with the word and the path."""
+    path = tmp_path / "dup.txt"
+    path.write_text("3 2\nking 1 2\nqueen 3 4\nking 5 6\n")
+    with pytest.raises(FormatError, match=r"dup.txt: the word 'king' appears more than once"):
+        w2v.KeyedVectors.load_word2vec_format(path, binary=False)
