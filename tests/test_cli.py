@@ -172,3 +172,90 @@ def test_python_dash_m_runs_the_cli(corpus_file, tmp_path):
     assert run.returncode == 0, run.stderr
     assert "100%" in run.stderr and "lr" in run.stderr and "loss" in run.stderr
     assert out.exists()
+
+
+@pytest.fixture
+def vectors_file(corpus_file, tmp_path):
+    out = tmp_path / "v.bin"
+    main(["train", str(corpus_file), "-o", str(out), *ARGS])
+    return out
+
+
+def test_analogy_command(vectors_file, capsys):
+    """`w2v analogy` prints answers; --json gives them with the question."""
+    capsys.readouterr()
+    assert main(["analogy", str(vectors_file), "pre0", "twin_a", "post0", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["question"] == ["pre0", "twin_a", "post0"] and len(result["answers"]) == 5
+    assert main(["analogy", str(vectors_file), "pre0", "twin_a", "post0", "--cosmul"]) == 0
+    assert "is to" in capsys.readouterr().out
+
+
+def test_evaluate_command(vectors_file, tmp_path, capsys):
+    """`w2v evaluate` reports analogy sections and pair correlations, as text and JSON."""
+    q = tmp_path / "q.txt"
+    q.write_text(": planted\npre0 pre1 post0 post1\ntwin_a twin_b f1 f2\n")
+    pairs = tmp_path / "p.tsv"
+    pairs.write_text("twin_a\ttwin_b\t10\ntwin_a\tf1\t1\nf1\tf2\t3\npre0\tpost0\t2\n")
+    capsys.readouterr()
+    assert (
+        main(
+            ["evaluate", str(vectors_file), "--analogies", str(q), "--pairs", str(pairs), "--json"]
+        )
+        == 0
+    )
+    report = json.loads(capsys.readouterr().out)
+    assert report["analogies"]["answered"] == 2 and report["pairs"]["pairs_used"] == 4
+    assert main(["evaluate", str(vectors_file), "--analogies", str(q)]) == 0
+    assert "planted" in capsys.readouterr().out
+    assert main(["evaluate", str(vectors_file)]) == 2
+    assert "Nothing to evaluate" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("target", ["out.txt", "out.bin", "out.kv"])
+def test_convert_command_round_trips(vectors_file, tmp_path, target):
+    """`w2v convert` goes binary -> text / binary / native and back without loss."""
+    out = tmp_path / target
+    assert main(["convert", str(vectors_file), str(out)]) == 0
+    back = tmp_path / "back.bin"
+    assert main(["convert", str(out), str(back)]) == 0
+    assert back.read_bytes() == vectors_file.read_bytes()
+
+
+def test_vocab_and_read_vocab(corpus_file, tmp_path):
+    """`w2v vocab` writes 'word count' lines; `train --read-vocab` trains on that vocabulary."""
+    vocab_path = tmp_path / "vocab.txt"
+    assert main(["vocab", str(corpus_file), "-o", str(vocab_path), "--min-count", "1"]) == 0
+    lines = vocab_path.read_text().splitlines()
+    counts = [int(line.split()[1]) for line in lines]
+    assert counts == sorted(counts, reverse=True) and len(lines) > 40
+    # keep only the twins and their context words: training must use exactly this vocabulary
+    kept = [line for line in lines if line.startswith(("twin", "pre", "post"))]
+    vocab_path.write_text("</s> 99\n" + "\n".join(kept) + "\n")
+    model_path = tmp_path / "m.w2v"
+    assert (
+        main(
+            [
+                "train",
+                str(corpus_file),
+                "-o",
+                str(tmp_path / "v.bin"),
+                "--read-vocab",
+                str(vocab_path),
+                "--save-model",
+                str(model_path),
+                *ARGS,
+            ]
+        )
+        == 0
+    )
+    model = Word2Vec.load(model_path)
+    assert sorted(model.vocab.words) == sorted(line.split()[0] for line in kept)
+
+
+def test_info_command(vectors_file, capsys):
+    """`w2v info` describes the file: format, size and dimension."""
+    capsys.readouterr()
+    assert main(["info", str(vectors_file), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["format"] == "binary" and info["dim"] == 16 and info["words"] > 40

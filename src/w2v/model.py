@@ -109,6 +109,7 @@ class Word2Vec:
         callbacks: Sequence[Callable[[Word2Vec, int, float], object]] = (),
         progress: bool | None = None,
         tmp_dir: str | None = None,
+        vocab: Vocabulary | None = None,
     ) -> Word2Vec:
         """Train on ``corpus`` and return self.
 
@@ -124,6 +125,10 @@ class Word2Vec:
             Show a progress line on stderr; default: when stderr is a terminal.
         tmp_dir : str, optional
             Folder for the temporary encoded corpus (4 bytes per word); default: the system's.
+        vocab : Vocabulary, optional
+            Use this vocabulary (and its counts, for subsampling, noise and the Huffman tree)
+            instead of counting the corpus, like word2vec.c's ``-read-vocab``. Only for a model
+            that is not fitted yet.
 
         On a fitted model, ``fit`` continues training the same vectors on ``corpus`` (words
         outside the vocabulary are skipped) with a fresh learning-rate schedule.
@@ -131,13 +136,16 @@ class Word2Vec:
         cfg = self.config
         if progress is None:
             progress = sys.stderr.isatty()
+        if vocab is not None and self.vocab is not None:
+            raise CorpusError("This model already has a vocabulary; call fit without vocab=.")
         stats = ReadStats()
-        if self.vocab is None:
+        if vocab is None and self.vocab is None:
             vocab, encoded = build_vocab_and_encode(
                 corpus, cfg.min_count, epochs=cfg.epochs, stats=stats, tmp_dir=tmp_dir
             )
         else:
-            vocab = self.vocab
+            vocab = vocab if vocab is not None else self.vocab
+            assert vocab is not None
             encoded = encode(corpus, vocab, epochs=cfg.epochs, stats=stats, tmp_dir=tmp_dir)
         try:
             if encoded.n_words == 0:

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import formats
 from .errors import FormatError
+from .evaluate import AnalogyResult, WordPairResult, evaluate_analogies, evaluate_word_pairs
 
 
 class KeyedVectors:
@@ -123,15 +124,133 @@ class KeyedVectors:
         n = self.normed if restrict_vocab is None else self.normed[:restrict_vocab]
         norm = float(np.linalg.norm(query))
         sims = n @ (query / norm if norm > 0 else query)
-        k = min(len(sims), topn + len(exclude))
-        best = np.argpartition(-sims, k - 1)[:k] if k < len(sims) else np.arange(len(sims))
-        best = best[np.argsort(-sims[best], kind="stable")]
-        return [(self.words[i], float(sims[i])) for i in best if i not in exclude][:topn]
+        return self._rank_scores(sims, topn, exclude)
+
+    def _rank_scores(
+        self, scores: np.ndarray, topn: int, exclude: set[int]
+    ) -> list[tuple[str, float]]:
+        k = min(len(scores), topn + len(exclude))
+        if k <= 0:
+            return []
+        best = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(self.words[i], float(scores[i])) for i in best if i not in exclude][:topn]
+
+    def most_similar_many(
+        self, words: Sequence[str], topn: int = 10, restrict_vocab: int | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """Nearest neighbours of many words at once: one matrix product for all of them.
+
+        Equivalent to ``[self.most_similar(w, topn=topn) for w in words]``.
+        """
+        rows = np.array([self.get_index(w) for w in words], dtype=np.int64)
+        if len(rows) == 0:
+            return []
+        n = self.normed if restrict_vocab is None else self.normed[:restrict_vocab]
+        sims = self.normed[rows] @ n.T  # (B, V)
+        inside = rows < n.shape[0]
+        sims[np.flatnonzero(inside), rows[inside]] = -np.inf  # a word is not its own neighbour
+        k = min(topn, n.shape[0])
+        if k <= 0:
+            return [[] for _ in words]
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top = np.take_along_axis(
+            top, np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1, kind="stable"), 1
+        )
+        return [
+            [(self.words[j], float(sims[b, j])) for j in top[b] if sims[b, j] != -np.inf]
+            for b in range(len(rows))
+        ]
+
+    def most_similar_cosmul(
+        self,
+        positive: str | Iterable[str] = (),
+        negative: str | Iterable[str] = (),
+        topn: int = 10,
+        restrict_vocab: int | None = None,
+    ) -> list[tuple[str, float]]:
+        """3CosMul (Levy & Goldberg 2014): Π_pos (1+cos)/2 / (Π_neg (1+cos)/2 + 1e-6).
+
+        Input words are excluded. Usually better than 3CosAdd on analogies.
+        """
+        pos = [positive] if isinstance(positive, str) else list(positive)
+        neg = [negative] if isinstance(negative, str) else list(negative)
+        if not pos:
+            raise ValueError("most_similar_cosmul needs at least one positive word")
+        n = self.normed if restrict_vocab is None else self.normed[:restrict_vocab]
+        idx_pos = [self.get_index(w) for w in pos]
+        idx_neg = [self.get_index(w) for w in neg]
+        shifted_pos = (1.0 + n @ self.normed[idx_pos].T) / 2.0  # (V, P) in [0, 1]
+        shifted_neg = (1.0 + n @ self.normed[idx_neg].T) / 2.0  # (V, N)
+        scores = shifted_pos.prod(axis=1) / (shifted_neg.prod(axis=1) + 1e-6)
+        return self._rank_scores(scores, topn, set(idx_pos + idx_neg))
+
+    def doesnt_match(self, words: Iterable[str]) -> str:
+        """The word least similar to the mean of the given words' unit vectors."""
+        ws = list(words)
+        if not ws:
+            raise ValueError("doesnt_match needs at least one word")
+        vecs = self.normed[[self.get_index(w) for w in ws]]
+        mean = vecs.mean(axis=0)
+        mean /= max(float(np.linalg.norm(mean)), np.finfo(np.float32).tiny)
+        return ws[int(np.argmin(vecs @ mean))]
+
+    def rank(self, a: str, b: str) -> int:
+        """1 + the number of words more similar to ``a`` than ``b`` is (``a`` excluded)."""
+        ia, ib = self.get_index(a), self.get_index(b)
+        sims = self.normed @ self.normed[ia]
+        closer = sims > sims[ib]
+        closer[ia] = False
+        return int(closer.sum()) + 1
+
+    # -- evaluation -----------------------------------------------------------------------
+    def evaluate_analogies(
+        self,
+        path: str | os.PathLike,
+        restrict_vocab: int | None = 30_000,
+        case_insensitive: bool = True,
+    ) -> AnalogyResult:
+        """Accuracy on a Google ``questions-words.txt``-style file (3CosAdd), per section.
+
+        Reports the same counts as gensim's ``evaluate_word_analogies`` with the same
+        ``restrict_vocab``. See :func:`w2v.evaluate.evaluate_analogies`.
+        """
+        return evaluate_analogies(self, path, restrict_vocab, case_insensitive)
+
+    def evaluate_word_pairs(
+        self,
+        path: str | os.PathLike,
+        restrict_vocab: int | None = 300_000,
+        case_insensitive: bool = True,
+    ) -> WordPairResult:
+        """Spearman/Pearson against a WordSim/SimLex-style file; see
+        :func:`w2v.evaluate.evaluate_word_pairs`."""
+        return evaluate_word_pairs(self, path, restrict_vocab, case_insensitive)
 
     # -- files ----------------------------------------------------------------------------
     def save_word2vec_format(self, path: str | os.PathLike, binary: bool = True) -> None:
         """Save in word2vec.c's binary (default) or text format, atomically."""
         formats.save_word2vec_format(path, self.words, self.vectors, binary=binary)
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Save in w2v's native format: a folder with ``vectors.npy`` and ``words.txt``.
+
+        Written to a temporary folder and renamed into place, so a failure leaves any previous
+        save intact. Load with :meth:`load`, optionally memory-mapped.
+        """
+        formats.save_native(path, self.words, self.vectors)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, mmap: str | None = None) -> KeyedVectors:
+        """Load a folder written by :meth:`save`; ``mmap="r"`` maps the vectors read-only
+        instead of reading them into memory."""
+        words, vectors = formats.load_native(path, mmap=mmap)
+        kv = cls.__new__(cls)
+        kv.vectors = vectors  # keep the memory map: no copy
+        kv.words = words
+        kv.index = {w: i for i, w in enumerate(words)}
+        kv._normed = None
+        return kv
 
     @classmethod
     def load_word2vec_format(

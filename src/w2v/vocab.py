@@ -267,12 +267,23 @@ def encode(
         raise
 
 
-def vocab_from_counts(words: Iterable[str], counts: Iterable[int]) -> Vocabulary:
-    """A Vocabulary from words and counts already sorted by descending count."""
+def vocab_from_counts(
+    words: Iterable[str], counts: Iterable[int], min_count: int = 1
+) -> Vocabulary:
+    """A Vocabulary from given words and counts (e.g. a word2vec.c vocabulary file).
+
+    Words below ``min_count`` are dropped and the rest sorted by descending count, ties
+    keeping their given order. Raises CorpusError when no word remains.
+    """
     words = list(words)
     arr = np.asarray(list(counts), dtype=np.int64)
     if len(words) != len(arr):
         raise ValueError("words and counts differ in length")
-    if len(arr) > 1 and np.any(np.diff(arr) > 0):
-        raise ValueError("counts must be sorted in descending order")
-    return Vocabulary(words, arr)
+    order = np.argsort(-arr, kind="stable")
+    order = order[arr[order] >= min_count]
+    if len(order) == 0:
+        raise CorpusError(
+            f"No word of the vocabulary reaches min_count={min_count}; "
+            f"the largest count is {int(arr.max()) if len(arr) else 0}."
+        )
+    return Vocabulary([words[i] for i in order], arr[order])
