@@ -23,7 +23,7 @@ def trained(shared_data_module, tmp_path_factory) -> KeyedVectors:
         head = fh.read(3_000_000)
     path = tmp_path_factory.mktemp("slice") / "slice.txt"
     path.write_bytes(head[: head.rfind(b"\n")])
-    return Word2Vec(arch="cbow", loss="ns", epochs=1, workers=1, seed=3).fit(path).wv
+    return Word2Vec(arch="cbow", loss="ns", epochs=3, workers=1, seed=3).fit(path).wv
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,9 @@ from typing import Any
 
 from . import __version__
 from .config import ARCHS, LOSSES, TrainConfig, config_fields
+from .demo import add_demo_parser, cmd_demo
 from .errors import W2VError
+from .plot import add_plot_parser, check_output, cmd_plot, plot_loss
 
 _TEXT_SUFFIXES = {".txt", ".vec", ".text"}
 
@@ -92,6 +94,11 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_config_flags(train)
 
     train.add_argument(
+        "--plot-loss",
+        metavar="PNG",
+        help="draw the loss per epoch to this image (needs the 'plot' extra)",
+    )
+    train.add_argument(
         "--read-vocab",
         metavar="FILE",
         help="use the words and counts of this vocabulary file (word2vec.c's -read-vocab; "
@@ -149,6 +156,9 @@ def _build_parser() -> argparse.ArgumentParser:
         help="drop words seen fewer times [default: 5]",
     )
 
+    add_demo_parser(sub)
+    add_plot_parser(sub)
+
     info = sub.add_parser("info", help="describe a vectors file")
     _add_vectors_arg(info)
     info.add_argument("--json", action="store_true", help="print JSON")
@@ -200,6 +210,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if not out.parent.exists():
         raise _UserError(f"Output folder {str(out.parent)!r} does not exist.")
+    if args.plot_loss:
+        check_output(args.plot_loss)  # fail now, not after hours of training
     model = Word2Vec(config)
     vocab = None
     if args.read_vocab:
@@ -224,6 +236,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     model.wv.save_word2vec_format(out, binary=not _is_text(str(out), args.format))
     if args.save_model:
         model.save(args.save_model)
+    if args.plot_loss:
+        plot_loss(model.loss_history, args.plot_loss, title=f"w2v {config.arch} {config.loss}")
     print(
         f"wrote {len(model.wv)} vectors of dim {config.dim} to {out}"
         + (f" and the model to {args.save_model}" if args.save_model else ""),
@@ -364,6 +378,8 @@ _COMMANDS = {
     "convert": _cmd_convert,
     "vocab": _cmd_vocab,
     "info": _cmd_info,
+    "demo": cmd_demo,
+    "plot": cmd_plot,
 }
 
 
