@@ -162,3 +162,14 @@ def test_vectors_differ_from_initialisation_and_w_out_starts_at_zero():
     trained = Word2Vec(**dict(SMALL, epochs=1)).fit(CORPUS)
     assert hashlib.sha256(trained.W_in.tobytes()).hexdigest() != digest
     assert trained.W_out.any()
+
+
+def test_undecodable_bytes_do_not_stop_training(tmp_path):
+    """A corpus with invalid UTF-8 trains; the replaced bytes are counted in read_stats."""
+    path = tmp_path / "mixed.txt"
+    text = "\n".join(" ".join(s) for s in CORPUS[:400]).encode()
+    path.write_bytes(text + b"\ncaf\xe9 twin_a \xff pre0\n")
+    model = Word2Vec(**dict(SMALL, epochs=1)).fit(path)
+    assert model.read_stats.replaced_bytes == 2
+    assert "caf\ufffd" in model.vocab and "\ufffd" in model.vocab  # min_count=1 keeps them
+    assert np.isfinite(model.loss_history[0])
