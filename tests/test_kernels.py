@@ -8,8 +8,15 @@ import pytest
 from conftest import VARIANTS
 from w2v import reference as ref
 from w2v.huffman import build_huffman
-from w2v.kernels import LOSS_HS, LOSS_NS, LOSS_SOFTMAX, train_batch_cbow, train_batch_skipgram
-from w2v.kernels.outputs import hs_update, ns_update, softmax_update
+from w2v.kernels import (
+    LOSS_HS,
+    LOSS_NS,
+    LOSS_SOFTMAX,
+    noise_codes,
+    train_batch_cbow,
+    train_batch_skipgram,
+)
+from w2v.kernels.outputs import logistic_units, softmax_update
 from w2v.kernels.skipgram import subsample_sentence
 
 V, DIM = 6, 8
@@ -48,14 +55,15 @@ def test_output_update_equals_reference_step(loss):
         output.update(points=points.tolist(), codes=codes.tolist())
     exp_in, exp_out, exp_loss = ref.sgd_step(loss, W_in, W_out, [centre], target, lr, **output)
 
-    v = W_in[centre]
+    v = W_in[centre].copy()
     grad_v = np.zeros(DIM, dtype=np.float32)
     if loss == "ns":
-        negs = np.array(output["negatives"], dtype=np.int32)
-        got = ns_update(W_out, v, grad_v, target, negs, len(negs), lr)
+        rows = np.array([[target, *output["negatives"]]], dtype=np.int32)
+        got = logistic_units(W_out, v, grad_v, rows, noise_codes(3), 0, 4, lr)
     elif loss == "hs":
-        p, c = tree.path(target)
-        got = hs_update(W_out, v, grad_v, p, c, len(p), lr)
+        got = logistic_units(
+            W_out, v, grad_v, tree.points, tree.codes, target, int(tree.lengths[target]), lr
+        )
     else:
         got = softmax_update(W_out, v, grad_v, target, np.empty(V), lr)
     W_in[centre] += grad_v
@@ -73,8 +81,8 @@ def _reference_sentence(arch, loss, W_in, W_out, sentence, lr, tree, noise_word,
     m = len(sentence)
     for i in range(m):
         ctx = [sentence[j] for j in (i - 1, i + 1) if 0 <= j < m]
-        if arch == "skipgram":
-            examples = [([sentence[i]], c) for c in ctx]
+        if arch == "skipgram":  # word2vec.c's order: each context row predicts the centre
+            examples = [([c], sentence[i]) for c in ctx]
         else:
             examples = [(ctx, sentence[i])] if ctx else []
         for inputs, target in examples:
@@ -104,7 +112,15 @@ def test_batch_kernel_equals_reference_on_a_sentence(arch, loss):
     tree = build_huffman(COUNTS)
     noise_word, negative, lr = 3, 2, 0.07
     prob, alias = _point_mass_noise(noise_word)
-    tables = (np.ones(V, np.float32), prob, alias, tree.points, tree.codes, tree.lengths)
+    tables = (
+        np.ones(V, np.float32),
+        prob,
+        alias,
+        tree.points,
+        tree.codes,
+        tree.lengths,
+        noise_codes(negative),
+    )
     schedule = (lr, lr, 0.0, 100.0)  # constant learning rate
     exp_in, exp_out = W_in.astype(np.float64), W_out.astype(np.float64)
     exp_loss, exp_n = 0.0, 0
@@ -135,7 +151,14 @@ def test_cbow_sum_uses_the_sum_of_context_rows():
     ids = np.array([1, 2, 3], dtype=np.int32)
     ends = np.array([3], dtype=np.int64)
     tree = build_huffman(COUNTS)
-    tables = (np.ones(V, np.float32), *_point_mass_noise(0), tree.points, tree.codes, tree.lengths)
+    tables = (
+        np.ones(V, np.float32),
+        *_point_mass_noise(0),
+        tree.points,
+        tree.codes,
+        tree.lengths,
+        noise_codes(0),
+    )
     lr = 0.05
     exp_in, exp_out = W_in.astype(np.float64), W_out.astype(np.float64)
     for inputs, target in (([2], 1), ([1, 3], 2), ([2], 3)):
@@ -159,6 +182,17 @@ def test_cbow_sum_uses_the_sum_of_context_rows():
     np.testing.assert_allclose(W_out, exp_out, **TOL)
 
 
+def test_sigmoid_table_matches_the_exact_functions():
+    """Interpolated σ and log σ agree with float64 formulas to float32 precision everywhere."""
+    from w2v.kernels.common import SIGMOID_BOUND, sigmoid_and_log
+
+    b = SIGMOID_BOUND
+    xs = np.concatenate([np.linspace(-40, 40, 40_001), [-b, b, -b + 1e-9, b - 1e-9, 0.0]])
+    got = np.array([sigmoid_and_log(float(x)) for x in xs])
+    np.testing.assert_allclose(got[:, 0], ref.sigmoid(xs), rtol=0, atol=3e-7)
+    np.testing.assert_allclose(got[:, 1], ref.log_sigmoid(xs), rtol=2e-7, atol=6e-7)
+
+
 def test_dynamic_window_radius_is_uniform():
     """Skip-gram pairs per centre average 2·E[r] = window + 1 for r uniform in 1..window."""
     n, window = 20_000, 5
@@ -174,6 +208,7 @@ def test_dynamic_window_radius_is_uniform():
         tree.points,
         tree.codes,
         tree.lengths,
+        noise_codes(0),
     )
     _, pairs = train_batch_skipgram(
         ids, ends, W_in, W_out, tables, LOSS_HS, 0, window, (0.0, 0.0, 0.0, 1.0), np.uint64(9)
@@ -189,8 +224,7 @@ def test_subsampling_keeps_words_with_their_keep_probability():
     keep_prob = np.array([0.2, 0.5, 1.0], dtype=np.float32)
     kept = np.empty(n, np.int32)
     pos = np.empty(n, np.int64)
-    state = np.array([np.uint64(99)], dtype=np.uint64)
-    m = subsample_sentence(ids, 0, n, keep_prob, kept, pos, state)
+    m, _ = subsample_sentence(ids, 0, n, keep_prob, kept, pos, np.uint64(99))
     for w, p in enumerate(keep_prob):
         total = int((ids == w).sum())
         got = int((kept[:m] == w).sum())

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -48,6 +49,9 @@ class Word2Vec:
         Mean loss per training example of each epoch trained so far.
     read_stats : ReadStats
         What the last ``fit`` read: files, sentences, tokens, replaced undecodable bytes.
+    fit_seconds : dict
+        Timings of the last ``fit``: ``read`` (counting and encoding the corpus), ``train``
+        (all epochs) and ``words`` (in-vocabulary corpus words per epoch).
 
     Reproducibility
     ---------------
@@ -78,6 +82,7 @@ class Word2Vec:
         self.loss_history: list[float] = []
         self.epochs_trained = 0
         self.read_stats = ReadStats()
+        self.fit_seconds: dict[str, float] = {}
         self._wv: KeyedVectors | None = None
 
     def __repr__(self) -> str:
@@ -139,6 +144,7 @@ class Word2Vec:
         if vocab is not None and self.vocab is not None:
             raise CorpusError("This model already has a vocabulary; call fit without vocab=.")
         stats = ReadStats()
+        t_start = time.perf_counter()
         if vocab is None and self.vocab is None:
             vocab, encoded = build_vocab_and_encode(
                 corpus, cfg.min_count, epochs=cfg.epochs, stats=stats, tmp_dir=tmp_dir
@@ -155,6 +161,7 @@ class Word2Vec:
             self.vocab = vocab
             self._wv = None
             assert self.W_in is not None and self.W_out is not None
+            t_train = time.perf_counter()
             history = train(
                 cfg,
                 vocab,
@@ -165,6 +172,11 @@ class Word2Vec:
                 on_epoch_end=callbacks,
                 callback_model=self,
             )
+            self.fit_seconds = {
+                "read": t_train - t_start,
+                "train": time.perf_counter() - t_train,
+                "words": float(encoded.n_words),
+            }
         finally:
             encoded.close()
             self.read_stats = stats

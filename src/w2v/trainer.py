@@ -35,6 +35,7 @@ from .kernels import (
     LOSS_NS,
     LOSS_SOFTMAX,
     build_alias_table,
+    noise_codes,
     train_batch_cbow,
     train_batch_skipgram,
 )
@@ -80,10 +81,19 @@ class Tables:
     noise_prob: np.ndarray  # (V,) float32 alias-table probabilities
     noise_alias: np.ndarray  # (V,) int32
     huffman: HuffmanTree
+    negative: int
 
     def as_tuple(self) -> tuple:
         t = self.huffman
-        return (self.keep_prob, self.noise_prob, self.noise_alias, t.points, t.codes, t.lengths)
+        return (
+            self.keep_prob,
+            self.noise_prob,
+            self.noise_alias,
+            t.points,
+            t.codes,
+            t.lengths,
+            noise_codes(self.negative),
+        )
 
 
 def build_tables(config: TrainConfig, vocab: Vocabulary) -> Tables:
@@ -99,7 +109,7 @@ def build_tables(config: TrainConfig, vocab: Vocabulary) -> Tables:
         tree = HuffmanTree(
             np.zeros((1, 1), np.int32), np.zeros((1, 1), np.int8), np.zeros(1, np.int32)
         )
-    return Tables(keep, prob, alias, tree)
+    return Tables(keep, prob, alias, tree, config.negative)
 
 
 class _Progress:

@@ -6,8 +6,15 @@ code is reused across processes (first-call compilation takes a few seconds per 
 """
 
 from .cbow import train_batch_cbow
-from .common import LOSS_HS, LOSS_NS, LOSS_SOFTMAX, build_alias_table, draw_noise_words
-from .skipgram import train_batch_skipgram
+from .common import (
+    LOSS_HS,
+    LOSS_NS,
+    LOSS_SOFTMAX,
+    build_alias_table,
+    draw_noise_words,
+    sigmoid_table,
+)
+from .skipgram import noise_codes, train_batch_skipgram
 
 __all__ = [
     "LOSS_HS",
@@ -15,6 +22,8 @@ __all__ = [
     "LOSS_SOFTMAX",
     "build_alias_table",
     "draw_noise_words",
+    "noise_codes",
+    "sigmoid_table",
     "train_batch_cbow",
     "train_batch_skipgram",
 ]

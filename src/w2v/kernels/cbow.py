@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .common import FASTMATH, axpy, rand_below
-from .outputs import output_update
+from .common import FASTMATH, LOSS_HS, LOSS_NS, LOSS_SOFTMAX, draw_negatives, rand_below
+from .outputs import logistic_units, softmax_update
 from .skipgram import learning_rate, subsample_sentence
 
 
@@ -39,53 +39,58 @@ def train_batch_cbow(
     """
     n = ids.shape[0]
     dim = W_in.shape[1]
-    state = np.empty(1, dtype=np.uint64)
-    state[0] = seed
+    keep_prob, noise_prob, noise_alias, points, codes, lengths, ns_codes = tables
+    state = seed
     kept = np.empty(n, dtype=np.int32)
     kept_pos = np.empty(n, dtype=np.int64)
     h = np.empty(dim, dtype=np.float32)
     grad_v = np.empty(dim, dtype=np.float32)
-    neg_buf = np.empty(max(negative, 1), dtype=np.int32)
-    scores = np.empty(W_out.shape[0] if loss_kind == 0 else 1, dtype=np.float64)
-    one = np.float32(1.0)
+    ns_rows = np.empty((1, negative + 1), dtype=np.int32)  # target, then noise words
+    scores = np.empty(W_out.shape[0] if loss_kind == LOSS_SOFTMAX else 1, dtype=np.float64)
     loss = 0.0
     n_examples = 0
     start = 0
     for s in range(ends.shape[0]):
         stop = ends[s]
-        m = subsample_sentence(ids, start, stop, tables[0], kept, kept_pos, state)
+        m, state = subsample_sentence(ids, start, stop, keep_prob, kept, kept_pos, state)
         start = stop
         for i in range(m):
             lr = learning_rate(schedule, kept_pos[i])
-            r = window - rand_below(state, window)  # effective radius, uniform in 1..window
+            b, state = rand_below(state, window)
+            r = window - b  # effective radius, uniform in 1..window
             lo = max(0, i - r)
             hi = min(m, i + r + 1)
-            h[:] = 0.0
+            for k in range(dim):
+                h[k] = 0.0
+                grad_v[k] = 0.0
             cw = 0
             for j in range(lo, hi):
                 if j != i:
-                    axpy(one, W_in[kept[j]], h)
+                    c = kept[j]
+                    for k in range(dim):
+                        h[k] += W_in[c, k]
                     cw += 1
             if cw == 0:
                 continue
             if cbow_mean:
-                h *= np.float32(1.0 / cw)  # (dim,) mean of the context rows
-            grad_v[:] = 0.0
-            loss += output_update(
-                loss_kind,
-                W_out,
-                h,
-                grad_v,
-                kept[i],
-                tables,
-                negative,
-                neg_buf,
-                scores,
-                state,
-                lr,
-            )
+                inv = np.float32(1.0 / cw)
+                for k in range(dim):
+                    h[k] *= inv  # (dim,) mean of the context rows
+            centre = kept[i]
+            if loss_kind == LOSS_NS:
+                ns_rows[0, 0] = centre
+                n_neg, state = draw_negatives(
+                    noise_prob, noise_alias, negative, centre, ns_rows, state
+                )
+                loss += logistic_units(W_out, h, grad_v, ns_rows, ns_codes, 0, n_neg + 1, lr)
+            elif loss_kind == LOSS_HS:
+                loss += logistic_units(W_out, h, grad_v, points, codes, centre, lengths[centre], lr)
+            else:
+                loss += softmax_update(W_out, h, grad_v, centre, scores, lr)
             for j in range(lo, hi):
                 if j != i:
-                    axpy(one, grad_v, W_in[kept[j]])
+                    c = kept[j]
+                    for k in range(dim):
+                        W_in[c, k] += grad_v[k]
             n_examples += 1
     return loss, n_examples

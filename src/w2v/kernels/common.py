@@ -7,8 +7,6 @@ seeded per batch from (seed, epoch, batch) by the trainer. Nothing here touches 
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numba import njit
 
@@ -25,62 +23,149 @@ _U64 = np.uint64
 _MULT = np.uint64(0x2545F4914F6CDD1D)
 
 
-@njit(nogil=True, cache=True, inline="always")
-def next_u64(state: np.ndarray) -> np.uint64:  # pragma: no cover - numba
-    """Advance the xorshift64* generator in ``state`` (uint64[1]); return 64 random bits."""
-    x = state[0]
+@njit(nogil=True, cache=True)
+def next_u64(state: np.uint64) -> tuple[np.uint64, np.uint64]:  # pragma: no cover - numba
+    """Advance an xorshift64* generator: return (64 random bits, new state)."""
+    x = state
     x ^= x >> _U64(12)
     x ^= x << _U64(25)
     x ^= x >> _U64(27)
-    state[0] = x
-    return x * _MULT
+    return x * _MULT, x
 
 
-@njit(nogil=True, cache=True, inline="always")
-def rand_below(state: np.ndarray, n: int) -> int:  # pragma: no cover - numba
-    """A uniform integer in [0, n), by Lemire's multiply-shift on the high 32 bits."""
-    return int(((next_u64(state) >> _U64(32)) * _U64(n)) >> _U64(32))
+@njit(nogil=True, cache=True)
+def rand_below(state: np.uint64, n: int) -> tuple[int, np.uint64]:  # pragma: no cover - numba
+    """A uniform integer in [0, n) (Lemire's multiply-shift on the high 32 bits), new state."""
+    r, state = next_u64(state)
+    return int(((r >> _U64(32)) * _U64(n)) >> _U64(32)), state
 
 
-@njit(nogil=True, cache=True, inline="always")
-def rand_unit(state: np.ndarray) -> float:  # pragma: no cover - numba
-    """A uniform float in [0, 1) with 53 random bits."""
-    return float(next_u64(state) >> _U64(11)) * (1.0 / 9007199254740992.0)
+@njit(nogil=True, cache=True)
+def rand_unit(state: np.uint64) -> tuple[float, np.uint64]:  # pragma: no cover - numba
+    """A uniform float in [0, 1) with 53 random bits, new state."""
+    r, state = next_u64(state)
+    return float(r >> _U64(11)) * (1.0 / 9007199254740992.0), state
 
 
-@njit(nogil=True, cache=True, inline="always")
+#: The sigmoid table spans [-SIGMOID_BOUND, SIGMOID_BOUND] in SIGMOID_STEPS steps; linear
+#: interpolation between entries is accurate to ~2e-7 for σ and ~5e-7 for log σ (h²/8 times
+#: the second derivative). Beyond the span σ is 0 or 1 and log σ(x) is min(x, 0), off by at
+#: most e^-16 ≈ 1.1e-7 — float32's own rounding.
+SIGMOID_BOUND = 16.0
+SIGMOID_STEPS = 8192
+
+
+def sigmoid_table() -> np.ndarray:
+    """(SIGMOID_STEPS + 1, 2) float32: σ(x) and log σ(x) side by side at evenly spaced x.
+
+    Side by side, both values an interpolation needs share a cache line.
+    """
+    x = np.linspace(-SIGMOID_BOUND, SIGMOID_BOUND, SIGMOID_STEPS + 1)
+    e = np.exp(-np.abs(x))  # never overflows
+    sig = np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    log_sig = np.minimum(x, 0.0) - np.log1p(e)
+    return np.ascontiguousarray(np.stack([sig, log_sig], axis=1), dtype=np.float32)
+
+
+#: The table as a compile-time constant of the kernels (Numba freezes a module-level array
+#: into the machine code). This is deliberate: it lets the per-unit logistic function take
+#: only scalars, and a function on the per-example path that takes arrays and calls another
+#: function pays atomic reference counting on every call (measured: 2x slower overall).
+#: It depends only on the two constants above; clear __pycache__ after changing them.
+SIGMOID_TABLE = sigmoid_table()
+
+
+@njit(nogil=True, cache=True)
 def sigmoid_and_log(x: float) -> tuple[float, float]:  # pragma: no cover - numba
-    """(σ(x), log σ(x)) computed stably with one exp and one log1p."""
-    if x >= 0.0:
-        e = math.exp(-x)
-        return 1.0 / (1.0 + e), -math.log1p(e)
-    e = math.exp(x)
-    return e / (1.0 + e), x - math.log1p(e)
+    """(σ(x), log σ(x)) by linear interpolation in SIGMOID_TABLE; exact tails beyond ±bound."""
+    if x >= SIGMOID_BOUND:
+        sig = 1.0
+        log_sig = 0.0
+    elif x <= -SIGMOID_BOUND:
+        sig = 0.0
+        log_sig = x
+    else:
+        f = (x + SIGMOID_BOUND) * (SIGMOID_STEPS / (2.0 * SIGMOID_BOUND))
+        i = int(f)
+        t = f - i
+        s0 = SIGMOID_TABLE[i, 0]
+        l0 = SIGMOID_TABLE[i, 1]
+        sig = s0 + t * (SIGMOID_TABLE[i + 1, 0] - s0)
+        log_sig = l0 + t * (SIGMOID_TABLE[i + 1, 1] - l0)
+    return sig, log_sig
 
 
-@njit(nogil=True, cache=True, fastmath=FASTMATH, inline="always")
-def dot(a: np.ndarray, b: np.ndarray) -> float:  # pragma: no cover - numba
-    """a·b of two float32 vectors, accumulated in float32 (vectorised)."""
+@njit(nogil=True, cache=True)
+def logistic(score: float, label: float, lr: float) -> tuple[np.float32, float]:  # pragma: no cover
+    """One binary logistic unit: (g, loss) with g = lr·(label − σ(score)) = −lr·∂loss/∂score
+    and loss = −log P(label | score) = −log σ(score) or −log(1 − σ(score))."""
+    sig, log_sig = sigmoid_and_log(score)
+    g = np.float32((label - sig) * lr)
+    loss = -log_sig if label > 0.5 else score - log_sig
+    return g, loss
+
+
+# Row helpers index a matrix by row number instead of taking a row view: a view in a hot loop
+# costs an atomic reference-count increment and decrement (measured: >60% of the run time,
+# and contended between threads, as all views of W_out share one count).
+
+
+@njit(nogil=True, cache=True, fastmath=FASTMATH)
+def dot_row(M: np.ndarray, row: int, v: np.ndarray) -> float:  # pragma: no cover - numba
+    """M[row]·v over float32, accumulated in float32 (vectorised)."""
     acc = np.float32(0.0)
-    for k in range(a.shape[0]):
-        acc += a[k] * b[k]
+    for k in range(v.shape[0]):
+        acc += M[row, k] * v[k]
     return acc
 
 
-@njit(nogil=True, cache=True, fastmath=FASTMATH, inline="always")
-def axpy(alpha: np.float32, x: np.ndarray, y: np.ndarray) -> None:  # pragma: no cover - numba
-    """y += alpha * x over float32 vectors."""
+@njit(nogil=True, cache=True, fastmath=FASTMATH)
+def copy_row(M: np.ndarray, row: int, out: np.ndarray) -> None:  # pragma: no cover - numba
+    """out[:] = M[row]."""
+    for k in range(out.shape[0]):
+        out[k] = M[row, k]
+
+
+@njit(nogil=True, cache=True, fastmath=FASTMATH)
+def add_row_to(M: np.ndarray, row: int, out: np.ndarray) -> None:  # pragma: no cover - numba
+    """out += M[row]."""
+    for k in range(out.shape[0]):
+        out[k] += M[row, k]
+
+
+@njit(nogil=True, cache=True, fastmath=FASTMATH)
+def add_to_row(x: np.ndarray, M: np.ndarray, row: int) -> None:  # pragma: no cover - numba
+    """M[row] += x."""
     for k in range(x.shape[0]):
-        y[k] += alpha * x[k]
+        M[row, k] += x[k]
 
 
-@njit(nogil=True, cache=True, inline="always")
-def draw_noise(prob: np.ndarray, alias: np.ndarray, state: np.ndarray) -> int:  # pragma: no cover
-    """One word from the alias table (prob, alias) in O(1): two random numbers."""
-    i = rand_below(state, prob.shape[0])
-    if rand_unit(state) < prob[i]:
-        return i
-    return int(alias[i])
+@njit(nogil=True, cache=True)
+def draw_negatives(
+    noise_prob: np.ndarray,
+    noise_alias: np.ndarray,
+    negative: int,
+    target: int,
+    out: np.ndarray,
+    state: np.uint64,
+) -> tuple[int, np.uint64]:  # pragma: no cover - numba
+    """Draw ``negative`` words from the alias table into out[0, 1:]; return (count, state).
+
+    A drawn word equal to ``target`` is skipped, not redrawn, as in word2vec.c, so the count
+    may be below ``negative``. Each draw is O(1): a uniform slot, then a biased coin.
+    """
+    V = noise_prob.shape[0]
+    n = 0
+    for _ in range(negative):
+        r, state = next_u64(state)
+        i = int(((r >> _U64(32)) * _U64(V)) >> _U64(32))
+        r, state = next_u64(state)
+        if float(r >> _U64(11)) * (1.0 / 9007199254740992.0) >= noise_prob[i]:
+            i = noise_alias[i]
+        if i != target:
+            n += 1
+            out[0, n] = i
+    return n, state
 
 
 @njit(nogil=True, cache=True)
@@ -88,11 +173,12 @@ def draw_noise_words(
     prob: np.ndarray, alias: np.ndarray, n: int, seed: int
 ) -> np.ndarray:  # pragma: no cover - numba
     """``n`` independent draws from an alias table (for tests and explain). (n,) int32."""
-    state = np.empty(1, dtype=np.uint64)
-    state[0] = np.uint64(seed) | np.uint64(1)
+    state = np.uint64(seed) | np.uint64(1)
+    buf = np.empty((1, 2), dtype=np.int32)
     out = np.empty(n, dtype=np.int32)
-    for i in range(n):
-        out[i] = draw_noise(prob, alias, state)
+    for k in range(n):
+        _, state = draw_negatives(prob, alias, 1, -1, buf, state)
+        out[k] = buf[0, 1]
     return out
 
 

@@ -3,11 +3,22 @@
 Each ``*_update`` takes the hidden vector ``v`` (dim,) float32, scores it against rows of
 ``W_out``, adds the loss gradient step to ``grad_v`` (dim,) float32 and updates the output
 rows in place, then returns the example's loss (float64). The caller applies ``grad_v`` to
-the input rows. ``lr`` scales every step, so ``grad_v`` is −lr·∂loss/∂v.
+the input rows. The batch kernels choose the layer per example with an ``if`` on
+``loss_kind`` (LOSS_SOFTMAX, LOSS_HS, LOSS_NS).
+
+Performance rule for everything called per example: no call that LLVM cannot inline (a libm
+``exp``/``log``, a large function) in a function that takes arrays. Such a call stops Numba
+from pruning the atomic reference counting of every array argument, on every call. The
+softmax layer needs ``exp``/``log`` and is only ever called directly from the batch kernels,
+where its cost is dwarfed by its O(V·dim) work. ``lr`` scales every step, so ``grad_v`` is
+−lr·∂loss/∂v.
 
     softmax: loss = −log softmax(W_out v)[target]
     hs:      loss = −Σ_n log σ((1 − 2·code_n) · u_n·v)     (word2vec.c's sign convention)
     ns:      loss = −log σ(u_o·v) − Σ_k log σ(−u_k·v)
+
+HS and NS share one function, ``logistic_units``: NS is HS over the "path" (target, noise
+words) with codes (0, 1, 1, …).
 """
 
 from __future__ import annotations
@@ -17,55 +28,41 @@ import math
 import numpy as np
 from numba import njit
 
-from .common import FASTMATH, axpy, dot, draw_noise, sigmoid_and_log
-
-
-@njit(nogil=True, cache=True, fastmath=FASTMATH, inline="always")
-def logistic_step(
-    u: np.ndarray, v: np.ndarray, grad_v: np.ndarray, label: float, lr: float
-) -> float:  # pragma: no cover - numba
-    """One binary logistic unit shared by HS and NS: returns −log P(label | u·v)."""
-    score = dot(u, v)
-    sig, log_sig = sigmoid_and_log(score)
-    g = np.float32((label - sig) * lr)  # -dloss/dscore * lr
-    axpy(g, u, grad_v)  # uses u before its update, as word2vec.c does
-    axpy(g, v, u)
-    if label > 0.5:
-        return -log_sig
-    return score - log_sig  # -log(1 - sigma(score))
+from .common import FASTMATH, dot_row, logistic
 
 
 @njit(nogil=True, cache=True, fastmath=FASTMATH)
-def ns_update(
+def logistic_units(
     W_out: np.ndarray,
     v: np.ndarray,
     grad_v: np.ndarray,
-    target: int,
-    negatives: np.ndarray,
-    n_neg: int,
-    lr: float,
-) -> float:  # pragma: no cover - numba
-    """Negative sampling: the target with label 1, ``negatives[:n_neg]`` with label 0."""
-    loss = logistic_step(W_out[target], v, grad_v, 1.0, lr)
-    for k in range(n_neg):
-        loss += logistic_step(W_out[negatives[k]], v, grad_v, 0.0, lr)
-    return loss
-
-
-@njit(nogil=True, cache=True, fastmath=FASTMATH)
-def hs_update(
-    W_out: np.ndarray,
-    v: np.ndarray,
-    grad_v: np.ndarray,
-    points: np.ndarray,
+    rows: np.ndarray,
     codes: np.ndarray,
-    length: int,
+    which: int,
+    n: int,
     lr: float,
 ) -> float:  # pragma: no cover - numba
-    """Hierarchical softmax along one Huffman path: inner nodes ``points``, bits ``codes``."""
+    """Binary logistic units u = W_out[rows[which, d]], d < n, each with label 1 − codes[which, d].
+
+    Hierarchical softmax passes the Huffman tree (points, codes) and the word: its path's
+    units. Negative sampling passes a one-row table of the target (code 0, label 1) followed
+    by the noise words (code 1, label 0). For each unit, in order: g = lr·(label − σ(u·v)),
+    grad_v += g·u (u before its update, as word2vec.c does), u += g·v. Returns the summed
+    loss −Σ log P(label_d | u_d·v).
+    """
     loss = 0.0
-    for d in range(length):
-        loss += logistic_step(W_out[points[d]], v, grad_v, 1.0 - codes[d], lr)
+    dim = v.shape[0]
+    for d in range(n):
+        row = rows[which, d]
+        score = np.float32(0.0)
+        for k in range(dim):
+            score += W_out[row, k] * v[k]
+        g, unit_loss = logistic(score, 1.0 - codes[which, d], lr)
+        for k in range(dim):
+            u_k = W_out[row, k]
+            grad_v[k] += g * u_k
+            W_out[row, k] = u_k + g * v[k]
+        loss += unit_loss
     return loss
 
 
@@ -82,7 +79,7 @@ def softmax_update(
     V = W_out.shape[0]
     top = -np.inf
     for w in range(V):
-        s = dot(W_out[w], v)
+        s = dot_row(W_out, w, v)
         scores[w] = s
         if s > top:
             top = s
@@ -95,43 +92,8 @@ def softmax_update(
     for w in range(V):
         label = 1.0 if w == target else 0.0
         g = np.float32((label - scores[w] / total) * lr)  # -dloss/dscore_w * lr
-        u = W_out[w]
-        axpy(g, u, grad_v)
-        axpy(g, v, u)
+        for k in range(v.shape[0]):
+            u_k = W_out[w, k]
+            grad_v[k] += g * u_k
+            W_out[w, k] = u_k + g * v[k]
     return loss
-
-
-@njit(nogil=True, cache=True, fastmath=FASTMATH, inline="always")
-def output_update(
-    loss_kind: int,
-    W_out: np.ndarray,
-    v: np.ndarray,
-    grad_v: np.ndarray,
-    target: int,
-    tables: tuple,
-    negative: int,
-    neg_buf: np.ndarray,
-    scores: np.ndarray,
-    state: np.ndarray,
-    lr: float,
-) -> float:  # pragma: no cover - numba
-    """Dispatch to the configured output layer, drawing the noise words for NS.
-
-    ``tables`` = (keep_prob, noise_prob, noise_alias, points, codes, code_lengths). As in
-    word2vec.c, a noise word equal to the target is skipped, not redrawn.
-    """
-    if loss_kind == 2:
-        noise_prob = tables[1]
-        noise_alias = tables[2]
-        n_neg = 0
-        for _ in range(negative):
-            w = draw_noise(noise_prob, noise_alias, state)
-            if w != target:
-                neg_buf[n_neg] = w
-                n_neg += 1
-        return ns_update(W_out, v, grad_v, target, neg_buf, n_neg, lr)
-    if loss_kind == 1:
-        return hs_update(
-            W_out, v, grad_v, tables[3][target], tables[4][target], tables[5][target], lr
-        )
-    return softmax_update(W_out, v, grad_v, target, scores, lr)

@@ -1,11 +1,13 @@
-"""Skip-gram: the centre word's input vector predicts each context word, one pair at a time.
+"""Skip-gram: one training example per (centre, context) pair, as word2vec.c trains it.
 
 For every kept centre position i with radius r drawn uniformly in 1..window, each context
-position j in [i−r, i+r], j ≠ i, is one training example: v = W_in[centre] is scored
-against the context word by the output layer, and W_in[centre] += grad_v right after that
-pair. (word2vec.c swaps the roles — the context row predicts the centre — which gives the
-same set of pairs over the corpus; we keep the textbook direction that ``w2v explain``
-shows.)
+position j in [i−r, i+r], j ≠ i, is one example. As in word2vec.c and gensim, the example's
+hidden vector is the *context* word's input row, v = W_in[context], and the output layer
+scores the *centre* word; W_in[context] += grad_v right after the pair. Because windows are
+symmetric, the multiset of (input word, predicted word) pairs over a corpus is the same as
+in the textbook reading "the centre word predicts each context word"; this order keeps the
+centre's output rows (its Huffman path, or its NS row) in cache for the whole window, which
+makes hierarchical softmax about twice as fast.
 """
 
 from __future__ import annotations
@@ -13,11 +15,19 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .common import FASTMATH, axpy, rand_below, rand_unit
-from .outputs import output_update
+from .common import (
+    FASTMATH,
+    LOSS_HS,
+    LOSS_NS,
+    LOSS_SOFTMAX,
+    draw_negatives,
+    rand_below,
+    rand_unit,
+)
+from .outputs import logistic_units, softmax_update
 
 
-@njit(nogil=True, cache=True, fastmath=FASTMATH, inline="always")
+@njit(nogil=True, cache=True, fastmath=FASTMATH)
 def subsample_sentence(
     ids: np.ndarray,
     start: int,
@@ -25,30 +35,40 @@ def subsample_sentence(
     keep_prob: np.ndarray,
     kept: np.ndarray,
     kept_pos: np.ndarray,
-    state: np.ndarray,
-) -> int:  # pragma: no cover - numba
-    """Copy the words of ids[start:stop] that survive subsampling into ``kept``; return count.
+    state: np.uint64,
+) -> tuple[int, np.uint64]:  # pragma: no cover - numba
+    """Copy the words of ids[start:stop] that survive subsampling into ``kept``.
 
     ``kept_pos`` receives each kept word's position in ``ids`` (for the learning rate).
+    Returns (number kept, generator state).
     """
     m = 0
     for p in range(start, stop):
         w = ids[p]
         keep = keep_prob[w]
-        if keep < 1.0 and keep < rand_unit(state):
-            continue
+        if keep < 1.0:
+            u, state = rand_unit(state)
+            if keep < u:
+                continue
         kept[m] = w
         kept_pos[m] = p
         m += 1
-    return m
+    return m, state
 
 
-@njit(nogil=True, cache=True, inline="always")
+@njit(nogil=True, cache=True)
 def learning_rate(schedule: tuple, p: int) -> float:  # pragma: no cover - numba
     """Linear decay: schedule = (alpha, min_alpha, pos0, total); p is the local position."""
     alpha, min_alpha, pos0, total = schedule
     lr = alpha - (alpha - min_alpha) * (pos0 + p) / total
     return lr if lr > min_alpha else min_alpha
+
+
+def noise_codes(negative: int) -> np.ndarray:
+    """(1, negative + 1) int8 codes of an NS example: 0 for the target, 1 for noise words."""
+    codes = np.ones((1, negative + 1), dtype=np.int8)
+    codes[0, 0] = 0
+    return codes
 
 
 @njit(nogil=True, cache=True, fastmath=FASTMATH)
@@ -71,48 +91,53 @@ def train_batch_skipgram(
     W_in     : (V, dim) float32 input vectors, updated in place
     W_out    : (V, dim) float32 output vectors ((V−1, dim) for HS), updated in place
     tables   : (keep_prob (V,) f32, noise_prob (V,) f32, noise_alias (V,) i32,
-                points (V, L) i32, codes (V, L) i8, code_lengths (V,) i32)
+                points (V, L) i32, codes (V, L) i8, code_lengths (V,) i32,
+                noise codes (1, negative+1) i8 from ``noise_codes``)
     schedule : (alpha, min_alpha, pos0, total) float64; see ``learning_rate``
     seed     : nonzero uint64 seeding this batch's generator
     """
     n = ids.shape[0]
     dim = W_in.shape[1]
-    state = np.empty(1, dtype=np.uint64)
-    state[0] = seed
+    keep_prob, noise_prob, noise_alias, points, codes, lengths, ns_codes = tables
+    state = seed
     kept = np.empty(n, dtype=np.int32)
     kept_pos = np.empty(n, dtype=np.int64)
+    v = np.empty(dim, dtype=np.float32)
     grad_v = np.empty(dim, dtype=np.float32)
-    neg_buf = np.empty(max(negative, 1), dtype=np.int32)
-    scores = np.empty(W_out.shape[0] if loss_kind == 0 else 1, dtype=np.float64)
-    one = np.float32(1.0)
+    ns_rows = np.empty((1, negative + 1), dtype=np.int32)  # target, then noise words
+    scores = np.empty(W_out.shape[0] if loss_kind == LOSS_SOFTMAX else 1, dtype=np.float64)
     loss = 0.0
     n_examples = 0
     start = 0
     for s in range(ends.shape[0]):
         stop = ends[s]
-        m = subsample_sentence(ids, start, stop, tables[0], kept, kept_pos, state)
+        m, state = subsample_sentence(ids, start, stop, keep_prob, kept, kept_pos, state)
         start = stop
         for i in range(m):
             lr = learning_rate(schedule, kept_pos[i])
-            r = window - rand_below(state, window)  # effective radius, uniform in 1..window
-            v = W_in[kept[i]]  # (dim,) the hidden layer is the centre's input row
+            b, state = rand_below(state, window)
+            r = window - b  # effective radius, uniform in 1..window
+            centre = kept[i]
             for j in range(max(0, i - r), min(m, i + r + 1)):
                 if j == i:
                     continue
-                grad_v[:] = 0.0
-                loss += output_update(
-                    loss_kind,
-                    W_out,
-                    v,
-                    grad_v,
-                    kept[j],
-                    tables,
-                    negative,
-                    neg_buf,
-                    scores,
-                    state,
-                    lr,
-                )
-                axpy(one, grad_v, v)
+                context = kept[j]
+                for k in range(dim):
+                    v[k] = W_in[context, k]  # hidden layer: the context word's input row
+                    grad_v[k] = 0.0
+                if loss_kind == LOSS_NS:
+                    ns_rows[0, 0] = centre
+                    n_neg, state = draw_negatives(
+                        noise_prob, noise_alias, negative, centre, ns_rows, state
+                    )
+                    loss += logistic_units(W_out, v, grad_v, ns_rows, ns_codes, 0, n_neg + 1, lr)
+                elif loss_kind == LOSS_HS:
+                    loss += logistic_units(
+                        W_out, v, grad_v, points, codes, centre, lengths[centre], lr
+                    )
+                else:
+                    loss += softmax_update(W_out, v, grad_v, centre, scores, lr)
+                for k in range(dim):
+                    W_in[context, k] += grad_v[k]
                 n_examples += 1
     return loss, n_examples

@@ -1,0 +1,242 @@
+"""Benchmark: train w2v and gensim 4.4 on the same corpus, one after the other, and compare.
+
+    python benchmarks/train_speed.py --corpus ../shared/data/corpus.txt --epochs 1
+    python benchmarks/train_speed.py --corpus ../shared/data/corpus.txt --configs sg-ns \\
+        --tools w2v,gensim_file --workers 1
+
+Each (config, tool) trains in a fresh subprocess, so peak RSS is its own. Train seconds
+exclude building the vocabulary (w2v's single read-and-encode pass; gensim's build_vocab).
+Tools: ``w2v``; ``gensim_iter`` (gensim with LineSentence); ``gensim_file`` (gensim's faster
+``corpus_file=`` mode); ``w2v_c`` (word2vec.c, when the environment variable W2V_C_BIN names
+a compiled ``word2vec`` binary). Settings: dim 100, window 5, min_count 5, sample 1e-3,
+negative 5 (NS) or hs (HS), alpha 0.025 skip-gram / 0.05 CBOW for every tool. The full
+softmax config (sg-softmax, cbow-softmax) runs w2v alone with a 10,000-word vocabulary
+(--softmax-vocab) on the first 2M words.
+
+Prints one table (train s, raw words/s, effective words/s, peak RSS MB, analogy % with
+restrict_vocab 30000, WordSim-353 Spearman, and w2v/gensim ratios) and writes the same rows
+to benchmarks/results/train_speed.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+EVAL = ROOT.parent / "shared" / "data" / "eval"
+RESULTS = HERE / "results"
+
+CONFIGS = ("sg-ns", "sg-hs", "cbow-ns", "cbow-hs", "sg-softmax", "cbow-softmax")
+
+# The child: train one (config, tool) and print one JSON line.
+CHILD = r"""
+import json, os, resource, subprocess, sys, time
+cfg, tool, corpus, epochs, workers, min_count, seed = sys.argv[1:8]
+epochs, workers, min_count, seed = int(epochs), int(workers), int(min_count), int(seed)
+arch, loss = cfg.split("-")
+arch = "skipgram" if arch == "sg" else "cbow"
+alpha = 0.05 if arch == "cbow" else 0.025
+out = {"config": cfg, "tool": tool}
+if tool == "w2v":
+    from w2v import Word2Vec
+    m = Word2Vec(arch=arch, loss=loss, dim=100, window=5, negative=5, sample=1e-3,
+                 min_count=min_count, epochs=epochs, workers=workers, seed=seed, alpha=alpha)
+    m.fit(corpus, progress=False)
+    out.update(train_s=m.fit_seconds["train"], vocab_s=m.fit_seconds["read"],
+               words=m.fit_seconds["words"] * epochs, vocab=len(m.vocab))
+    words, vectors = m.vocab.words, m.W_in
+elif tool.startswith("gensim"):
+    from gensim.models import Word2Vec as G
+    from gensim.models.word2vec import LineSentence
+    kw = dict(vector_size=100, window=5, min_count=min_count, sample=1e-3,
+              sg=int(arch == "skipgram"), hs=int(loss == "hs"),
+              negative=5 if loss == "ns" else 0, alpha=alpha, min_alpha=alpha * 1e-4,
+              workers=workers, seed=seed)
+    m = G(**kw)
+    t = time.perf_counter()
+    if tool == "gensim_file":
+        m.build_vocab(corpus_file=corpus)
+    else:
+        m.build_vocab(LineSentence(corpus))
+    vocab_s = time.perf_counter() - t
+    t = time.perf_counter()
+    if tool == "gensim_file":
+        m.train(corpus_file=corpus, total_words=m.corpus_total_words, total_examples=m.corpus_count,
+                epochs=epochs)
+    else:
+        m.train(LineSentence(corpus), total_examples=m.corpus_count, epochs=epochs)
+    out.update(train_s=time.perf_counter() - t, vocab_s=vocab_s, vocab=len(m.wv),
+               words=float(sum(m.wv.get_vecattr(w, "count") for w in m.wv.index_to_key)) * epochs)
+    words, vectors = m.wv.index_to_key, m.wv.vectors
+else:  # word2vec.c
+    exe = os.environ["W2V_C_BIN"]
+    vec = corpus + f".{cfg}.w2vc.bin"
+    cmd = [exe, "-train", corpus, "-output", vec, "-size", "100", "-window", "5",
+           "-sample", "1e-3", "-negative", "5" if loss == "ns" else "0",
+           "-hs", "1" if loss == "hs" else "0", "-cbow", "1" if arch == "cbow" else "0",
+           "-threads", str(workers), "-iter", str(epochs), "-min-count", str(min_count),
+           "-alpha", str(alpha), "-binary", "1"]
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    out.update(train_s=time.perf_counter() - t, vocab_s=0.0)
+    from w2v import KeyedVectors
+    kv = KeyedVectors.load_word2vec_format(vec, binary=True)
+    os.unlink(vec)
+    keep = [i for i, w in enumerate(kv.words) if w != "</s>"]
+    words, vectors = [kv.words[i] for i in keep], kv.vectors[keep]
+    out.update(vocab=len(words), words=None)
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+if tool == "w2v_c":
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+out["peak_rss_mb"] = rss
+from w2v import KeyedVectors
+kv = KeyedVectors(list(words), vectors)
+ev = os.environ["W2V_EVAL"]
+questions = os.path.join(ev, "questions-words.txt")
+out["analogy"] = kv.evaluate_analogies(questions, restrict_vocab=30000).accuracy
+out["ws353"] = kv.evaluate_word_pairs(os.path.join(ev, "wordsim353.tsv")).spearman
+print("RESULT " + json.dumps(out))
+"""
+
+
+def _corpus_words(path: str) -> int:
+    n = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 24), b""):
+            n += len(block.split())
+    return n
+
+
+def _softmax_corpus(corpus: str, tmp: str, vocab_size: int, words: int) -> str:
+    """The first ``words`` words of the corpus, limited to its ``vocab_size`` most frequent."""
+    from collections import Counter
+
+    with open(corpus, encoding="utf-8", errors="replace") as fh:
+        lines, n = [], 0
+        for line in fh:
+            toks = line.split()
+            lines.append(toks)
+            n += len(toks)
+            if n >= words:
+                break
+    keep = {w for w, _ in Counter(t for ln in lines for t in ln).most_common(vocab_size)}
+    path = os.path.join(tmp, "softmax.txt")
+    with open(path, "w") as fh:
+        for toks in lines:
+            fh.write(" ".join(t for t in toks if t in keep) + "\n")
+    return path
+
+
+def run_one(cfg: str, tool: str, corpus: str, args: argparse.Namespace) -> dict | None:
+    env = dict(os.environ, W2V_EVAL=str(args.eval_dir))
+    cmd = [
+        sys.executable,
+        "-c",
+        CHILD,
+        cfg,
+        tool,
+        corpus,
+        str(args.epochs),
+        str(args.workers),
+        "1" if "softmax" in cfg else str(args.min_count),
+        str(args.seed),
+    ]
+    run = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    for line in run.stdout.splitlines():
+        if line.startswith("RESULT "):
+            row = json.loads(line[7:])
+            row["raw_words"] = args.raw_words[corpus] * args.epochs
+            row["raw_wps"] = row["raw_words"] / row["train_s"]
+            row["effective_wps"] = (row["words"] or row["raw_words"]) / row["train_s"]
+            return row
+    print(f"{cfg} {tool} failed:\n{run.stderr[-2000:]}", file=sys.stderr)
+    return None
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", default=str(ROOT.parent / "shared" / "data" / "corpus.txt"))
+    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--min-count", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--configs", default="sg-ns,sg-hs,cbow-ns,cbow-hs,sg-softmax")
+    parser.add_argument("--tools", default="w2v,gensim_iter,gensim_file")
+    parser.add_argument("--softmax-vocab", type=int, default=10_000)
+    parser.add_argument("--softmax-words", type=int, default=200_000)
+    parser.add_argument("--eval-dir", default=str(EVAL))
+    parser.add_argument("--output", default=str(RESULTS / "train_speed.json"))
+    args = parser.parse_args(argv)
+    tools = args.tools.split(",")
+    if os.environ.get("W2V_C_BIN") and "w2v_c" not in tools:
+        tools.append("w2v_c")
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        args.raw_words = {args.corpus: _corpus_words(args.corpus)}
+        for cfg in args.configs.split(","):
+            corpus = args.corpus
+            cfg_tools = tools
+            if "softmax" in cfg:
+                corpus = _softmax_corpus(args.corpus, tmp, args.softmax_vocab, args.softmax_words)
+                args.raw_words[corpus] = _corpus_words(corpus)
+                cfg_tools = ["w2v"]
+            for tool in cfg_tools:
+                row = run_one(cfg, tool, corpus, args)
+                if row:
+                    rows.append(row)
+                    print(
+                        f"  {cfg:<12} {tool:<12} {row['train_s']:8.1f} s "
+                        f"{row['raw_wps'] / 1e3:8.0f}k w/s",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+    by = {(r["config"], r["tool"]): r for r in rows}
+    for r in rows:
+        for ref in ("gensim_file", "gensim_iter"):
+            g = by.get((r["config"], ref))
+            if r["tool"] == "w2v" and g:
+                r[f"speed_vs_{ref}"] = r["raw_wps"] / g["raw_wps"]
+                r[f"rss_vs_{ref}"] = r["peak_rss_mb"] / g["peak_rss_mb"]
+                r[f"analogy_minus_{ref}"] = r["analogy"] - g["analogy"]
+                r[f"ws353_minus_{ref}"] = r["ws353"] - g["ws353"]
+    head = (
+        f"{'config':<13}{'tool':<12}{'train s':>8}{'raw w/s':>10}{'eff w/s':>10}"
+        f"{'RSS MB':>8}{'analogy':>9}{'WS353':>7}  w2v/gensim_file  w2v/gensim_iter"
+    )
+    print(head)
+    for r in rows:
+        ratio = "".join(
+            f"  {r[f'speed_vs_{ref}']:5.2f}x spd {r[f'rss_vs_{ref}']:4.2f}x rss"
+            if f"speed_vs_{ref}" in r
+            else ""
+            for ref in ("gensim_file", "gensim_iter")
+        )
+        print(
+            f"{r['config']:<13}{r['tool']:<12}{r['train_s']:>8.1f}{r['raw_wps'] / 1e3:>9.0f}k"
+            f"{r['effective_wps'] / 1e3:>9.0f}k{r['peak_rss_mb']:>8.0f}{100 * r['analogy']:>8.2f}%"
+            f"{r['ws353']:>7.3f}{ratio}"
+        )
+    Path(args.output).parent.mkdir(exist_ok=True)
+    meta = {
+        "benchmark": "train_speed",
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "argv": sys.argv[1:],
+        "rows": rows,
+    }
+    Path(args.output).write_text(json.dumps(meta, indent=2))
+    return rows
+
+
+if __name__ == "__main__":
+    main()
