@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--configs", default="sg-ns,sg-hs,cbow-ns,cbow-hs,sg-softmax")
     parser.add_argument("--tools", default="w2v,gensim_iter,gensim_file")
     parser.add_argument("--softmax-vocab", type=int, default=10_000)
-    parser.add_argument("--softmax-words", type=int, default=200_000)
+    parser.add_argument("--softmax-words", type=int, default=20_000)
     parser.add_argument("--eval-dir", default=str(EVAL))
     parser.add_argument("--output", default=str(RESULTS / "train_speed.json"))
     args = parser.parse_args(argv)
