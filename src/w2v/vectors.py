@@ -76,6 +76,10 @@ class KeyedVectors:
             hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             raise KeyError(f"Word {word!r} is not in the vocabulary.{hint}") from None
 
+    def _rows(self, words: str | Iterable[str]) -> list[int]:
+        """Rows of one word or of several (KeyError for an unknown one)."""
+        return [self.get_index(w) for w in ([words] if isinstance(words, str) else words)]
+
     @property
     def normed(self) -> np.ndarray:
         """Unit-length copies of the vectors (zero rows stay zero), computed once."""
@@ -102,13 +106,10 @@ class KeyedVectors:
         Input words are excluded from the results. ``restrict_vocab`` searches only the first
         (most frequent) words.
         """
-        pos = [positive] if isinstance(positive, str) else list(positive)
-        neg = [negative] if isinstance(negative, str) else list(negative)
-        if not pos and not neg:
+        idx_pos, idx_neg = self._rows(positive), self._rows(negative)
+        if not idx_pos and not idx_neg:
             raise ValueError("most_similar needs at least one positive or negative word")
         n = self.normed
-        idx_pos = [self.get_index(w) for w in pos]
-        idx_neg = [self.get_index(w) for w in neg]
         query = n[idx_pos].sum(axis=0) - n[idx_neg].sum(axis=0)
         return self._top(query, topn, set(idx_pos + idx_neg), restrict_vocab)
 
@@ -173,13 +174,10 @@ class KeyedVectors:
 
         Input words are excluded. Usually better than 3CosAdd on analogies.
         """
-        pos = [positive] if isinstance(positive, str) else list(positive)
-        neg = [negative] if isinstance(negative, str) else list(negative)
-        if not pos:
+        idx_pos, idx_neg = self._rows(positive), self._rows(negative)
+        if not idx_pos:
             raise ValueError("most_similar_cosmul needs at least one positive word")
         n = self.normed if restrict_vocab is None else self.normed[:restrict_vocab]
-        idx_pos = [self.get_index(w) for w in pos]
-        idx_neg = [self.get_index(w) for w in neg]
         shifted_pos = (1.0 + n @ self.normed[idx_pos].T) / 2.0  # (V, P) in [0, 1]
         shifted_neg = (1.0 + n @ self.normed[idx_neg].T) / 2.0  # (V, N)
         scores = shifted_pos.prod(axis=1) / (shifted_neg.prod(axis=1) + 1e-6)

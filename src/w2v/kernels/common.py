@@ -105,9 +105,8 @@ def logistic(score: float, label: float, lr: float) -> tuple[np.float32, float]:
     return g, loss
 
 
-# Row helpers index a matrix by row number instead of taking a row view: a view in a hot loop
-# costs an atomic reference-count increment and decrement (measured: >60% of the run time,
-# and contended between threads, as all views of W_out share one count).
+# Kernels index matrices by row number instead of taking row views: a view in a hot loop costs
+# an atomic reference-count increment and decrement, contended between threads.
 
 
 @njit(nogil=True, cache=True, fastmath=FASTMATH)
@@ -117,27 +116,6 @@ def dot_row(M: np.ndarray, row: int, v: np.ndarray) -> float:  # pragma: no cove
     for k in range(v.shape[0]):
         acc += M[row, k] * v[k]
     return acc
-
-
-@njit(nogil=True, cache=True, fastmath=FASTMATH)
-def copy_row(M: np.ndarray, row: int, out: np.ndarray) -> None:  # pragma: no cover - numba
-    """out[:] = M[row]."""
-    for k in range(out.shape[0]):
-        out[k] = M[row, k]
-
-
-@njit(nogil=True, cache=True, fastmath=FASTMATH)
-def add_row_to(M: np.ndarray, row: int, out: np.ndarray) -> None:  # pragma: no cover - numba
-    """out += M[row]."""
-    for k in range(out.shape[0]):
-        out[k] += M[row, k]
-
-
-@njit(nogil=True, cache=True, fastmath=FASTMATH)
-def add_to_row(x: np.ndarray, M: np.ndarray, row: int) -> None:  # pragma: no cover - numba
-    """M[row] += x."""
-    for k in range(x.shape[0]):
-        M[row, k] += x[k]
 
 
 @njit(nogil=True, cache=True)
