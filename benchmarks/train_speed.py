@@ -7,7 +7,8 @@
 Each (config, tool) trains in a fresh subprocess, so peak RSS is its own. Train seconds
 exclude building the vocabulary (w2v's single read-and-encode pass; gensim's build_vocab).
 Tools: ``w2v``; ``gensim_iter`` (gensim with LineSentence); ``gensim_file`` (gensim's faster
-``corpus_file=`` mode); ``w2v_c`` (word2vec.c, when the environment variable W2V_C_BIN names
+``corpus_file=`` mode); ``w2v_1w`` (w2v with one worker, for the 2-worker/1-worker
+scaling column); ``w2v_c`` (word2vec.c, when the environment variable W2V_C_BIN names
 a compiled ``word2vec`` binary). Settings: dim 100, window 5, min_count 5, sample 1e-3,
 negative 5 (NS) or hs (HS), alpha 0.025 skip-gram / 0.05 CBOW for every tool. The full
 softmax config (sg-softmax, cbow-softmax) runs w2v alone with a 10,000-word vocabulary
@@ -46,7 +47,9 @@ arch, loss = cfg.split("-")
 arch = "skipgram" if arch == "sg" else "cbow"
 alpha = 0.05 if arch == "cbow" else 0.025
 out = {"config": cfg, "tool": tool}
-if tool == "w2v":
+if tool == "w2v_1w":  # w2v on one worker: the denominator of the thread scaling
+    workers = 1
+if tool.startswith("w2v") and tool != "w2v_c":
     from w2v import Word2Vec
     m = Word2Vec(arch=arch, loss=loss, dim=100, window=5, negative=5, sample=1e-3,
                  min_count=min_count, epochs=epochs, workers=workers, seed=seed, alpha=alpha)
@@ -170,7 +173,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--configs", default="sg-ns,sg-hs,cbow-ns,cbow-hs,sg-softmax")
-    parser.add_argument("--tools", default="w2v,gensim_iter,gensim_file")
+    parser.add_argument("--tools", default="w2v,w2v_1w,gensim_iter,gensim_file")
     parser.add_argument("--softmax-vocab", type=int, default=10_000)
     parser.add_argument("--softmax-words", type=int, default=20_000)
     parser.add_argument("--eval-dir", default=str(EVAL))
@@ -201,6 +204,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
                     )
     by = {(r["config"], r["tool"]): r for r in rows}
     for r in rows:
+        one = by.get((r["config"], "w2v_1w"))
+        if r["tool"] == "w2v" and one:
+            r["scaling_vs_1_worker"] = r["raw_wps"] / one["raw_wps"]
         for ref in ("gensim_file", "gensim_iter"):
             g = by.get((r["config"], ref))
             if r["tool"] == "w2v" and g:
@@ -210,7 +216,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
                 r[f"ws353_minus_{ref}"] = r["ws353"] - g["ws353"]
     head = (
         f"{'config':<13}{'tool':<12}{'train s':>8}{'raw w/s':>10}{'eff w/s':>10}"
-        f"{'RSS MB':>8}{'analogy':>9}{'WS353':>7}  w2v/gensim_file  w2v/gensim_iter"
+        f"{'RSS MB':>8}{'analogy':>9}{'WS353':>7}{'scale':>7}  w2v/gensim_file  w2v/gensim_iter"
     )
     print(head)
     for r in rows:
@@ -220,10 +226,12 @@ def main(argv: list[str] | None = None) -> list[dict]:
             else ""
             for ref in ("gensim_file", "gensim_iter")
         )
+        one = r.get("scaling_vs_1_worker")
+        scale = f"{one:>6.2f}x" if one else " " * 7
         print(
             f"{r['config']:<13}{r['tool']:<12}{r['train_s']:>8.1f}{r['raw_wps'] / 1e3:>9.0f}k"
             f"{r['effective_wps'] / 1e3:>9.0f}k{r['peak_rss_mb']:>8.0f}{100 * r['analogy']:>8.2f}%"
-            f"{r['ws353']:>7.3f}{ratio}"
+            f"{r['ws353']:>7.3f}{scale}{ratio}"
         )
     Path(args.output).parent.mkdir(exist_ok=True)
     meta = {

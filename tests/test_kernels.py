@@ -13,6 +13,7 @@ from w2v.kernels import (
     LOSS_NS,
     LOSS_SOFTMAX,
     noise_codes,
+    sync_hot_rows,
     train_batch_cbow,
     train_batch_skipgram,
 )
@@ -23,6 +24,7 @@ V, DIM = 6, 8
 COUNTS = np.array([20, 11, 7, 5, 3, 2])
 KIND = {"softmax": LOSS_SOFTMAX, "hs": LOSS_HS, "ns": LOSS_NS}
 TOL = {"rtol": 2e-5, "atol": 2e-6}
+NO_HOT = np.zeros((0, 1), dtype=np.float32)  # no thread-private output rows
 
 
 def _matrices(loss: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -59,10 +61,19 @@ def test_output_update_equals_reference_step(loss):
     grad_v = np.zeros(DIM, dtype=np.float32)
     if loss == "ns":
         rows = np.array([[target, *output["negatives"]]], dtype=np.int32)
-        got = logistic_units(W_out, v, grad_v, rows, noise_codes(3), 0, 4, lr)
+        got = logistic_units(W_out, NO_HOT, 0, v, grad_v, rows, noise_codes(3), 0, 4, lr)
     elif loss == "hs":
         got = logistic_units(
-            W_out, v, grad_v, tree.points, tree.codes, target, int(tree.lengths[target]), lr
+            W_out,
+            NO_HOT,
+            0,
+            v,
+            grad_v,
+            tree.points,
+            tree.codes,
+            target,
+            int(tree.lengths[target]),
+            lr,
         )
     else:
         got = softmax_update(W_out, v, grad_v, target, np.empty(V), lr)
@@ -133,11 +144,11 @@ def test_batch_kernel_equals_reference_on_a_sentence(arch, loss):
     seed = np.uint64(12345)
     if arch == "skipgram":
         got_loss, got_n = train_batch_skipgram(
-            ids, ends, W_in, W_out, tables, KIND[loss], negative, 1, schedule, seed
+            ids, ends, W_in, W_out, NO_HOT, tables, KIND[loss], negative, 1, schedule, seed, 0
         )
     else:
         got_loss, got_n = train_batch_cbow(
-            ids, ends, W_in, W_out, tables, KIND[loss], negative, 1, schedule, seed, 1
+            ids, ends, W_in, W_out, NO_HOT, tables, KIND[loss], negative, 1, schedule, seed, 0, 1
         )
     assert got_n == exp_n
     assert got_loss == pytest.approx(exp_loss, rel=1e-5)
@@ -170,12 +181,14 @@ def test_cbow_sum_uses_the_sum_of_context_rows():
         ends,
         W_in,
         W_out,
+        NO_HOT,
         tables,
         LOSS_SOFTMAX,
         0,
         1,
         (lr, lr, 0.0, 1.0),
         np.uint64(7),
+        0,
         0,
     )
     np.testing.assert_allclose(W_in, exp_in, **TOL)
@@ -211,7 +224,18 @@ def test_dynamic_window_radius_is_uniform():
         noise_codes(0),
     )
     _, pairs = train_batch_skipgram(
-        ids, ends, W_in, W_out, tables, LOSS_HS, 0, window, (0.0, 0.0, 0.0, 1.0), np.uint64(9)
+        ids,
+        ends,
+        W_in,
+        W_out,
+        NO_HOT,
+        tables,
+        LOSS_HS,
+        0,
+        window,
+        (0.0, 0.0, 0.0, 1.0),
+        np.uint64(9),
+        0,
     )
     per_centre = pairs / n
     assert per_centre == pytest.approx(window + 1, rel=0.01)  # 6.0; fixed radius 5 gives 10
@@ -231,3 +255,45 @@ def test_subsampling_keeps_words_with_their_keep_probability():
         sd = np.sqrt(total * p * (1 - p)) + 1e-9
         assert abs(got - total * p) <= 5 * sd + 1e-9, (w, got, total * p)
     assert np.all(ids[pos[:m]] == kept[:m])  # positions point back at the kept words
+
+
+@pytest.mark.parametrize(("arch", "loss"), [v for v in VARIANTS if v[1] != "softmax"])
+def test_private_hot_rows_train_like_shared_rows_in_one_thread(arch, loss):
+    """A batch trained with part of W_out in a private copy, then synced, equals plain W_out."""
+    W_in, W_out = _matrices(loss, seed=5)
+    ids = np.array([0, 3, 0, 5, 2, 4, 1, 1, 3], dtype=np.int32)
+    ends = np.array([4, 9], dtype=np.int64)
+    tree = build_huffman(COUNTS)
+    prob, alias = _point_mass_noise(3)
+    tables = (np.ones(V, np.float32), prob, alias, tree.points, tree.codes, tree.lengths)
+    tables = (*tables, noise_codes(2))
+    kernel = train_batch_skipgram if arch == "skipgram" else train_batch_cbow
+    extra = () if arch == "skipgram" else (1,)
+    start = 2  # rows 2.. are private (HS: the nodes nearest the root)
+    shared_in, shared_out = W_in.copy(), W_out.copy()
+    args = (KIND[loss], 2, 2, (0.05, 0.05, 0.0, 1.0), np.uint64(3))
+    exp = kernel(ids, ends, shared_in, shared_out, NO_HOT, tables, *args, 0, *extra)
+    hot = W_out[start:].copy()
+    base = hot.copy()
+    got = kernel(ids, ends, W_in, W_out, hot, tables, *args, start, *extra)
+    assert not np.array_equal(hot, base)  # the private rows were trained...
+    np.testing.assert_array_equal(W_out[start:], base)  # ...and W_out's were not touched
+    sync_hot_rows(W_out, hot, base, start)
+    assert got == exp
+    np.testing.assert_allclose(W_in, shared_in, **TOL)
+    np.testing.assert_allclose(W_out, shared_out, **TOL)
+    np.testing.assert_array_equal(hot, W_out[start:])
+
+
+def test_sync_hot_rows_adds_every_threads_change():
+    """Two threads' private changes to the same rows both reach W_out (a sum, not last write)."""
+    W_out = np.zeros((4, 2), np.float32)
+    a, b = np.zeros((2, 2), np.float32), np.zeros((2, 2), np.float32)
+    base_a, base_b = a.copy(), b.copy()
+    a += 1.0
+    b[0] += 2.0
+    sync_hot_rows(W_out, a, base_a, 2)
+    sync_hot_rows(W_out, b, base_b, 2)
+    np.testing.assert_array_equal(W_out, [[0, 0], [0, 0], [3, 3], [1, 1]])
+    np.testing.assert_array_equal(b, W_out[2:])  # the later thread now sees both changes
+    np.testing.assert_array_equal(base_b, W_out[2:])

@@ -36,6 +36,7 @@ from .kernels import (
     LOSS_SOFTMAX,
     build_alias_table,
     noise_codes,
+    sync_hot_rows,
     train_batch_cbow,
     train_batch_skipgram,
 )
@@ -45,6 +46,22 @@ _LOSS_KIND = {"softmax": LOSS_SOFTMAX, "hs": LOSS_HS, "ns": LOSS_NS}
 _MASK64 = (1 << 64) - 1
 
 EpochCallback = Callable[..., object]
+
+# Output rows every example touches (the top of the Huffman tree; the most frequent words'
+# rows for NS) are written by all threads at once, and the cache lines bouncing between cores
+# made 2 threads slower than 1 for hierarchical softmax. With more than one worker, each
+# thread trains its own copy of these rows and publishes its change after every batch.
+HOT_ROWS = 1024
+_NO_HOT = np.zeros((0, 1), dtype=np.float32)
+
+
+def hot_rows(config: TrainConfig, n_out: int, workers: int) -> tuple[int, int]:
+    """(first row, number of rows) of W_out that each thread keeps a private copy of."""
+    if workers <= 1 or config.loss == "softmax":
+        return 0, 0
+    k = min(HOT_ROWS, n_out)
+    # Huffman inner nodes are numbered in order of creation: the root is the last row.
+    return (n_out - k, k) if config.loss == "hs" else (0, k)
 
 
 def _splitmix64(x: int) -> int:
@@ -173,7 +190,12 @@ def train(
     bar = _Progress(epochs * corpus.n_words, progress)
     history: list[float] = []
 
-    def run_batch(epoch: int, i: int, out_loss: np.ndarray, out_n: np.ndarray) -> None:
+    n_threads = min(config.n_workers, max(1, n_batches))
+    hot_start, n_hot = hot_rows(config, W_out.shape[0], n_threads)
+
+    def run_batch(
+        epoch: int, i: int, out_loss: np.ndarray, out_n: np.ndarray, hot: np.ndarray
+    ) -> None:
         a, b = int(bounds[i]), int(bounds[i + 1])
         ids = corpus.read(a, b)
         lo, hi = np.searchsorted(ends, [a, b], side="right")
@@ -188,12 +210,14 @@ def train(
                 local_ends,
                 W_in,
                 W_out,
+                hot,
                 tables,
                 loss_kind,
                 config.negative,
                 config.window,
                 schedule,
                 seed,
+                hot_start,
             )
         else:
             loss, n = train_batch_cbow(
@@ -201,12 +225,14 @@ def train(
                 local_ends,
                 W_in,
                 W_out,
+                hot,
                 tables,
                 loss_kind,
                 config.negative,
                 config.window,
                 schedule,
                 seed,
+                hot_start,
                 cbow_mean,
             )
         out_loss[i] = loss
@@ -222,12 +248,16 @@ def train(
         stop = threading.Event()
 
         def worker() -> None:
+            hot = W_out[hot_start : hot_start + n_hot].copy() if n_hot else _NO_HOT
+            base = hot.copy()
             try:
                 while not stop.is_set():
                     i = next(counter)  # atomic under the GIL
                     if i >= n_batches:
                         return
-                    run_batch(epoch, i, batch_loss, batch_n)
+                    run_batch(epoch, i, batch_loss, batch_n, hot)
+                    if n_hot:
+                        sync_hot_rows(W_out, hot, base, hot_start)
                     with lock:
                         done_words[0] += int(bounds[i + 1] - bounds[i])
             except BaseException as exc:  # re-raised in the main thread
@@ -236,7 +266,7 @@ def train(
 
         threads = [
             threading.Thread(target=worker, name=f"w2v-worker-{k}", daemon=True)
-            for k in range(min(config.n_workers, max(1, n_batches)))
+            for k in range(n_threads)
         ]
         for t in threads:
             t.start()

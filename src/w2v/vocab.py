@@ -27,7 +27,7 @@ from .errors import CorpusError
 #: Provisional ids are buffered in Python lists of this many before going to the file.
 _FLUSH_WORDS = 1 << 20
 #: Words remapped per NumPy chunk when finalising the encoded corpus.
-_REMAP_CHUNK = 1 << 24
+_REMAP_CHUNK = 1 << 20  # ids per step of the passes over the id file: bounds their memory
 
 
 @dataclass
@@ -162,6 +162,16 @@ def _scan(
     return path, writer.n, np.asarray(ends, dtype=np.int64)
 
 
+def _count_ids(path: str, n_words: int, n_ids: int) -> np.ndarray:
+    """Occurrences of each id 0..n_ids−1 in an int32 id file, read in bounded chunks."""
+    counts = np.zeros(n_ids, dtype=np.int64)
+    with open(path, "rb") as fin:
+        for start in range(0, n_words, _REMAP_CHUNK):
+            chunk = np.fromfile(fin, dtype=np.int32, count=min(_REMAP_CHUNK, n_words - start))
+            counts += np.bincount(chunk, minlength=n_ids)
+    return counts
+
+
 def _remap(
     src: str, n_words: int, ends: np.ndarray, new_id: np.ndarray, dst: str
 ) -> tuple[int, np.ndarray]:
@@ -215,7 +225,7 @@ def build_vocab_and_encode(
                 + (f": {', '.join(stats.files[:3])}" if stats.files else "")
                 + "."
             )
-        counts = np.bincount(np.fromfile(src, dtype=np.int32), minlength=len(provisional))
+        counts = _count_ids(src, n_raw, len(provisional))
         first_seen_words = list(provisional)
         order = np.argsort(-counts, kind="stable")
         order = order[counts[order] >= min_count]

@@ -14,6 +14,7 @@ from .common import (
     draw_noise_words,
     sigmoid_table,
 )
+from .outputs import sync_hot_rows
 from .skipgram import noise_codes, train_batch_skipgram
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "draw_noise_words",
     "noise_codes",
     "sigmoid_table",
+    "sync_hot_rows",
     "train_batch_cbow",
     "train_batch_skipgram",
 ]

@@ -24,12 +24,14 @@ def train_batch_cbow(
     ends: np.ndarray,
     W_in: np.ndarray,
     W_out: np.ndarray,
+    hot: np.ndarray,
     tables: tuple,
     loss_kind: int,
     negative: int,
     window: int,
     schedule: tuple,
     seed: np.uint64,
+    hot_start: int,
     cbow_mean: int,
 ) -> tuple[float, int]:  # pragma: no cover - numba
     """Train CBOW on one batch; return (summed loss float64, number of examples).
@@ -82,9 +84,13 @@ def train_batch_cbow(
                 n_neg, state = draw_negatives(
                     noise_prob, noise_alias, negative, centre, ns_rows, state
                 )
-                loss += logistic_units(W_out, h, grad_v, ns_rows, ns_codes, 0, n_neg + 1, lr)
+                loss += logistic_units(
+                    W_out, hot, hot_start, h, grad_v, ns_rows, ns_codes, 0, n_neg + 1, lr
+                )
             elif loss_kind == LOSS_HS:
-                loss += logistic_units(W_out, h, grad_v, points, codes, centre, lengths[centre], lr)
+                loss += logistic_units(
+                    W_out, hot, hot_start, h, grad_v, points, codes, centre, lengths[centre], lr
+                )
             else:
                 loss += softmax_update(W_out, h, grad_v, centre, scores, lr)
             for j in range(lo, hi):

@@ -34,6 +34,8 @@ from .common import FASTMATH, dot_row, logistic
 @njit(nogil=True, cache=True, fastmath=FASTMATH)
 def logistic_units(
     W_out: np.ndarray,
+    hot: np.ndarray,
+    hot_start: int,
     v: np.ndarray,
     grad_v: np.ndarray,
     rows: np.ndarray,
@@ -49,19 +51,28 @@ def logistic_units(
     by the noise words (code 1, label 0). For each unit, in order: g = lr·(label − σ(u·v)),
     grad_v += g·u (u before its update, as word2vec.c does), u += g·v. Returns the summed
     loss −Σ log P(label_d | u_d·v).
+
+    Rows ``hot_start <= row < hot_start + len(hot)`` are read and written in ``hot`` (K, dim),
+    the calling thread's private copy of the most-shared output rows (see ``hot_rows`` in
+    trainer.py); pass an empty ``hot`` to use ``W_out`` alone.
     """
     loss = 0.0
     dim = v.shape[0]
+    n_hot = hot.shape[0]
     for d in range(n):
         row = rows[which, d]
+        U = W_out
+        if row - hot_start < n_hot and row >= hot_start:
+            U = hot
+            row -= hot_start
         score = np.float32(0.0)
         for k in range(dim):
-            score += W_out[row, k] * v[k]
+            score += U[row, k] * v[k]
         g, unit_loss = logistic(score, 1.0 - codes[which, d], lr)
         for k in range(dim):
-            u_k = W_out[row, k]
+            u_k = U[row, k]
             grad_v[k] += g * u_k
-            W_out[row, k] = u_k + g * v[k]
+            U[row, k] = u_k + g * v[k]
         loss += unit_loss
     return loss
 
@@ -97,3 +108,22 @@ def softmax_update(
             grad_v[k] += g * u_k
             W_out[w, k] = u_k + g * v[k]
     return loss
+
+
+@njit(nogil=True, cache=True, fastmath=FASTMATH)
+def sync_hot_rows(
+    W_out: np.ndarray, hot: np.ndarray, base: np.ndarray, hot_start: int
+) -> None:  # pragma: no cover - numba
+    """Publish a thread's private hot rows and take the other threads' updates.
+
+    hot, base : (K, dim) float32; ``base`` is the value of ``hot`` at the last sync. The
+    thread's own change (hot − base) is added to W_out[hot_start : hot_start + K], then both
+    copies are refreshed from W_out, which now holds every thread's published changes.
+    """
+    for r in range(hot.shape[0]):
+        row = hot_start + r
+        for k in range(hot.shape[1]):
+            shared = W_out[row, k] + (hot[r, k] - base[r, k])
+            W_out[row, k] = shared
+            hot[r, k] = shared
+            base[r, k] = shared

@@ -77,12 +77,14 @@ def train_batch_skipgram(
     ends: np.ndarray,
     W_in: np.ndarray,
     W_out: np.ndarray,
+    hot: np.ndarray,
     tables: tuple,
     loss_kind: int,
     negative: int,
     window: int,
     schedule: tuple,
     seed: np.uint64,
+    hot_start: int,
 ) -> tuple[float, int]:  # pragma: no cover - numba
     """Train skip-gram on one batch; return (summed loss float64, number of examples).
 
@@ -130,10 +132,12 @@ def train_batch_skipgram(
                     n_neg, state = draw_negatives(
                         noise_prob, noise_alias, negative, centre, ns_rows, state
                     )
-                    loss += logistic_units(W_out, v, grad_v, ns_rows, ns_codes, 0, n_neg + 1, lr)
+                    loss += logistic_units(
+                        W_out, hot, hot_start, v, grad_v, ns_rows, ns_codes, 0, n_neg + 1, lr
+                    )
                 elif loss_kind == LOSS_HS:
                     loss += logistic_units(
-                        W_out, v, grad_v, points, codes, centre, lengths[centre], lr
+                        W_out, hot, hot_start, v, grad_v, points, codes, centre, lengths[centre], lr
                     )
                 else:
                     loss += softmax_update(W_out, v, grad_v, centre, scores, lr)
