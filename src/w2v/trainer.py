@@ -365,32 +365,44 @@ def train(
             except BaseException as exc:  # re-raised in the main thread
                 errors.append(exc)
                 halt.set()
+            finally:
+                with lock:
+                    running[0] -= 1
+                    if running[0] == 0:
+                        all_done.set()
 
+        # The barrier is this counter, not Thread.join: a join interrupted by Ctrl-C can mark
+        # a thread that is still running as stopped (CPython's bpo-45274 handling), and a
+        # checkpoint must not be taken while a batch is in flight.
+        running = [0]
+        all_done = threading.Event()
         while next_batch[0] < n_batches:
             halt.clear()
+            all_done.clear()
             since_words[0] = 0
             threads = [
                 threading.Thread(target=worker, name=f"w2v-worker-{k}", daemon=True)
                 for k in range(min(config.n_workers, n_batches - next_batch[0]))
             ]
+            running[0] = len(threads)
             for t in threads:
                 t.start()
             try:
-                while any(t.is_alive() for t in threads):
-                    for t in threads:
-                        t.join(timeout=0.25)
+                while not all_done.wait(timeout=0.25):
                     pos = epoch * corpus.n_words + done_words[0]
-                    running = float(batch_loss.sum() / max(1, int(batch_n.sum())))
+                    running_loss = float(batch_loss.sum() / max(1, int(batch_n.sum())))
                     lr = max(min_alpha, alpha - (alpha - min_alpha) * pos / total)
-                    bar.update(pos, lr, running, epoch)
+                    bar.update(pos, lr, running_loss, epoch)
             except BaseException:  # Ctrl-C: let running batches finish, then propagate
                 consistent[0] = False
                 halt.set()
-                for t in threads:
-                    t.join()
+                while not all_done.wait(timeout=0.25):
+                    pass
                 s.batch = next_batch[0]
                 consistent[0] = not errors
                 raise
+            for t in threads:
+                t.join()  # each has left its loop; this only reaps it
             s.batch = next_batch[0]  # every batch taken has finished: a consistent point
             if errors:
                 raise errors[0]
