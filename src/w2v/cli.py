@@ -266,6 +266,8 @@ def _report_epoch(model: Any, epoch: int, loss: float) -> None:
 def _resume_command(args: argparse.Namespace, ckpt: str) -> str:
     """The ``w2v resume`` command line that finishes an interrupted ``train`` or ``resume``."""
     argv = ["w2v", "resume", ckpt, "-o", args.output]
+    if args.command == "resume" and args.corpus:  # train's corpus path is in the checkpoint
+        argv += ["--corpus", args.corpus]
     if args.format != "auto":
         argv += ["--format", args.format]
     for flag, value in (("--save-model", args.save_model), ("--plot-loss", args.plot_loss)):
