@@ -388,11 +388,14 @@ def train(
             for t in threads:
                 t.start()
             try:
-                while not all_done.wait(timeout=0.25):
+                while True:
+                    finished = all_done.wait(timeout=0.25)
                     pos = epoch * corpus.n_words + done_words[0]
                     running_loss = float(batch_loss.sum() / max(1, int(batch_n.sum())))
                     lr = max(min_alpha, alpha - (alpha - min_alpha) * pos / total)
                     bar.update(pos, lr, running_loss, epoch)
+                    if finished:
+                        break
             except BaseException:  # Ctrl-C: let running batches finish, then propagate
                 consistent[0] = False
                 halt.set()
