@@ -14,6 +14,7 @@ from .errors import (
     FormatError,
     NotFittedError,
     TrainingDivergedError,
+    TrainingInterrupted,
     W2VError,
 )
 from .model import Word2Vec
@@ -33,6 +34,7 @@ __all__ = [
     "ReadStats",
     "TrainConfig",
     "TrainingDivergedError",
+    "TrainingInterrupted",
     "Vocabulary",
     "W2VError",
     "Word2Vec",

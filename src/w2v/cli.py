@@ -1,7 +1,9 @@
 """The ``w2v`` command line: a thin shell over the library.
 
 Results go to stdout, progress to stderr. A user mistake prints one line and exits with
-status 2; Ctrl-C exits with 130. ``w2v train`` takes one flag per TrainConfig field.
+status 2; Ctrl-C exits with 130 (during ``w2v train`` after writing a checkpoint and printing
+the ``w2v resume`` command that finishes the run). ``w2v train`` takes one flag per
+TrainConfig field.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -104,6 +107,33 @@ def _build_parser() -> argparse.ArgumentParser:
         help="use the words and counts of this vocabulary file (word2vec.c's -read-vocab; "
         "min-count still applies) instead of counting the corpus",
     )
+    _add_checkpoint_flags(train)
+
+    resume = sub.add_parser(
+        "resume",
+        help="finish a training run from its checkpoint",
+        description="Finish the training run saved in CHECKPOINT (by Ctrl-C or --checkpoint) "
+        "with the same schedule, then write the vectors like 'w2v train'.",
+    )
+    resume.add_argument("checkpoint", help="checkpoint file")
+    resume.add_argument("-o", "--output", required=True, help="vectors file to write")
+    resume.add_argument(
+        "--corpus", help="the corpus, if it moved [default: the path in the checkpoint]"
+    )
+    resume.add_argument(
+        "--format", choices=("auto", "binary", "text"), default="auto", help="as for train"
+    )
+    resume.add_argument("--save-model", metavar="PATH", help="also save the full model here")
+    resume.add_argument("--plot-loss", metavar="PNG", help="as for train")
+    resume.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=True, help="as for train"
+    )
+    resume.add_argument("--workers", type=int, metavar="N", help="training threads")
+    resume.add_argument(
+        "--checkpoint-every",
+        metavar="EVERY",
+        help="as for train [default: what the interrupted run used]",
+    )
 
     similar = sub.add_parser("similar", help="nearest neighbours of words")
     _add_vectors_arg(similar)
@@ -165,6 +195,22 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_checkpoint_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("checkpoints")
+    group.add_argument(
+        "--checkpoint",
+        metavar="PATH",
+        help="save the training state here every --checkpoint-every and on Ctrl-C; "
+        "'w2v resume PATH' finishes the run [default: OUTPUT.ckpt, written on Ctrl-C only]",
+    )
+    group.add_argument(
+        "--checkpoint-every",
+        metavar="EVERY",
+        help="interval between checkpoints: a time (30s, 10min, 2h) or a number of words "
+        "[default: 10min with --checkpoint, else only on Ctrl-C]",
+    )
+
+
 def _add_vectors_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "vectors", help="word2vec binary or text file, or a native folder (format detected)"
@@ -203,30 +249,54 @@ def _print_json(obj: object) -> None:
     print(json.dumps(obj, ensure_ascii=False))
 
 
-def _cmd_train(args: argparse.Namespace) -> int:
-    from .model import Word2Vec
+def _every(value: str | None) -> str | int | None:
+    """--checkpoint-every as fit() takes it: digits are words, anything else a time."""
+    if value is None or value.lower() == "none":
+        return None
+    return int(value) if value.isdigit() else value
 
-    config = _config_from_args(args)
+
+def _report_epoch(model: Any, epoch: int, loss: float) -> None:
+    from tqdm import tqdm  # writes above an active progress bar
+
+    epochs = model.config.epochs
+    tqdm.write(f"epoch {epoch + 1}/{epochs}: mean loss {loss:.5f}", file=sys.stderr)
+
+
+def _resume_command(args: argparse.Namespace, ckpt: str) -> str:
+    """The ``w2v resume`` command line that finishes an interrupted ``train`` or ``resume``."""
+    argv = ["w2v", "resume", ckpt, "-o", args.output]
+    if args.command == "resume" and args.corpus:  # train's corpus path is in the checkpoint
+        argv += ["--corpus", args.corpus]
+    if args.format != "auto":
+        argv += ["--format", args.format]
+    for flag, value in (("--save-model", args.save_model), ("--plot-loss", args.plot_loss)):
+        if value:
+            argv += [flag, value]
+    if not args.progress:
+        argv.append("--no-progress")
+    return shlex.join(argv)
+
+
+def _train_or_interrupt(args: argparse.Namespace, ckpt: str, run) -> Any:
+    """Run ``run()``; on Ctrl-C after a checkpoint, print how to resume and return None."""
+    from .errors import TrainingInterrupted
+
+    try:
+        return run()
+    except TrainingInterrupted as exc:
+        print(
+            f"w2v: interrupted in epoch {exc.epoch + 1}/{exc.epochs} "
+            f"({100 * exc.fraction:.1f}% done); checkpoint saved to {exc.path}. "
+            f"Resume with: {_resume_command(args, ckpt)}",
+            file=sys.stderr,
+        )
+        return None
+
+
+def _write_outputs(model: Any, args: argparse.Namespace) -> int:
     out = Path(args.output)
-    if not out.parent.exists():
-        raise _UserError(f"Output folder {str(out.parent)!r} does not exist.")
-    if args.plot_loss:
-        check_output(args.plot_loss)  # fail now, not after hours of training
-    model = Word2Vec(config)
-    vocab = None
-    if args.read_vocab:
-        from .formats import load_vocab
-        from .vocab import vocab_from_counts
-
-        words, counts = load_vocab(args.read_vocab)
-        vocab = vocab_from_counts(words, counts, min_count=config.min_count)
-
-    def report(_model: Word2Vec, epoch: int, loss: float) -> None:
-        from tqdm import tqdm  # writes above an active progress bar
-
-        tqdm.write(f"epoch {epoch + 1}/{config.epochs}: mean loss {loss:.5f}", file=sys.stderr)
-
-    model.fit(args.corpus, callbacks=[report], progress=args.progress, vocab=vocab)
+    config = model.config
     stats = model.read_stats
     if stats.replaced_bytes:
         print(
@@ -244,6 +314,69 @@ def _cmd_train(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    out = Path(args.output)
+    if not out.parent.exists():
+        raise _UserError(f"Output folder {str(out.parent)!r} does not exist.")
+    if args.plot_loss:
+        check_output(args.plot_loss)  # fail now, not after hours of training
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from .checkpoint import parse_every
+    from .model import Word2Vec
+
+    config = _config_from_args(args)
+    _check_outputs(args)
+    ckpt = args.checkpoint or f"{args.output}.ckpt"
+    every = _every(args.checkpoint_every)
+    if args.checkpoint and args.checkpoint_every is None:
+        every = "10min"
+    parse_every(every)  # a bad interval fails before reading the corpus
+    model = Word2Vec(config)
+    vocab = None
+    if args.read_vocab:
+        from .formats import load_vocab
+        from .vocab import vocab_from_counts
+
+        words, counts = load_vocab(args.read_vocab)
+        vocab = vocab_from_counts(words, counts, min_count=config.min_count)
+
+    fitted = _train_or_interrupt(
+        args,
+        ckpt,
+        lambda: model.fit(
+            args.corpus,
+            callbacks=[_report_epoch],
+            progress=args.progress,
+            vocab=vocab,
+            checkpoint=ckpt,
+            checkpoint_every=every,
+        ),
+    )
+    return 130 if fitted is None else _write_outputs(model, args)
+
+
+def _cmd_resume(args: argparse.Namespace) -> int:
+    from .model import Word2Vec
+
+    _check_outputs(args)
+    every = "same" if args.checkpoint_every is None else _every(args.checkpoint_every)
+    model = _train_or_interrupt(
+        args,
+        args.checkpoint,
+        lambda: Word2Vec.resume(
+            args.checkpoint,
+            args.corpus,
+            checkpoint_every=every,
+            workers=args.workers,
+            callbacks=[_report_epoch],
+            progress=args.progress,
+        ),
+    )
+    return 130 if model is None else _write_outputs(model, args)
 
 
 def _cmd_similar(args: argparse.Namespace) -> int:
@@ -372,6 +505,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "train": _cmd_train,
+    "resume": _cmd_resume,
     "similar": _cmd_similar,
     "analogy": _cmd_analogy,
     "evaluate": _cmd_evaluate,

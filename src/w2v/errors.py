@@ -33,3 +33,19 @@ class NotFittedError(W2VError, AttributeError):
 
 class TrainingDivergedError(W2VError, FloatingPointError):
     """The training loss became NaN or infinite (the learning rate is too high)."""
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a fit that had a checkpoint path; the checkpoint was written first.
+
+    A KeyboardInterrupt (not a user mistake), so code that catches Ctrl-C still does.
+    ``path`` is the checkpoint and ``fraction`` the share of the schedule done;
+    ``Word2Vec.resume(path)`` finishes the fit.
+    """
+
+    def __init__(self, path: str, epoch: int, epochs: int, fraction: float) -> None:
+        self.path, self.epoch, self.epochs, self.fraction = path, epoch, epochs, fraction
+        super().__init__(
+            f"Training interrupted in epoch {epoch + 1}/{epochs} ({100 * fraction:.1f}% done); "
+            f"checkpoint saved to {path}. Resume with Word2Vec.resume({path!r})."
+        )

@@ -31,11 +31,13 @@ def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
     """Open a temporary file beside ``path`` for writing; rename it over ``path`` on success.
 
     If the body raises (a full disk, Ctrl-C), the temporary file is removed and any previous
-    file at ``path`` is left intact.
+    file at ``path`` is left intact. The new file gets the old file's permissions, or those
+    the umask gives a new file (not mkstemp's private 0600).
     """
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
+        os.fchmod(fd, _new_file_mode(target))
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
@@ -45,6 +47,16 @@ def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _new_file_mode(target: Path) -> int:
+    """The permissions of the file being replaced, or 0o666 less the umask for a new one."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0o022)  # reading the umask means setting it; put it straight back
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def save_word2vec_format(
@@ -257,7 +269,12 @@ def save_native(path: str | os.PathLike, words: Sequence[str], vectors: np.ndarr
                 )
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent or "."))
             os.replace(target, old / "x")
-            os.replace(tmp, target)
+            try:
+                os.replace(tmp, target)
+            except BaseException:
+                os.replace(old / "x", target)  # put the previous folder back
+                old.rmdir()
+                raise
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, target)

@@ -16,13 +16,21 @@ from typing import Any
 
 import numpy as np
 
+from . import checkpoint as ckpt_io
 from .config import TrainConfig
 from .corpus import CorpusLike, ReadStats
-from .errors import CorpusError, FormatError, NotFittedError
+from .errors import (
+    CorpusError,
+    FormatError,
+    NotFittedError,
+    TrainingDivergedError,
+    TrainingInterrupted,
+)
 from .formats import atomic_write
-from .trainer import train
+from .huffman import HuffmanTree
+from .trainer import TrainState, batch_seed, huffman_of, train
 from .vectors import KeyedVectors
-from .vocab import Vocabulary, build_vocab_and_encode, encode
+from .vocab import EncodedCorpus, Vocabulary, build_vocab_and_encode, encode
 
 _FORMAT_VERSION = 1
 
@@ -115,6 +123,8 @@ class Word2Vec:
         progress: bool | None = None,
         tmp_dir: str | None = None,
         vocab: Vocabulary | None = None,
+        checkpoint: str | os.PathLike | None = None,
+        checkpoint_every: str | int | None = "10min",
     ) -> Word2Vec:
         """Train on ``corpus`` and return self.
 
@@ -134,11 +144,27 @@ class Word2Vec:
             Use this vocabulary (and its counts, for subsampling, noise and the Huffman tree)
             instead of counting the corpus, like word2vec.c's ``-read-vocab``. Only for a model
             that is not fitted yet.
+        checkpoint : path, optional
+            Save the state of training to this file (atomically) every ``checkpoint_every``
+            and when Ctrl-C stops training; :meth:`resume` finishes the fit from it. Ctrl-C
+            then raises :class:`w2v.errors.TrainingInterrupted` (a KeyboardInterrupt) naming
+            the file.
+        checkpoint_every : str or int or None
+            ``"30s"``, ``"10min"``, ``"2h"``, or an int number of trained words; None saves
+            only on Ctrl-C. Checkpoints are taken between batches (running batches finish
+            first). Ignored without ``checkpoint``.
 
         On a fitted model, ``fit`` continues training the same vectors on ``corpus`` (words
-        outside the vocabulary are skipped) with a fresh learning-rate schedule.
+        outside the vocabulary are skipped; see :meth:`update_vocab` to add them) with a fresh
+        learning-rate schedule, from ``alpha`` down to ``min_alpha`` over ``epochs`` epochs.
+
+        If the loss becomes NaN or infinite, :class:`w2v.errors.TrainingDivergedError` names
+        ``alpha`` and no NaN weights are kept: a new model goes back to not fitted, a fitted
+        one gets its weights from before this fit back (so continued training holds a copy of
+        W_in and W_out).
         """
         cfg = self.config
+        every = ckpt_io.parse_every(checkpoint_every) if checkpoint is not None else (None, None)
         if progress is None:
             progress = sys.stderr.isatty()
         if vocab is not None and self.vocab is not None:
@@ -156,12 +182,91 @@ class Word2Vec:
         try:
             if encoded.n_words == 0:
                 raise CorpusError("None of the corpus words is in the model's vocabulary.")
+            backup = None
             if self.W_in is None:
                 self._init_weights(vocab)
+            else:
+                assert self.W_out is not None
+                backup = (self.vocab, self.W_in.copy(), self.W_out.copy())
             self.vocab = vocab
             self._wv = None
+            corpus_info = None
+            if checkpoint is not None:
+                corpus_info = ckpt_io.describe_corpus(corpus, encoded)
+            try:
+                self._train(
+                    encoded,
+                    t_start,
+                    callbacks=callbacks,
+                    progress=progress,
+                    checkpoint=checkpoint,
+                    checkpoint_every=checkpoint_every,
+                    every=every,
+                    corpus_info=corpus_info,
+                )
+            except TrainingDivergedError:
+                if backup is None:
+                    self.vocab = self.W_in = self.W_out = None
+                else:
+                    self.vocab, self.W_in, self.W_out = backup
+                self._wv = None
+                raise
+        finally:
+            encoded.close()
+            self.read_stats = stats
+        return self
+
+    def _train(
+        self,
+        encoded: EncodedCorpus,
+        t_start: float,
+        *,
+        callbacks: Sequence[Callable[[Word2Vec, int, float], object]],
+        progress: bool,
+        checkpoint: str | os.PathLike | None,
+        checkpoint_every: str | int | None,
+        every: tuple[int | None, float | None],
+        corpus_info: dict[str, Any] | None,
+        start: TrainState | None = None,
+        tree: HuffmanTree | None = None,
+    ) -> None:
+        """Run the trainer on an encoded corpus, saving checkpoints; extend loss_history."""
+        cfg, vocab = self.config, self.vocab
+        assert vocab is not None and self.W_in is not None and self.W_out is not None
+        if cfg.loss == "hs" and tree is None:
+            tree = huffman_of(vocab.counts)
+        history_before, epochs_before = list(self.loss_history), self.epochs_trained
+        interrupted: list[TrainState] = []
+
+        def save_state(state: TrainState, reason: str) -> None:
+            assert checkpoint is not None and corpus_info is not None
             assert self.W_in is not None and self.W_out is not None
-            t_train = time.perf_counter()
+            pos, total = state.word_position, cfg.epochs * encoded.n_words
+            lr = max(
+                cfg.end_alpha, cfg.start_alpha - (cfg.start_alpha - cfg.end_alpha) * pos / total
+            )
+            ckpt_io.save_checkpoint(
+                checkpoint,
+                ckpt_io.Checkpoint(
+                    config=cfg,
+                    vocab=vocab,
+                    W_in=self.W_in,
+                    W_out=self.W_out,
+                    state=state,
+                    corpus=corpus_info,
+                    tree=tree,
+                    loss_history=history_before,
+                    epochs_trained=epochs_before,
+                    every=checkpoint_every,
+                    next_batch_seed=int(batch_seed(cfg.seed, state.epoch, state.batch)),
+                    learning_rate=lr,
+                ),
+            )
+            if reason == "interrupt":
+                interrupted.append(state)
+
+        t_train = time.perf_counter()
+        try:
             history = train(
                 cfg,
                 vocab,
@@ -171,17 +276,171 @@ class Word2Vec:
                 progress=progress,
                 on_epoch_end=callbacks,
                 callback_model=self,
+                tree=tree,
+                start=start,
+                checkpoint=save_state if checkpoint is not None else None,
+                every_words=every[0],
+                every_seconds=every[1],
             )
-            self.fit_seconds = {
-                "read": t_train - t_start,
-                "train": time.perf_counter() - t_train,
-                "words": float(encoded.n_words),
-            }
-        finally:
-            encoded.close()
-            self.read_stats = stats
+        except KeyboardInterrupt:
+            if interrupted:
+                s = interrupted[-1]
+                raise TrainingInterrupted(
+                    str(checkpoint),
+                    min(s.epoch, cfg.epochs - 1),
+                    cfg.epochs,
+                    s.word_position / (cfg.epochs * encoded.n_words),
+                ) from None
+            raise
+        self.fit_seconds = {
+            "read": t_train - t_start,
+            "train": time.perf_counter() - t_train,
+            "words": float(encoded.n_words),
+        }
         self.loss_history.extend(history)
         self.epochs_trained += len(history)
+
+    @classmethod
+    def resume(
+        cls,
+        path: str | os.PathLike,
+        corpus: CorpusLike | None = None,
+        *,
+        checkpoint_every: str | int | None = "same",
+        workers: int | None = None,
+        callbacks: Sequence[Callable[[Word2Vec, int, float], object]] = (),
+        progress: bool | None = None,
+        tmp_dir: str | None = None,
+    ) -> Word2Vec:
+        """Finish a fit from a checkpoint written by ``fit(checkpoint=path)``; return the model.
+
+        The resumed fit runs exactly the batches, learning rates and random draws that the
+        uninterrupted fit would have run; with ``workers=1`` the result (W_in, W_out,
+        loss_history) is bit-identical. It keeps saving to the same checkpoint file.
+
+        Parameters
+        ----------
+        path : path
+            The checkpoint file.
+        corpus : path or iterable of token lists, optional
+            The corpus of the interrupted fit; default: the path recorded in the checkpoint
+            (an in-memory corpus must be passed again). It must encode to the same word ids
+            as when the checkpoint was written, or CorpusError is raised.
+        checkpoint_every : str or int or None
+            Default ``"same"``: the interval the interrupted fit used.
+        workers : int, optional
+            Change the number of threads (bit-identity holds only with 1).
+        callbacks, progress, tmp_dir
+            As in :meth:`fit`; callbacks are called for the epochs still to finish.
+
+        Examples
+        --------
+        >>> model = Word2Vec(epochs=5).fit("corpus.txt", checkpoint="run.ckpt")  # doctest: +SKIP
+        >>> # ... interrupted; later, in a new process:
+        >>> model = Word2Vec.resume("run.ckpt")  # doctest: +SKIP
+        """
+        ck = ckpt_io.load_checkpoint(path)
+        every_value = ck.every if checkpoint_every == "same" else checkpoint_every
+        every = ckpt_io.parse_every(every_value)
+        recorded = ck.corpus
+        if corpus is None:
+            if recorded.get("path") is None:
+                raise CorpusError(
+                    f"{path}: this checkpoint was trained on an in-memory corpus "
+                    f"({recorded.get('kind')}); pass it again: "
+                    f"Word2Vec.resume({str(path)!r}, corpus=...)."
+                )
+            corpus = recorded["path"]
+        config = ck.config if workers is None else ck.config.replace(workers=workers)
+        model = cls(config)
+        model.vocab = ck.vocab
+        model.W_in, model.W_out = ck.W_in, ck.W_out
+        model.loss_history, model.epochs_trained = list(ck.loss_history), ck.epochs_trained
+        if progress is None:
+            progress = sys.stderr.isatty()
+        stats = ReadStats()
+        t_start = time.perf_counter()
+        encoded = encode(corpus, ck.vocab, epochs=config.epochs, stats=stats, tmp_dir=tmp_dir)
+        try:
+            now = ckpt_io.describe_corpus(corpus, encoded)
+            if now["digest"] != recorded["digest"]:
+                was = recorded.get("path") or f"an in-memory {recorded.get('kind')}"
+                raise CorpusError(
+                    f"{path}: the corpus is not the one this checkpoint was trained on (that "
+                    f"was {was} with {recorded['n_words']} vocabulary words in "
+                    f"{recorded['n_sentences']} sentences; this one has {now['n_words']} in "
+                    f"{now['n_sentences']}). Resume with the same corpus."
+                )
+            if ck.next_batch_seed != int(batch_seed(config.seed, ck.state.epoch, ck.state.batch)):
+                raise FormatError(f"{path}: written by an incompatible version of w2v.")
+            model._train(
+                encoded,
+                t_start,
+                callbacks=callbacks,
+                progress=progress,
+                checkpoint=path,
+                checkpoint_every=every_value,
+                every=every,
+                corpus_info=recorded,
+                start=ck.state,
+                tree=ck.tree,
+            )
+        except TrainingDivergedError:
+            model.vocab = model.W_in = model.W_out = None
+            raise
+        finally:
+            encoded.close()
+            model.read_stats = stats
+        return model
+
+    def update_vocab(self, corpus: CorpusLike, *, tmp_dir: str | None = None) -> Word2Vec:
+        """Add the words of ``corpus`` that reach ``min_count`` in it; return self.
+
+        So that a later ``fit(corpus)`` trains them too. The ids and vectors of the words
+        already known do not change; their counts grow by their counts in ``corpus``. New
+        words are appended at the end (in descending count in ``corpus``), so the vocabulary
+        is no longer sorted by count. Their W_in rows start as word2vec.c's do (uniform in
+        ±0.5/dim, drawn from ``seed`` and the old vocabulary size); their W_out rows at zero.
+
+        Subsampling and the noise distribution follow the new counts at the next fit. With
+        hierarchical softmax the Huffman tree is rebuilt from the new counts (as gensim does),
+        because every fit derives the tree from the counts and a tree of other counts would
+        not be a Huffman tree; the inner nodes are renumbered, so W_out (the inner-node rows)
+        restarts at zero rather than keep rows that now belong to other nodes. The word
+        vectors (W_in) are kept. Negative sampling and softmax keep W_out's rows.
+        """
+        if self.vocab is None or self.W_in is None or self.W_out is None:
+            raise NotFittedError(
+                "This Word2Vec instance is not fitted yet. Call 'fit' with a corpus before "
+                "using 'update_vocab'."
+            )
+        cfg, old = self.config, self.vocab
+        found, encoded = build_vocab_and_encode(corpus, 1, tmp_dir=tmp_dir)
+        encoded.close()
+        counts = old.counts.copy()
+        new_words: list[str] = []
+        new_counts: list[int] = []
+        for word, count in zip(found.words, found.counts.tolist(), strict=True):
+            i = old.index.get(word)
+            if i is not None:
+                counts[i] += count
+            elif count >= cfg.min_count:
+                new_words.append(word)
+                new_counts.append(count)
+        vocab = Vocabulary(old.words + new_words, np.concatenate((counts, new_counts)))
+        V_old, k, dim = len(old), len(new_words), cfg.dim
+        rng = np.random.default_rng([cfg.seed, V_old])
+        rows = (rng.random((k, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim)
+        self.W_in = np.ascontiguousarray(np.concatenate((self.W_in, rows)))
+        if cfg.loss == "hs":
+            if k or not _same_tree(huffman_of(old.counts), huffman_of(vocab.counts)):
+                self.W_out = np.zeros((max(len(vocab) - 1, 1), dim), dtype=np.float32)
+        else:
+            self.W_out = np.ascontiguousarray(
+                np.concatenate((self.W_out, np.zeros((k, dim), dtype=np.float32)))
+            )
+        self.vocab = vocab
+        self._wv = None
         return self
 
     def _init_weights(self, vocab: Vocabulary) -> None:
@@ -200,6 +459,11 @@ class Word2Vec:
         """
         if self.W_in is None or self.vocab is None or self.W_out is None:
             raise NotFittedError("This Word2Vec instance is not fitted yet; nothing to save.")
+        if not (np.isfinite(self.W_in).all() and np.isfinite(self.W_out).all()):
+            raise TrainingDivergedError(
+                "The weights contain NaN or infinite values (training diverged?); not saving. "
+                f"Refit with a smaller alpha than {self.config.start_alpha}."
+            )
         words = "\n".join(self.vocab.words).encode("utf-8")
         meta = {
             "format": "w2v-model",
@@ -242,3 +506,12 @@ class Word2Vec:
         model.loss_history = [float(x) for x in meta["loss_history"]]
         model.epochs_trained = int(meta["epochs_trained"])
         return model
+
+
+def _same_tree(a: HuffmanTree, b: HuffmanTree) -> bool:
+    return (
+        a.points.shape == b.points.shape
+        and np.array_equal(a.points, b.points)
+        and np.array_equal(a.codes, b.codes)
+        and np.array_equal(a.lengths, b.lengths)
+    )

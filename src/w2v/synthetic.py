@@ -23,11 +23,13 @@ or dict iteration), so it is the same for every ``PYTHONHASHSEED`` and platform.
 
 from __future__ import annotations
 
+import io
 import os
 import random
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+
+from .formats import atomic_write
 
 #: (capital, country, demonym, landmark): the two concept words go with both capital and country.
 CAPITALS: tuple[tuple[str, str, str, str], ...] = (
@@ -263,16 +265,13 @@ def write_corpus(path: str | os.PathLike[str], n_sentences: int, seed: int = 0) 
     reader never sees a half-written corpus. Returns the path.
     """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            for sentence in generate_corpus(n_sentences, seed):
-                fh.write(" ".join(sentence))
-                fh.write("\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(target) as raw:
+        fh = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
+        for sentence in generate_corpus(n_sentences, seed):
+            fh.write(" ".join(sentence))
+            fh.write("\n")
+        fh.flush()
+        fh.detach()  # atomic_write closes the file
     return target
 
 

@@ -14,16 +14,25 @@ the epoch's mean loss is summed in float64 in batch order. Hence:
 * ``workers=1``: bit-identical vectors and losses for the same seed, on any run.
 * ``workers>1``: the same draws and learning rates; only the interleaving of the lock-free
   updates differs, so results vary slightly from run to run (as in word2vec.c and gensim).
+
+Checkpoints. The state of a fit between batches is small: "epoch e, batches < b done" plus
+the losses of those batches (:class:`TrainState`); the learning rate and random generator of
+every later batch follow from it. To reach such a point with several threads, a checkpoint
+is a barrier: the workers stop taking new batches, the running ones finish, the state is
+handed to the ``checkpoint`` callback, and training goes on. Ctrl-C reaches the same kind of
+point (running batches finish) and hands the state over before KeyboardInterrupt propagates.
+A resumed fit (``start=``) therefore runs exactly the batches an uninterrupted fit would, in
+the same order; with ``workers=1`` it is bit-identical.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -113,15 +122,35 @@ class Tables:
         )
 
 
-def build_tables(config: TrainConfig, vocab: Vocabulary) -> Tables:
-    """Subsampling, noise and Huffman tables for ``config`` (unused ones are tiny)."""
+def huffman_of(counts: np.ndarray) -> HuffmanTree:
+    """The Huffman tree of ``counts`` in any order (``update_vocab`` appends new words last).
+
+    The tree is built over the counts sorted by descending count (ties in id order) and its
+    rows are put back in id order, so a sorted vocabulary gets exactly ``build_huffman``'s tree.
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    if len(counts) < 2 or not np.any(np.diff(counts) > 0):
+        return build_huffman(counts)
+    order = np.argsort(-counts, kind="stable")
+    tree = build_huffman(counts[order])
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return HuffmanTree(tree.points[rank], tree.codes[rank], tree.lengths[rank])
+
+
+def build_tables(config: TrainConfig, vocab: Vocabulary, tree: HuffmanTree | None = None) -> Tables:
+    """Subsampling, noise and Huffman tables for ``config`` (unused ones are tiny).
+
+    ``tree`` (for ``loss="hs"``) is used instead of building the tree from the counts, e.g.
+    the tree saved in a checkpoint.
+    """
     keep = vocab.keep_probabilities(config.sample)
     if config.loss == "ns":
         prob, alias = build_alias_table(vocab.noise_distribution(config.ns_exponent))
     else:
         prob, alias = np.ones(1, np.float32), np.zeros(1, np.int32)
     if config.loss == "hs":
-        tree = build_huffman(vocab.counts)
+        tree = tree if tree is not None else huffman_of(vocab.counts)
     else:
         tree = HuffmanTree(
             np.zeros((1, 1), np.int32), np.zeros((1, 1), np.int8), np.zeros(1, np.int32)
@@ -129,16 +158,62 @@ def build_tables(config: TrainConfig, vocab: Vocabulary) -> Tables:
     return Tables(keep, prob, alias, tree, config.negative)
 
 
+@dataclass
+class TrainState:
+    """Where a fit stands between two batches: in epoch ``epoch``, the batches ``< batch`` done.
+
+    Everything else a resumed fit needs follows from this: the next word's learning rate is
+    fixed by its global position (:attr:`word_position`) and every later batch's generator by
+    :func:`batch_seed` (seed, epoch, batch).
+
+    Attributes
+    ----------
+    epoch, batch : int
+        The current epoch (0-based) and the first batch of it not yet trained.
+    batch_loss : ndarray
+        (n_batches,) float64 summed loss of each batch of this epoch (0 for batches not done).
+    batch_n : ndarray
+        (n_batches,) int64 number of examples of each batch of this epoch.
+    history : list of float
+        Mean losses of the epochs of this fit already finished.
+    word_position : int
+        Global corpus position of the next word, ``epoch * n_words + bounds[batch]``.
+    """
+
+    epoch: int
+    batch: int
+    batch_loss: np.ndarray
+    batch_n: np.ndarray
+    history: list[float] = field(default_factory=list)
+    word_position: int = 0
+
+    @classmethod
+    def start(cls, n_batches: int, epoch: int = 0, history: Sequence[float] = ()) -> TrainState:
+        """The state at the start of ``epoch``: no batch of it done."""
+        return cls(
+            epoch,
+            0,
+            np.zeros(n_batches, dtype=np.float64),
+            np.zeros(n_batches, dtype=np.int64),
+            list(history),
+        )
+
+
+#: ``checkpoint(state, reason)``; reason is "every" (periodic) or "interrupt" (Ctrl-C).
+CheckpointCallback = Callable[[TrainState, str], object]
+
+
 class _Progress:
     """A tqdm progress bar on stderr: percent, words/s, learning rate, running loss, ETA."""
 
-    def __init__(self, total: int, enabled: bool):
+    def __init__(self, total: int, enabled: bool, initial: int = 0):
         self.bar = None
         if enabled:
             from tqdm.auto import tqdm
 
             self.bar = tqdm(
                 total=total,
+                initial=initial,
                 unit="w",
                 unit_scale=True,
                 file=sys.stderr,
@@ -147,7 +222,7 @@ class _Progress:
                 bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}, "
                 "{rate_fmt}{postfix}]",
             )
-        self.shown = 0
+        self.shown = initial
 
     def update(self, done: int, lr: float, loss: float, epoch: int) -> None:
         if self.bar is None:
@@ -161,6 +236,13 @@ class _Progress:
             self.bar.close()
 
 
+def _diverged(alpha: float, epoch: int, what: str) -> TrainingDivergedError:
+    return TrainingDivergedError(
+        f"Training diverged in epoch {epoch + 1}: {what}. "
+        f"The learning rate alpha={alpha} is too high; try alpha={alpha / 10:g}."
+    )
+
+
 def train(
     config: TrainConfig,
     vocab: Vocabulary,
@@ -171,13 +253,25 @@ def train(
     progress: bool = False,
     on_epoch_end: Sequence[EpochCallback] = (),
     callback_model: object = None,
+    tree: HuffmanTree | None = None,
+    start: TrainState | None = None,
+    checkpoint: CheckpointCallback | None = None,
+    every_words: int | None = None,
+    every_seconds: float | None = None,
 ) -> list[float]:
     """Train W_in and W_out in place over ``config.epochs`` epochs; return the mean losses.
 
     Each callback is called as ``cb(callback_model, epoch, loss)`` after every epoch.
-    Raises TrainingDivergedError if an epoch's loss is NaN or infinite.
+    ``start`` resumes from a :class:`TrainState` (the losses of the epochs it finished are
+    part of the returned list). ``checkpoint(state, reason)`` is called at a barrier after
+    ``every_words`` trained words or ``every_seconds`` seconds since the last call
+    (reason ``"every"``), and on Ctrl-C once the running batches have finished (reason
+    ``"interrupt"``, then KeyboardInterrupt propagates).
+
+    Raises TrainingDivergedError, naming ``alpha``, as soon as a batch's loss is NaN or
+    infinite or an epoch leaves non-finite weights.
     """
-    tables = build_tables(config, vocab).as_tuple()
+    tables = build_tables(config, vocab, tree).as_tuple()
     bounds = plan_batches(corpus.sentence_ends, corpus.n_words, config.batch_words)
     n_batches = len(bounds) - 1
     epochs = config.epochs
@@ -187,8 +281,28 @@ def train(
     ends = corpus.sentence_ends
     skipgram = config.arch == "skipgram"
     cbow_mean = int(config.cbow_mean)
-    bar = _Progress(epochs * corpus.n_words, progress)
-    history: list[float] = []
+    if start is None:
+        start = TrainState.start(n_batches)
+    elif len(start.batch_loss) != n_batches or not 0 <= start.batch <= n_batches:
+        raise ValueError(
+            f"the resume state has {len(start.batch_loss)} batches, the corpus {n_batches}"
+        )
+    state = start
+
+    def position(s: TrainState) -> int:
+        return s.epoch * corpus.n_words + int(bounds[min(s.batch, n_batches)])
+
+    bar = _Progress(epochs * corpus.n_words, progress, initial=position(state))
+    consistent = [True]  # False while Ctrl-C waits for running batches (a second one aborts)
+    last_save = [time.monotonic()]
+
+    def save(s: TrainState, reason: str) -> None:
+        assert checkpoint is not None
+        s.word_position = position(s)
+        if not (np.isfinite(W_in).all() and np.isfinite(W_out).all()):
+            raise _diverged(alpha, s.epoch, "the weights are no longer finite")
+        checkpoint(s, reason)
+        last_save[0] = time.monotonic()
 
     n_threads = min(config.n_workers, max(1, n_batches))
     hot_start, n_hot = hot_rows(config, W_out.shape[0], n_threads)
@@ -235,71 +349,115 @@ def train(
                 hot_start,
                 cbow_mean,
             )
+        if not math.isfinite(loss):
+            raise _diverged(alpha, epoch, f"the loss of batch {i + 1} is {loss}")
         out_loss[i] = loss
         out_n[i] = n
 
-    def run_epoch(epoch: int) -> tuple[np.ndarray, np.ndarray]:
-        batch_loss = np.zeros(n_batches, dtype=np.float64)
-        batch_n = np.zeros(n_batches, dtype=np.int64)
-        counter = itertools.count()
-        done_words = [0]
+    def run_epoch(s: TrainState) -> None:
+        """Train the batches ``s.batch..`` of epoch ``s.epoch``, pausing for checkpoints."""
+        epoch, batch_loss, batch_n = s.epoch, s.batch_loss, s.batch_n
+        next_batch = [s.batch]
+        done_words = [int(bounds[s.batch])]
+        since_words = [0]
         lock = threading.Lock()
         errors: list[BaseException] = []
-        stop = threading.Event()
+        halt = threading.Event()  # set: take no new batch (error, Ctrl-C or checkpoint due)
+
+        def take() -> int:
+            with lock:
+                if halt.is_set() or next_batch[0] >= n_batches:
+                    return -1
+                i = next_batch[0]
+                next_batch[0] += 1
+                return i
 
         def worker() -> None:
             hot = W_out[hot_start : hot_start + n_hot].copy() if n_hot else _NO_HOT
             base = hot.copy()
             try:
-                while not stop.is_set():
-                    i = next(counter)  # atomic under the GIL
-                    if i >= n_batches:
-                        return
+                while (i := take()) >= 0:
                     run_batch(epoch, i, batch_loss, batch_n, hot)
                     if n_hot:
                         sync_hot_rows(W_out, hot, base, hot_start)
+                    words = int(bounds[i + 1] - bounds[i])
                     with lock:
-                        done_words[0] += int(bounds[i + 1] - bounds[i])
+                        done_words[0] += words
+                        since_words[0] += words
+                        if checkpoint is not None and (
+                            (every_words is not None and since_words[0] >= every_words)
+                            or (
+                                every_seconds is not None
+                                and time.monotonic() - last_save[0] >= every_seconds
+                            )
+                        ):
+                            halt.set()
             except BaseException as exc:  # re-raised in the main thread
                 errors.append(exc)
-                stop.set()
+                halt.set()
+            finally:
+                with lock:
+                    running[0] -= 1
+                    if running[0] == 0:
+                        all_done.set()
 
-        threads = [
-            threading.Thread(target=worker, name=f"w2v-worker-{k}", daemon=True)
-            for k in range(n_threads)
-        ]
-        for t in threads:
-            t.start()
-        try:
-            while any(t.is_alive() for t in threads):
-                for t in threads:
-                    t.join(timeout=0.25)
-                pos = epoch * corpus.n_words + done_words[0]
-                running = float(batch_loss.sum() / max(1, int(batch_n.sum())))
-                lr = max(min_alpha, alpha - (alpha - min_alpha) * pos / total)
-                bar.update(pos, lr, running, epoch)
-        except BaseException:  # Ctrl-C: let running batches finish, then propagate
-            stop.set()
+        # The barrier is this counter, not Thread.join: a join interrupted by Ctrl-C can mark
+        # a thread that is still running as stopped (CPython's bpo-45274 handling), and a
+        # checkpoint must not be taken while a batch is in flight.
+        running = [0]
+        all_done = threading.Event()
+        while next_batch[0] < n_batches:
+            halt.clear()
+            all_done.clear()
+            since_words[0] = 0
+            threads = [
+                threading.Thread(target=worker, name=f"w2v-worker-{k}", daemon=True)
+                for k in range(min(config.n_workers, n_batches - next_batch[0]))
+            ]
+            running[0] = len(threads)
             for t in threads:
-                t.join()
-            raise
-        if errors:
-            raise errors[0]
-        return batch_loss, batch_n
+                t.start()
+            try:
+                while True:
+                    finished = all_done.wait(timeout=0.25)
+                    pos = epoch * corpus.n_words + done_words[0]
+                    running_loss = float(batch_loss.sum() / max(1, int(batch_n.sum())))
+                    lr = max(min_alpha, alpha - (alpha - min_alpha) * pos / total)
+                    bar.update(pos, lr, running_loss, epoch)
+                    if finished:
+                        break
+            except BaseException:  # Ctrl-C: let running batches finish, then propagate
+                consistent[0] = False
+                halt.set()
+                while not all_done.wait(timeout=0.25):
+                    pass
+                s.batch = next_batch[0]
+                consistent[0] = not errors
+                raise
+            for t in threads:
+                t.join()  # each has left its loop; this only reaps it
+            s.batch = next_batch[0]  # every batch taken has finished: a consistent point
+            if errors:
+                raise errors[0]
+            if s.batch < n_batches:  # paused because a checkpoint is due
+                save(s, "every")
 
     try:
-        for epoch in range(epochs):
-            batch_loss, batch_n = run_epoch(epoch)
-            n_examples = int(batch_n.sum())
-            epoch_loss = float(batch_loss.sum() / n_examples) if n_examples else math.nan
-            if n_examples and not math.isfinite(epoch_loss):
-                raise TrainingDivergedError(
-                    f"Training diverged in epoch {epoch + 1}: the mean loss is {epoch_loss}. "
-                    f"The learning rate alpha={alpha} is too high; try alpha={alpha / 10:g}."
-                )
-            history.append(epoch_loss)
+        while state.epoch < epochs:
+            run_epoch(state)
+            n_examples = int(state.batch_n.sum())
+            epoch_loss = float(state.batch_loss.sum() / n_examples) if n_examples else math.nan
+            if not (np.isfinite(W_in).all() and np.isfinite(W_out).all()):
+                raise _diverged(alpha, state.epoch, "the weights are no longer finite")
+            done = state.epoch
+            # one assignment: a Ctrl-C sees either the finished epoch or the next one
+            state = TrainState.start(n_batches, done + 1, [*state.history, epoch_loss])
             for cb in on_epoch_end:
-                cb(callback_model, epoch, epoch_loss)
+                cb(callback_model, done, epoch_loss)
+    except KeyboardInterrupt:
+        if checkpoint is not None and consistent[0]:
+            save(state, "interrupt")
+        raise
     finally:
         bar.close()
-    return history
+    return state.history

@@ -34,11 +34,13 @@ _REMAP_CHUNK = 1 << 20  # ids per step of the passes over the id file: bounds th
 class Vocabulary:
     """The trained words, sorted by descending count, with their counts.
 
-    ``words[i]`` has id ``i`` and was seen ``counts[i]`` times in the corpus.
+    ``words[i]`` has id ``i`` and was seen ``counts[i]`` times in the corpus. After
+    ``Word2Vec.update_vocab`` the new words follow the old ones, so the counts are then no
+    longer sorted.
     """
 
     words: list[str]
-    counts: np.ndarray  # (V,) int64, non-increasing
+    counts: np.ndarray  # (V,) int64, non-increasing until update_vocab appends words
 
     def __post_init__(self) -> None:
         self.counts = np.ascontiguousarray(self.counts, dtype=np.int64)

@@ -1,0 +1,207 @@
+"""Checkpoints: an unfinished fit saved atomically to one file, and read back to resume it.
+
+A checkpoint is a NumPy ``.npz`` archive without pickled objects, written with
+:func:`w2v.formats.atomic_write` (a crash, a full disk or Ctrl-C while saving leaves the
+previous checkpoint intact). It holds:
+
+* ``meta`` — JSON: the config; the model's ``loss_history`` and ``epochs_trained`` from
+  before this fit; the position (epoch, batch, the global word position that fixes the
+  learning rate, and the losses of the epochs already finished); the random state (the seed
+  and the next batch's generator seed, which follows from seed, epoch and batch); the corpus
+  (path, size and mtime when it is a path, number of encoded words and sentences, and a
+  BLAKE2 digest of the encoded ids and sentence ends); and ``checkpoint_every``.
+* ``words``, ``counts`` — the vocabulary; ``W_in``, ``W_out`` — the weights;
+  ``batch_loss``, ``batch_n`` — the losses of the current epoch's batches so far;
+  ``points``, ``codes``, ``lengths`` — the Huffman tree (hierarchical softmax only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .config import TrainConfig
+from .corpus import CorpusLike, LineCorpus
+from .errors import ConfigError, FormatError
+from .formats import atomic_write
+from .huffman import HuffmanTree
+from .trainer import TrainState
+from .vocab import EncodedCorpus, Vocabulary
+
+_FORMAT = "w2v-checkpoint"
+_VERSION = 1
+_UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0}
+_EVERY = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(s|sec|min|m|h|w|words)?\s*$", re.IGNORECASE)
+
+Every = str | int
+
+
+def parse_every(value: Every | None) -> tuple[int | None, float | None]:
+    """``checkpoint_every`` as (words, seconds), one of them None; (None, None) for None.
+
+    An int (or a string of digits, optionally followed by ``w``/``words``) is a number of
+    trained words; ``"30s"``, ``"10min"``, ``"2h"`` are wall-clock intervals.
+
+    Examples
+    --------
+    >>> parse_every("10min"), parse_every(500_000), parse_every("1.5h")
+    ((None, 600.0), (500000, None), (None, 5400.0))
+    """
+    if value is None:
+        return None, None
+    if isinstance(value, bool):
+        raise ConfigError(f"checkpoint_every={value!r} is not an interval.")
+    if isinstance(value, int):
+        if value < 1:
+            raise ConfigError(f"checkpoint_every={value} words must be at least 1.")
+        return value, None
+    m = _EVERY.match(value) if isinstance(value, str) else None
+    if m is None:
+        raise ConfigError(
+            f"checkpoint_every={value!r} is not understood; give a number of words (500000) "
+            "or a time such as '30s', '10min' or '2h'."
+        )
+    number, unit = m.group(1), (m.group(2) or "w").lower()
+    if unit in ("w", "words"):
+        if "." in number or int(number) < 1:
+            raise ConfigError(f"checkpoint_every={value!r}: a number of words is a whole >= 1.")
+        return int(number), None
+    seconds = float(number) * _UNITS[unit]
+    if not seconds > 0:
+        raise ConfigError(f"checkpoint_every={value!r} must be longer than 0 seconds.")
+    return None, seconds
+
+
+def describe_corpus(corpus: CorpusLike, encoded: EncodedCorpus) -> dict[str, Any]:
+    """What identifies the corpus a fit trains on: path (if any), size, mtime and a digest."""
+    digest = hashlib.blake2b(digest_size=16)
+    step = 1 << 22
+    for a in range(0, encoded.n_words, step):
+        digest.update(encoded.read(a, min(a + step, encoded.n_words)).tobytes())
+    digest.update(encoded.sentence_ends.astype("<i8").tobytes())
+    info: dict[str, Any] = {
+        "path": None,
+        "kind": type(corpus).__name__,
+        "n_words": encoded.n_words,
+        "n_sentences": len(encoded.sentence_ends),
+        "digest": digest.hexdigest(),
+    }
+    if isinstance(corpus, LineCorpus):
+        corpus = corpus.path
+    if isinstance(corpus, str | os.PathLike):
+        p = Path(corpus).resolve()
+        info["path"] = str(p)
+        if p.is_file():
+            st = p.stat()
+            info["size"], info["mtime"] = st.st_size, st.st_mtime
+    return info
+
+
+@dataclass
+class Checkpoint:
+    """Everything :meth:`Word2Vec.resume` needs to finish an interrupted fit."""
+
+    config: TrainConfig
+    vocab: Vocabulary
+    W_in: np.ndarray
+    W_out: np.ndarray
+    state: TrainState
+    corpus: dict[str, Any]
+    tree: HuffmanTree | None = None
+    loss_history: list[float] = field(default_factory=list)  # before this fit
+    epochs_trained: int = 0  # before this fit
+    every: Every | None = None
+    next_batch_seed: int = 0
+    learning_rate: float = math.nan
+
+
+def save_checkpoint(path: str | os.PathLike, ckpt: Checkpoint) -> None:
+    """Write ``ckpt`` to ``path`` atomically (see the module docstring for the layout)."""
+    s, cfg = ckpt.state, ckpt.config
+    meta = {
+        "format": _FORMAT,
+        "version": _VERSION,
+        "config": cfg.to_dict(),
+        "loss_history": ckpt.loss_history,
+        "epochs_trained": ckpt.epochs_trained,
+        "position": {
+            "epoch": s.epoch,
+            "batch": s.batch,
+            "word_position": s.word_position,
+            "history": s.history,
+            "learning_rate": ckpt.learning_rate,
+        },
+        "random": {"seed": cfg.seed, "next_batch_seed": ckpt.next_batch_seed},
+        "corpus": ckpt.corpus,
+        "checkpoint_every": ckpt.every,
+    }
+    arrays: dict[str, np.ndarray] = {
+        "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+        "words": np.frombuffer("\n".join(ckpt.vocab.words).encode("utf-8"), dtype=np.uint8),
+        "counts": ckpt.vocab.counts,
+        "W_in": ckpt.W_in,
+        "W_out": ckpt.W_out,
+        "batch_loss": s.batch_loss,
+        "batch_n": s.batch_n,
+    }
+    if ckpt.tree is not None:
+        arrays.update(points=ckpt.tree.points, codes=ckpt.tree.codes, lengths=ckpt.tree.lengths)
+    with atomic_write(path) as fh:
+        np.savez(fh, **arrays)
+
+
+def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
+    """Read a checkpoint written by :func:`save_checkpoint`; FormatError if it is not one."""
+    p = str(path)
+    if not os.path.exists(p):
+        raise FileNotFoundError(f"Checkpoint not found: {p!r}.")
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            meta = json.loads(z["meta"].tobytes().decode())
+            a = {k: z[k] for k in z.files if k != "meta"}
+        if meta.get("format") != _FORMAT or meta.get("version") != _VERSION:
+            raise ValueError(f"not a {_FORMAT} of version {_VERSION}")
+        words = a["words"].tobytes().decode("utf-8").split("\n")
+        pos = meta["position"]
+        state = TrainState(
+            int(pos["epoch"]),
+            int(pos["batch"]),
+            a["batch_loss"].astype(np.float64),
+            a["batch_n"].astype(np.int64),
+            [float(x) for x in pos["history"]],
+            int(pos["word_position"]),
+        )
+        tree = None
+        if "points" in a:
+            tree = HuffmanTree(
+                np.ascontiguousarray(a["points"], np.int32),
+                np.ascontiguousarray(a["codes"], np.int8),
+                np.ascontiguousarray(a["lengths"], np.int32),
+            )
+        ckpt = Checkpoint(
+            config=TrainConfig.from_kwargs(**meta["config"]),
+            vocab=Vocabulary(words, a["counts"]),
+            W_in=np.ascontiguousarray(a["W_in"], dtype=np.float32),
+            W_out=np.ascontiguousarray(a["W_out"], dtype=np.float32),
+            state=state,
+            corpus=dict(meta["corpus"]),
+            tree=tree,
+            loss_history=[float(x) for x in meta["loss_history"]],
+            epochs_trained=int(meta["epochs_trained"]),
+            every=meta.get("checkpoint_every"),
+            next_batch_seed=int(meta["random"]["next_batch_seed"]),
+            learning_rate=float(pos["learning_rate"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise FormatError(f"{p}: not a w2v checkpoint ({exc}).") from None
+    if ckpt.W_in.shape[0] != len(words) or len(words) != len(ckpt.vocab.counts):
+        raise FormatError(f"{p}: the vocabulary and the matrices disagree in size.")
+    return ckpt

@@ -1,0 +1,493 @@
+"""Checkpoints, resume, Ctrl-C, continued training, update_vocab, atomic saves, divergence."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shlex
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import w2v.checkpoint as ckpt_io
+import w2v.formats as formats
+import w2v.model as model_mod
+from conftest import ROOT
+from planted import twin_corpus
+from w2v import ConfigError, CorpusError, KeyedVectors, NotFittedError, Word2Vec
+from w2v.checkpoint import load_checkpoint, parse_every
+from w2v.cli import main
+from w2v.errors import TrainingDivergedError, TrainingInterrupted
+from w2v.trainer import batch_seed, plan_batches
+
+CORPUS = twin_corpus(800)
+PARAMS = dict(dim=16, min_count=1, epochs=3, workers=1, sample=1e-2, seed=3, batch_words=400)
+EVERY = 1500  # words between checkpoints: several per epoch of this ~9k-word corpus
+
+
+@pytest.fixture
+def corpus_file(tmp_path: Path) -> Path:
+    path = tmp_path / "corpus.txt"
+    path.write_text("\n".join(" ".join(s) for s in CORPUS) + "\n")
+    return path
+
+
+def _same(a: Word2Vec, b: Word2Vec) -> None:
+    assert a.W_in is not None and b.W_in is not None
+    assert a.W_in.tobytes() == b.W_in.tobytes()
+    assert a.W_out is not None and b.W_out is not None
+    assert a.W_out.tobytes() == b.W_out.tobytes()
+    assert a.loss_history == b.loss_history
+    assert a.epochs_trained == b.epochs_trained
+    assert a.vocab is not None and b.vocab is not None and a.vocab.words == b.vocab.words
+
+
+# -- checkpoint_every ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("10min", (None, 600.0)),
+        ("30s", (None, 30.0)),
+        ("2h", (None, 7200.0)),
+        (" 1.5 H ", (None, 5400.0)),
+        (500_000, (500_000, None)),
+        ("20000", (20_000, None)),
+        ("20000words", (20_000, None)),
+        (None, (None, None)),
+    ],
+)
+def test_parse_every_accepts_times_and_word_counts(value, expected):
+    """checkpoint_every is a time with a unit (s, min, h) or a number of words."""
+    assert parse_every(value) == expected
+
+
+@pytest.mark.parametrize("value", ["10 minutes", "soon", "", "0s", "-5", 0, -3, 1.5, True, "1.5"])
+def test_parse_every_rejects_nonsense_with_one_line(value):
+    """A bad interval is a ConfigError with one line that says what is accepted."""
+    with pytest.raises(ConfigError, match="checkpoint_every") as info:
+        parse_every(value)
+    assert "\n" not in str(info.value)
+
+
+def test_bad_checkpoint_every_fails_before_reading_the_corpus(tmp_path):
+    """fit checks checkpoint_every first (the corpus path does not even exist)."""
+    with pytest.raises(ConfigError, match="checkpoint_every='often'"):
+        Word2Vec(**PARAMS).fit(tmp_path / "missing", checkpoint="c", checkpoint_every="often")
+
+
+# -- resume: bit-identical after SIGKILL --------------------------------------------------------
+
+# Trains in a subprocess, saving every EVERY words; after the third checkpoint it announces
+# itself and sleeps, standing in for a long run that the parent then kills with SIGKILL.
+_KILLED_RUN = """
+import sys, time
+import w2v.checkpoint as c
+from w2v import Word2Vec
+real, saves = c.save_checkpoint, []
+def save(path, ck):
+    real(path, ck)
+    saves.append(ck.state.epoch)
+    if len(saves) == 3:
+        print("checkpoint", ck.state.epoch, ck.state.batch, flush=True)
+        time.sleep(300)
+c.save_checkpoint = save
+params = eval(sys.argv[3])
+Word2Vec(**params).fit(sys.argv[1], checkpoint=sys.argv[2], checkpoint_every=int(sys.argv[4]))
+print("finished", flush=True)
+"""
+
+
+@pytest.mark.parametrize(("arch", "loss"), [("skipgram", "ns"), ("cbow", "hs")])
+def test_resume_after_sigkill_is_bit_identical(arch, loss, corpus_file, tmp_path):
+    """A fit killed mid-epoch and resumed from its checkpoint equals an uninterrupted fit."""
+    params = dict(PARAMS, arch=arch, loss=loss, epochs=2)
+    ckpt = tmp_path / "run.ckpt"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_RUN, str(corpus_file), str(ckpt), repr(params), str(EVERY)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+    )
+    with proc:
+        try:
+            line = proc.stdout.readline()  # type: ignore[union-attr]
+        finally:
+            proc.kill()  # SIGKILL: no chance to clean up or save again
+    assert line.startswith("checkpoint"), line
+    _, epoch, batch = line.split()
+    n_batches = len(plan_batches(*_ends_and_words(corpus_file), params["batch_words"])) - 1
+    assert 0 < int(batch) < n_batches  # killed mid-epoch
+    state = load_checkpoint(ckpt).state
+    assert (state.epoch, state.batch) == (int(epoch), int(batch))
+
+    resumed = Word2Vec.resume(ckpt)  # the corpus path is recorded in the checkpoint
+    uninterrupted = Word2Vec(**params).fit(corpus_file)
+    _same(resumed, uninterrupted)
+    assert len(resumed.loss_history) == 2
+
+
+def _ends_and_words(path: Path) -> tuple[np.ndarray, int]:
+    lengths = [len(line.split()) for line in path.read_text().splitlines() if line.split()]
+    ends = np.cumsum(lengths)
+    return ends, int(ends[-1])
+
+
+def test_checkpointing_does_not_change_training_and_records_the_position(tmp_path):
+    """Saving checkpoints leaves the result unchanged; the file records the schedule position."""
+    plain = Word2Vec(**PARAMS).fit(CORPUS)
+    path = tmp_path / "c.ckpt"
+    seen = []
+    real = ckpt_io.save_checkpoint
+
+    def spy(path, ck):
+        seen.append((ck.state.epoch, ck.state.batch, ck.state.word_position, ck.learning_rate))
+        real(path, ck)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ckpt_io, "save_checkpoint", spy)
+        checked = Word2Vec(**PARAMS).fit(CORPUS, checkpoint=path, checkpoint_every=EVERY)
+    _same(plain, checked)
+    assert len(seen) >= 3 * 4
+    last = load_checkpoint(path)
+    epoch, batch, pos, lr = seen[-1]
+    assert (last.state.epoch, last.state.batch, last.state.word_position) == (epoch, batch, pos)
+    n_words = int(last.corpus["n_words"])
+    cfg = last.config
+    total = cfg.epochs * n_words
+    assert lr == pytest.approx(cfg.start_alpha - (cfg.start_alpha - cfg.end_alpha) * pos / total)
+    assert last.next_batch_seed == int(batch_seed(cfg.seed, epoch, batch))
+    assert last.state.history == plain.loss_history[:epoch]
+    assert last.every == EVERY
+
+
+def test_checkpoint_every_time_interval_saves_and_resumes(tmp_path):
+    """A time interval (here tiny) also gives resumable checkpoints."""
+    ckpt = tmp_path / "t.ckpt"
+    model = Word2Vec(**PARAMS).fit(CORPUS, checkpoint=ckpt, checkpoint_every="0.0001s")
+    assert ckpt.exists()
+    again = Word2Vec.resume(ckpt, corpus=CORPUS)
+    _same(model, again)
+
+
+def test_library_ctrl_c_writes_a_checkpoint_and_resume_finishes(tmp_path):
+    """KeyboardInterrupt during fit(checkpoint=...) saves, raises TrainingInterrupted, resumes."""
+    ckpt = tmp_path / "c.ckpt"
+
+    def interrupt(_model, epoch, _loss):
+        if epoch == 0:
+            raise KeyboardInterrupt
+
+    with pytest.raises(TrainingInterrupted, match=r"epoch 2/3 .*c\.ckpt") as info:
+        Word2Vec(**PARAMS).fit(
+            CORPUS, checkpoint=ckpt, checkpoint_every=None, callbacks=[interrupt]
+        )
+    assert isinstance(info.value, KeyboardInterrupt)
+    assert info.value.fraction == pytest.approx(1 / 3)
+    _same(Word2Vec.resume(ckpt, corpus=CORPUS), Word2Vec(**PARAMS).fit(CORPUS))
+
+
+def test_resume_refuses_another_corpus_and_needs_in_memory_corpora(tmp_path):
+    """Resume checks the corpus digest and asks for an in-memory corpus it cannot reopen."""
+    ckpt = tmp_path / "c.ckpt"
+    Word2Vec(**dict(PARAMS, epochs=1)).fit(CORPUS, checkpoint=ckpt, checkpoint_every=EVERY)
+    with pytest.raises(CorpusError, match="in-memory corpus .*corpus=") as info:
+        Word2Vec.resume(ckpt)
+    assert "\n" not in str(info.value)
+    with pytest.raises(CorpusError, match="not the one this checkpoint was trained on"):
+        Word2Vec.resume(ckpt, corpus=CORPUS[:-1])
+    with pytest.raises(CorpusError, match="not the one this checkpoint was trained on"):
+        Word2Vec.resume(ckpt, corpus=[list(reversed(s)) for s in CORPUS])
+
+
+def test_resume_rejects_files_that_are_not_checkpoints(tmp_path):
+    """A model file or garbage is a FormatError naming the path; a missing file is clear."""
+    model = Word2Vec(**dict(PARAMS, epochs=1)).fit(CORPUS)
+    model.save(tmp_path / "m.npz")
+    with pytest.raises(Exception, match=r"m\.npz: not a w2v checkpoint"):
+        Word2Vec.resume(tmp_path / "m.npz", corpus=CORPUS)
+    with pytest.raises(FileNotFoundError, match="Checkpoint not found"):
+        Word2Vec.resume(tmp_path / "nope.ckpt", corpus=CORPUS)
+
+
+# -- the command line: Ctrl-C and w2v resume ------------------------------------------------
+
+# Runs `w2v train` with a kernel slowed down after a few batches, so the parent can send
+# SIGINT while training is surely under way.
+_SLOW_CLI = """
+import sys, time
+import w2v.trainer as t
+from w2v.cli import main
+real, calls = t.train_batch_skipgram, [0]
+def slow(*args):
+    calls[0] += 1
+    if calls[0] == 4:
+        print("training", flush=True)
+    if calls[0] >= 4:
+        time.sleep(0.05)
+    return real(*args)
+t.train_batch_skipgram = slow
+sys.exit(main(sys.argv[1:]))
+"""
+
+CLI_ARGS = ["--dim", "16", "--min-count", "1", "--epochs", "2", "--workers", "1"]
+CLI_ARGS += ["--sample", "0.01", "--batch-words", "400", "--no-progress"]
+
+
+def test_cli_ctrl_c_saves_prints_resume_command_and_exits_130(corpus_file, tmp_path, capsys):
+    """SIGINT during `w2v train` writes OUT.ckpt, prints the resume command, exits 130."""
+    out = tmp_path / "v.bin"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_CLI, "train", str(corpus_file), "-o", str(out), *CLI_ARGS],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+    )
+    with proc:
+        try:
+            assert proc.stdout.readline() == "training\n"  # type: ignore[union-attr]
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+    assert proc.returncode == 130, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 or "epoch 1/2" in lines[0]  # at most the epoch line came first
+    last = lines[-1]
+    ckpt = f"{out}.ckpt"
+    assert last.startswith("w2v: interrupted in epoch ") and f"saved to {ckpt}" in last
+    assert not out.exists()
+    command = last.split("Resume with: ", 1)[1]
+    argv = shlex.split(command)
+    assert argv[:3] == ["w2v", "resume", ckpt]
+
+    assert main(argv[1:]) == 0
+    assert "wrote" in capsys.readouterr().err
+    ref = tmp_path / "ref.bin"
+    assert main(["train", str(corpus_file), "-o", str(ref), *CLI_ARGS]) == 0
+    assert out.read_bytes() == ref.read_bytes()  # workers=1: bit-identical vectors file
+
+
+def test_cli_checkpoint_flags_and_bad_interval(corpus_file, tmp_path, capsys):
+    """--checkpoint/--checkpoint-every write a checkpoint; a bad interval is one line, exit 2."""
+    out, ckpt = tmp_path / "v.txt", tmp_path / "my.ckpt"
+    argv = ["train", str(corpus_file), "-o", str(out), "--checkpoint", str(ckpt), *CLI_ARGS]
+    assert main([*argv, "--checkpoint-every", "2000"]) == 0
+    assert load_checkpoint(ckpt).every == 2000
+    capsys.readouterr()
+    assert main([*argv, "--checkpoint-every", "whenever"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("w2v: error: checkpoint_every='whenever'") and err.count("\n") == 1
+
+
+# -- continued training and update_vocab ----------------------------------------------------
+
+
+def test_fit_on_a_fitted_model_continues_from_its_vectors():
+    """A second fit starts from the trained vectors: its first epoch's loss is already low."""
+    model = Word2Vec(**PARAMS).fit(CORPUS)
+    first = list(model.loss_history)
+    model.fit(CORPUS)
+    assert model.epochs_trained == 6 and model.loss_history[:3] == first
+    assert model.loss_history[3] < first[0] - 0.05
+    assert model.loss_history[3] < first[1]
+
+
+@pytest.mark.parametrize("loss", ["ns", "hs"])
+def test_update_vocab_adds_new_words_that_then_train(loss):
+    """A word first seen in a new corpus gets a row, trains, and finds its planted twin."""
+    old_corpus = [[w for w in s if w != "twin_b"] for s in twin_corpus(1500)]
+    params = dict(PARAMS, loss=loss, epochs=5)
+    model = Word2Vec(**params).fit(old_corpus)
+    assert model.vocab is not None and model.W_in is not None
+    old_words, old_counts = list(model.vocab.words), model.vocab.counts.copy()
+    old_rows = model.W_in.copy()
+    assert "twin_b" not in model.vocab
+
+    new_corpus = twin_corpus(1500, seed=1)
+    assert model.update_vocab(new_corpus) is model
+    vocab = model.vocab
+    assert vocab.words[: len(old_words)] == old_words  # old ids unchanged
+    assert vocab.words[len(old_words) :] == ["twin_b"]
+    b = vocab.index["twin_b"]
+    assert vocab.counts[b] == sum(s.count("twin_b") for s in new_corpus)
+    a = vocab.index["twin_a"]
+    assert vocab.counts[a] == old_counts[a] + sum(s.count("twin_a") for s in new_corpus)
+    assert model.W_in.shape == (len(vocab), params["dim"])
+    np.testing.assert_array_equal(model.W_in[: len(old_words)], old_rows)
+    init = model.W_in[b].copy()
+    assert np.all(np.abs(init) <= 0.5 / params["dim"]) and np.any(init != 0)
+    assert model.W_out is not None
+    assert model.W_out.shape[0] == (len(vocab) - 1 if loss == "hs" else len(vocab))
+    assert not model.W_out[-1].any()
+
+    model.fit(new_corpus)
+    assert np.linalg.norm(model.W_in[b] - init) > 10 * np.linalg.norm(init)
+    assert model.wv.most_similar("twin_b", topn=1)[0][0] == "twin_a"
+    assert model.wv.similarity("twin_a", "twin_b") > 0.8
+
+
+def test_update_vocab_respects_min_count_and_needs_a_fitted_model():
+    """Words below min_count in the new corpus are not added; an unfitted model refuses."""
+    model = Word2Vec(**dict(PARAMS, min_count=3, epochs=1)).fit(CORPUS)
+    size = len(model.vocab)  # type: ignore[arg-type]
+    model.update_vocab([["rare", "often", "often", "often"]])
+    assert model.vocab is not None and model.vocab.words[size:] == ["often"]
+    with pytest.raises(NotFittedError, match="update_vocab"):
+        Word2Vec().update_vocab(CORPUS)
+
+
+# -- atomic saves: a write that fails half-way keeps the previous file ------------------------
+
+
+class _FullDisk:
+    """A file wrapper that raises ENOSPC once ``budget`` bytes have been written."""
+
+    def __init__(self, fh, budget: int) -> None:
+        self._fh, self._left = fh, budget
+
+    def write(self, data) -> int:
+        n = len(memoryview(data).cast("B"))
+        if n > self._left:
+            self._fh.write(bytes(memoryview(data).cast("B")[: self._left]))
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self._left -= n
+        return self._fh.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self._fh, name)
+
+
+def _fail_half_way(monkeypatch: pytest.MonkeyPatch, budget: int) -> None:
+    real = formats.atomic_write
+
+    @contextlib.contextmanager
+    def failing(path) -> Iterator[_FullDisk]:
+        with real(path) as fh:
+            yield _FullDisk(fh, budget)
+
+    for module in (formats, model_mod, ckpt_io):
+        monkeypatch.setattr(module, "atomic_write", failing)
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() if p.is_file() else b"<dir>"
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def _savers(model: Word2Vec, other: Word2Vec):
+    kv_other = KeyedVectors(other.wv.words, other.wv.vectors)
+    return {
+        "model.npz": lambda p: other.save(p),
+        "vectors.txt": lambda p: kv_other.save_word2vec_format(p, binary=False),
+        "vectors.bin": lambda p: kv_other.save_word2vec_format(p, binary=True),
+        "run.ckpt": lambda p: other.fit(CORPUS, checkpoint=p, checkpoint_every=EVERY),
+    }
+
+
+@pytest.mark.parametrize("name", ["model.npz", "vectors.txt", "vectors.bin", "run.ckpt"])
+def test_save_failing_half_way_keeps_the_previous_file(name, tmp_path, monkeypatch):
+    """ENOSPC half-way through a save leaves the old file byte-identical and no temp file."""
+    first = Word2Vec(**dict(PARAMS, epochs=1)).fit(CORPUS)
+    second = Word2Vec(**dict(PARAMS, epochs=1, seed=9)).fit(CORPUS)
+    path = tmp_path / name
+    _savers(first, first)[name](path)
+    before = _snapshot(tmp_path)
+    size = path.stat().st_size
+    _fail_half_way(monkeypatch, size // 2)
+    with pytest.raises(OSError, match="No space left"):
+        _savers(first, second)[name](path)
+    assert _snapshot(tmp_path) == before
+
+
+def test_native_save_failing_half_way_keeps_the_previous_folder(tmp_path, monkeypatch):
+    """A native save that fails after writing some files leaves the old folder intact."""
+    kv = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32))
+    path = tmp_path / "vectors.kv"
+    kv.save(path)
+    before = _snapshot(tmp_path)
+
+    def full_disk(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", full_disk)  # meta.json, after vectors and words
+    with pytest.raises(OSError, match="No space left"):
+        KeyedVectors(["c"], np.ones((1, 2), np.float32)).save(path)
+    assert _snapshot(tmp_path) == before
+    monkeypatch.undo()
+
+    real_replace, calls = os.replace, []
+
+    def replace_fails_second(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:  # moving the new folder in
+            raise OSError(errno.EIO, "I/O error")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(formats.os, "replace", replace_fails_second)
+    with pytest.raises(OSError, match="I/O error"):
+        KeyedVectors(["c"], np.ones((1, 2), np.float32)).save(path)
+    monkeypatch.undo()
+    assert _snapshot(tmp_path) == before
+
+
+def test_saved_files_get_normal_permissions(tmp_path):
+    """Atomic saves do not leave mkstemp's private 0600 mode on the new file."""
+    umask = os.umask(0o022)
+    try:
+        kv = KeyedVectors(["a"], np.ones((1, 2), np.float32))
+        kv.save_word2vec_format(tmp_path / "v.bin")
+        assert (tmp_path / "v.bin").stat().st_mode & 0o777 == 0o644
+        os.chmod(tmp_path / "v.bin", 0o600)
+        kv.save_word2vec_format(tmp_path / "v.bin")  # replacing keeps the file's mode
+        assert (tmp_path / "v.bin").stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(umask)
+
+
+# -- divergence ------------------------------------------------------------------------------
+
+
+def test_divergence_leaves_no_nan_vectors(tmp_path):
+    """alpha=1e6: the error names alpha; the model is not fitted, so nothing NaN is saved."""
+    model = Word2Vec(**dict(PARAMS, alpha=1e6))
+    with pytest.raises(TrainingDivergedError, match=r"alpha=1000000.0 is too high"):
+        model.fit(CORPUS, checkpoint=tmp_path / "c.ckpt", checkpoint_every=400)
+    assert not model.is_fitted
+    with pytest.raises(NotFittedError):
+        model.save(tmp_path / "m.npz")
+    for p in tmp_path.iterdir():  # any checkpoint written before the NaNs is finite
+        ck = load_checkpoint(p)
+        assert np.isfinite(ck.W_in).all() and np.isfinite(ck.W_out).all()
+
+
+def test_divergence_in_continued_training_restores_the_weights():
+    """A continued fit that diverges gives the model its weights from before that fit back."""
+    model = Word2Vec(**dict(PARAMS, epochs=1)).fit(CORPUS)
+    assert model.W_in is not None
+    before = model.W_in.copy()
+    model.config = model.config.replace(alpha=1e6)
+    with pytest.raises(TrainingDivergedError, match="alpha="):
+        model.fit(CORPUS)
+    assert model.W_in.tobytes() == before.tobytes() and model.epochs_trained == 1
+
+
+def test_cli_divergence_is_one_line_and_writes_nothing(corpus_file, tmp_path, capsys):
+    """`w2v train --alpha 1e6` exits 2 with one line naming alpha and writes no vectors."""
+    out = tmp_path / "v.bin"
+    assert main(["train", str(corpus_file), "-o", str(out), "--alpha", "1e6", *CLI_ARGS]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "alpha=1000000.0" in err
+    assert not out.exists()
