@@ -16,6 +16,7 @@ from .errors import (
     TrainingDivergedError,
     W2VError,
 )
+from .explain import explain
 from .model import Word2Vec
 from .vectors import KeyedVectors
 from .vocab import Vocabulary
@@ -37,4 +38,5 @@ __all__ = [
     "W2VError",
     "Word2Vec",
     "__version__",
+    "explain",
 ]
