@@ -108,17 +108,27 @@ def _network(ax: Axes, ex: Explanation) -> None:
     # hidden layer
     for j in range(n_hid):
         _node(ax, xh, yh[j], r * 1.4, _MID)
-        ax.text(
-            xh,
-            yh[j] + 0.06,
+        ax.annotate(
             f"h{j} = {h[j] + 0.0:.3f}".replace("-0.000", "0.000"),
+            (xh, yh[j]),
+            xytext=(0, 11),
+            textcoords="offset points",
             ha="center",
+            va="bottom",
             fontsize=8.5,
             zorder=5,
             bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8},
         )
     if ex.dim > n_hid:
-        ax.text(xh, yh[-1] - 0.07, f"… {ex.dim - n_hid} more", ha="center", fontsize=8)
+        ax.annotate(
+            f"… {ex.dim - n_hid} more",
+            (xh, yh[-1]),
+            xytext=(0, -14),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=8,
+        )
     # output layer
     for k in range(n_out):
         if ex.loss == "softmax":
@@ -157,12 +167,33 @@ def _network(ax: Axes, ex: Explanation) -> None:
             ],
         ),
     ]
+    top = max(yi.max(), yo.max(), yh.max())
+    bottom = min(yi.min(), yo.min(), yh.min())
     for x, t in titles:
-        ax.text(x, 0.99, t, ha="center", va="top", fontsize=10, fontweight="bold", color="0.2")
+        ax.annotate(
+            t,
+            (x, top),
+            xytext=(0, 22),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=10,
+            fontweight="bold",
+            color="0.2",
+        )
     for x, t in (((xi + xh) / 2, "W  (V × dim)"), ((xh + xo) / 2, "W'  (a row per output unit)")):
-        ax.text(x, -0.02, t, ha="center", va="top", fontsize=9, color="0.3")
+        ax.annotate(
+            t,
+            (x, bottom),
+            xytext=(0, -18),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=9,
+            color="0.3",
+        )
     ax.set_xlim(-0.02, 1.0)
-    ax.set_ylim(0.0, 1.0)
+    ax.set_ylim(bottom - 0.06, top + 0.06)
     ax.axis("off")
 
 
@@ -202,7 +233,15 @@ def save_png(ex: Explanation, path: str | os.PathLike[str]) -> Path:
         what = f'{ctx} predict "{tgt}"'
     fig.suptitle(f"{arch} with {loss[ex.loss]}, dim {ex.dim}: {what}", fontsize=12)
     ratios = [height, 0.7] + ([2.2] if with_steps else [])
-    grid = fig.add_gridspec(len(ratios), 1, height_ratios=ratios, hspace=0.15)
+    total = fig.get_figheight()
+    grid = fig.add_gridspec(
+        len(ratios),
+        1,
+        height_ratios=ratios,
+        hspace=0.4 / (sum(ratios) / len(ratios)),  # ~0.4 inch between rows
+        top=1 - 0.75 / total,  # margins in inches, whatever the figure's height
+        bottom=0.55 / total,
+    )
     ax = fig.add_subplot(grid[0])
     _network(ax, ex)
     box = fig.add_subplot(grid[1])
@@ -220,6 +259,9 @@ def save_png(ex: Explanation, path: str | os.PathLike[str]) -> Path:
         ax2 = fig.add_subplot(grid[2])
         t = [s["step"] for s in ex.steps]
         ax2.plot(t, [s["loss"] for s in ex.steps], color=_NEG, lw=1.8, label="loss")
+        from matplotlib.ticker import MaxNLocator
+
+        ax2.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax2.set_xlabel("SGD step on this example")
         ax2.set_ylabel("loss", color=_NEG)
         ax3 = ax2.twinx()
