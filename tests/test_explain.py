@@ -267,3 +267,18 @@ def test_python_api_returns_the_result_object():
     ex = w2v.explain(TRUCKS)
     assert isinstance(ex, Explanation)
     assert json.loads(json.dumps(ex.to_dict()))["example"]["center"] == "love"
+
+
+def test_docs_page_shows_the_tools_current_output():
+    """docs/how-word2vec-works.md pastes real output: regenerating it changes nothing."""
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("regenerate", ROOT / "docs" / "regenerate.py")
+    assert spec is not None and spec.loader is not None
+    regen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(regen)
+    page = regen.PAGE.read_text()
+    assert page.count("$ w2v explain") >= 6
+    assert regen.regenerate(page) == page, "run: python docs/regenerate.py"
