@@ -397,7 +397,7 @@ def _tree_section(o: _Out, ex: Explanation) -> None:
             code = "".join(str(c) for c in tree.path(i)[1])
             text = f"{_label(words[i], 14)} (count {int(ex.counts[i])})  code {code}"
             return text + ("  ◀ target" if i == ex.target else "")
-        p0 = float(ref_sigmoid(float(ex.W_out[i] @ h)))
+        p0 = float(_sigmoid(float(ex.W_out[i] @ h)))
         return f"n{i} (count {count(node)})  P(0) = {p0:.4f}"
 
     def draw(node: tuple[str, int], prefix: str, lines: list[str]) -> None:
@@ -418,7 +418,7 @@ def _tree_section(o: _Out, ex: Explanation) -> None:
         o.line("   " + text)
 
 
-def ref_sigmoid(x: float) -> float:
+def _sigmoid(x: float) -> float:
     """σ from the float64 reference."""
     from .reference import sigmoid
 

@@ -46,13 +46,6 @@ __all__ = ["INITS", "ExplainError", "Explanation", "add_explain_parser", "cmd_ex
 INITS: tuple[str, ...] = ("random", "word2vec")
 #: explain prints every number; beyond this many distinct words the tables are unreadable.
 MAX_WORDS = 60
-_WIDTH = 80
-_ARCH_NAMES = {"skipgram": "skip-gram", "cbow": "CBOW"}
-_LOSS_NAMES = {
-    "softmax": "full softmax",
-    "hs": "hierarchical softmax",
-    "ns": "negative sampling",
-}
 
 
 class ExplainError(W2VError, ValueError):
@@ -629,7 +622,9 @@ def add_explain_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=True,
         help="CBOW projection is the mean (else the sum) of the context rows [default: mean]",
     )
-    p.add_argument("--seed", type=int, default=1, help="initial weights and noise draws [1]")
+    p.add_argument(
+        "--seed", type=int, default=1, help="initial weights and noise draws [default: 1]"
+    )
     p.add_argument(
         "--init",
         choices=INITS,
