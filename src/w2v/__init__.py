@@ -17,6 +17,7 @@ from .errors import (
     TrainingInterrupted,
     W2VError,
 )
+from .explain import explain
 from .model import Word2Vec
 from .vectors import KeyedVectors
 from .vocab import Vocabulary
@@ -39,4 +40,5 @@ __all__ = [
     "W2VError",
     "Word2Vec",
     "__version__",
+    "explain",
 ]

@@ -21,6 +21,7 @@ from . import __version__
 from .config import ARCHS, LOSSES, TrainConfig, config_fields
 from .demo import add_demo_parser, cmd_demo
 from .errors import W2VError
+from .explain import add_explain_parser, cmd_explain
 from .plot import add_plot_parser, check_output, cmd_plot, plot_loss
 
 _TEXT_SUFFIXES = {".txt", ".vec", ".text"}
@@ -188,6 +189,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_demo_parser(sub)
     add_plot_parser(sub)
+    add_explain_parser(sub)
 
     info = sub.add_parser("info", help="describe a vectors file")
     _add_vectors_arg(info)
@@ -514,6 +516,7 @@ _COMMANDS = {
     "info": _cmd_info,
     "demo": cmd_demo,
     "plot": cmd_plot,
+    "explain": cmd_explain,
 }
 
 
