@@ -491,3 +491,18 @@ def test_cli_divergence_is_one_line_and_writes_nothing(corpus_file, tmp_path, ca
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "alpha=1000000.0" in err
     assert not out.exists()
+
+
+def test_cli_full_disk_is_one_line_and_keeps_the_previous_checkpoint(
+    corpus_file, tmp_path, capsys, monkeypatch
+):
+    """A checkpoint write that hits ENOSPC: exit 1, one line naming the file, old file intact."""
+    ckpt = tmp_path / "run.ckpt"
+    ckpt.write_bytes(b"previous checkpoint")
+    _fail_half_way(monkeypatch, 1000)
+    args = ["train", str(corpus_file), "-o", str(tmp_path / "v.bin"), "--checkpoint", str(ckpt)]
+    assert main([*args, "--checkpoint-every", "200", *CLI_ARGS]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "No space left on device" in err and str(ckpt) in err
+    assert ckpt.read_bytes() == b"previous checkpoint"

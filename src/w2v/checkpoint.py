@@ -154,8 +154,13 @@ def save_checkpoint(path: str | os.PathLike, ckpt: Checkpoint) -> None:
     }
     if ckpt.tree is not None:
         arrays.update(points=ckpt.tree.points, codes=ckpt.tree.codes, lengths=ckpt.tree.lengths)
-    with atomic_write(path) as fh:
-        np.savez(fh, **arrays)
+    try:
+        with atomic_write(path) as fh:
+            np.savez(fh, **arrays)
+    except OSError as exc:  # the previous checkpoint is intact: say where and why
+        raise OSError(
+            exc.errno, f"Cannot write the checkpoint ({exc.strerror or exc})", str(path)
+        ) from exc
 
 
 def load_checkpoint(path: str | os.PathLike) -> Checkpoint:

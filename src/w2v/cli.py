@@ -529,6 +529,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (W2VError, FileNotFoundError) as exc:
         print(f"w2v: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the system's refusal (full disk, permissions): not a traceback
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"w2v: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("w2v: interrupted", file=sys.stderr)
         return 130
