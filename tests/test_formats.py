@@ -516,8 +516,16 @@ def test_property_round_trip_exact(data: tuple[list[str], np.ndarray]) -> None:
 
 
 def test_duplicate_words_are_a_format_error(tmp_path):
-    """A vectors file that lists a word twice fails to load with the word and the path."""
+    """A vectors file that lists a word twice fails to load naming the path, word and both
+    positions (gensim keeps the first silently; a repeated word means a broken writer)."""
     path = tmp_path / "dup.txt"
     path.write_text("3 2\nking 1 2\nqueen 3 4\nking 5 6\n")
-    with pytest.raises(FormatError, match=r"dup.txt: the word 'king' appears more than once"):
+    with pytest.raises(
+        FormatError, match=r"dup.txt: line 4: the word 'king' appears again \(first at line 2\)"
+    ):
         w2v.KeyedVectors.load_word2vec_format(path, binary=False)
+    path = tmp_path / "dup.bin"
+    save_word2vec_format(path, ["a", "b"], np.ones((2, 1), np.float32), binary=True)
+    path.write_bytes(path.read_bytes().replace(b"b ", b"a "))
+    with pytest.raises(FormatError, match=r"dup.bin: byte 11: the word 'a' appears again"):
+        w2v.KeyedVectors.load_word2vec_format(path, binary=True)
