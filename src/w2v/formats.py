@@ -16,6 +16,8 @@ import re
 import shutil
 import stat
 import tempfile
+import tokenize
+import warnings
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -77,7 +79,7 @@ def save_word2vec_format(
                 fh.write(f"{w} {fmt % tuple(row)}\n".encode())
 
 
-_HEADER = re.compile(rb"[ \t]*(\d+)[ \t]+(\d+)[ \t\r]*")
+_HEADER = re.compile(rb"[ \t]*(\d{1,30})[ \t]+(\d{1,30})[ \t\r]*")
 #: Largest vector dimension a header may declare (a sanity bound against corrupted headers).
 MAX_DIM = 1 << 24
 #: Bytes a text vector file must hold, in the text charset, for a binary read to call it text.
@@ -390,8 +392,9 @@ def _read_text(
         lines.append(line_no)
     if len(words) < n:
         raise FormatError(
-            f"{path}: the header declares {n} vectors but the file has {len(words)} lines of "
-            "vectors (truncated file or wrong header?)."
+            f"{path}: line {line_no + 1}: expected vector {len(words) + 1} of the {n} the header "
+            f"declares, found the end of the file: it has {len(words)} lines of vectors "
+            "(truncated file or wrong header?)."
         )
     if not limited and text[at:].strip(_WS):
         extra = len(text) - len(text[at:].lstrip(_WS))
@@ -499,14 +502,17 @@ def _npy_header(fh: BinaryIO, where: str, data_bytes: int) -> tuple[np.dtype, tu
     """
     fmt = np.lib.format
     try:
-        version = fmt.read_magic(fh)
-        if version == (1, 0):
-            shape, fortran, dtype = fmt.read_array_header_1_0(fh)
-        elif version == (2, 0):
-            shape, fortran, dtype = fmt.read_array_header_2_0(fh)
-        else:
-            raise ValueError(f"unsupported .npy version {version}")
-    except (ValueError, SyntaxError, TypeError, EOFError, OSError) as exc:
+        with warnings.catch_warnings():  # a damaged header may look like a Python 2 one
+            warnings.simplefilter("ignore")
+            version = fmt.read_magic(fh)
+            if version == (1, 0):
+                shape, fortran, dtype = fmt.read_array_header_1_0(fh)
+            elif version == (2, 0):
+                shape, fortran, dtype = fmt.read_array_header_2_0(fh)
+            else:
+                raise ValueError(f"unsupported .npy version {version}")
+    except (ValueError, SyntaxError, TypeError, EOFError, OSError, tokenize.TokenError) as exc:
+        # numpy parses the header with ast and tokenize, whose errors vary with the damage
         raise FormatError(f"{where}: byte 0: expected a .npy array header ({exc}).") from None
     offset = fh.tell()
     if dtype.hasobject or fortran:
