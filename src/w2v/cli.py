@@ -155,6 +155,14 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="drop words seen fewer times [default: 5]",
     )
+    vocab.add_argument(
+        "--max-vocab-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="hold at most N distinct words while counting, forgetting rare ones as "
+        "word2vec.c does [default: no bound]",
+    )
 
     add_demo_parser(sub)
     add_plot_parser(sub)
@@ -337,7 +345,11 @@ def _cmd_vocab(args: argparse.Namespace) -> int:
 
     if args.min_count < 1:
         raise _UserError(f"--min-count {args.min_count} is not allowed; use 1 to keep every word.")
-    vocab, encoded = build_vocab_and_encode(args.corpus, args.min_count)
+    if args.max_vocab_size is not None and args.max_vocab_size < 1:
+        raise _UserError(f"--max-vocab-size {args.max_vocab_size} is not allowed; use 1 or more.")
+    vocab, encoded = build_vocab_and_encode(
+        args.corpus, args.min_count, max_vocab_size=args.max_vocab_size
+    )
     encoded.close()
     save_vocab(args.output, vocab.words, vocab.counts.tolist())
     print(

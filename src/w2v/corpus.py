@@ -32,12 +32,22 @@ CorpusLike = str | os.PathLike | Iterable[list[str]]
 
 @dataclass
 class ReadStats:
-    """What a pass over a corpus met: files, sentences, tokens and replaced bytes."""
+    """What a pass over a corpus met: files, sentences, tokens and replaced bytes.
+
+    ``truncated_tokens`` counts tokens cut to :data:`MAX_TOKEN_CHARS`; ``skipped_files`` lists
+    binary files of a folder that were left out; ``peak_distinct_words`` is the most distinct
+    words held at once while counting and ``vocab_reductions`` how often ``max_vocab_size``
+    made the counter forget rare words.
+    """
 
     files: list[str] = field(default_factory=list)
     sentences: int = 0
     tokens: int = 0
     replaced_bytes: int = 0
+    truncated_tokens: int = 0
+    skipped_files: list[str] = field(default_factory=list)
+    peak_distinct_words: int = 0
+    vocab_reductions: int = 0
 
 
 def corpus_files(path: str | os.PathLike) -> list[Path]:

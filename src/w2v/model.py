@@ -148,7 +148,12 @@ class Word2Vec:
         t_start = time.perf_counter()
         if vocab is None and self.vocab is None:
             vocab, encoded = build_vocab_and_encode(
-                corpus, cfg.min_count, epochs=cfg.epochs, stats=stats, tmp_dir=tmp_dir
+                corpus,
+                cfg.min_count,
+                epochs=cfg.epochs,
+                stats=stats,
+                tmp_dir=tmp_dir,
+                max_vocab_size=cfg.max_vocab_size,
             )
         else:
             vocab = vocab if vocab is not None else self.vocab
