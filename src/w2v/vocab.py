@@ -327,7 +327,8 @@ def build_vocab_and_encode(
                 "The corpus contains no words (it is empty or only whitespace)"
                 + (f": {', '.join(stats.files[:3])}" if stats.files else "")
                 + (
-                    f"; skipped {len(stats.skipped_files)} binary file(s)"
+                    f"; skipped {len(stats.skipped_files)} binary file(s): "
+                    + ", ".join(stats.skipped_files[:3])
                     if stats.skipped_files
                     else ""
                 )
