@@ -304,7 +304,7 @@ def test_fit_on_a_fitted_model_continues_from_its_vectors():
 
 
 @pytest.mark.parametrize("loss", ["ns", "hs"])
-def test_update_vocab_adds_new_words_that_then_train(loss):
+def test_update_vocab_adds_new_words_that_then_train(loss, tmp_path):
     """A word first seen in a new corpus gets a row, trains, and finds its planted twin."""
     old_corpus = [[w for w in s if w != "twin_b"] for s in twin_corpus(1500)]
     params = dict(PARAMS, loss=loss, epochs=5)
@@ -335,6 +335,12 @@ def test_update_vocab_adds_new_words_that_then_train(loss):
     assert np.linalg.norm(model.W_in[b] - init) > 10 * np.linalg.norm(init)
     assert model.wv.most_similar("twin_b", topn=1)[0][0] == "twin_a"
     assert model.wv.similarity("twin_a", "twin_b") > 0.8
+
+    # new words sit after the old ones, so counts are no longer sorted: save and load still work
+    model.save(tmp_path / "updated.npz")
+    loaded = Word2Vec.load(tmp_path / "updated.npz")
+    assert loaded.vocab is not None and loaded.vocab.words == vocab.words
+    np.testing.assert_array_equal(loaded.W_in, model.W_in)
 
 
 def test_update_vocab_respects_min_count_and_needs_a_fitted_model():

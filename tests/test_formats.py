@@ -253,7 +253,10 @@ def test_header_declares_too_many_words_text(tmp_path: Path) -> None:
     """A text header declaring more words than the file holds raises FormatError."""
     path = tmp_path / "v.txt"
     path.write_bytes(b"3 3\na 1 2 3\nb 4 5 6\n")
-    with pytest.raises(FormatError, match=r"header declares 3 vectors but the file has 2 lines"):
+    with pytest.raises(
+        FormatError,
+        match=r"line 4: expected vector 3 of the 3 the header declares, found the end of the file",
+    ):
         load_word2vec_format(path, binary=False)
 
 
@@ -516,8 +519,84 @@ def test_property_round_trip_exact(data: tuple[list[str], np.ndarray]) -> None:
 
 
 def test_duplicate_words_are_a_format_error(tmp_path):
-    """A vectors file that lists a word twice fails to load with the word and the path."""
+    """A vectors file that lists a word twice fails to load naming the path, word and both
+    positions (gensim keeps the first silently; a repeated word means a broken writer)."""
     path = tmp_path / "dup.txt"
     path.write_text("3 2\nking 1 2\nqueen 3 4\nking 5 6\n")
-    with pytest.raises(FormatError, match=r"dup.txt: the word 'king' appears more than once"):
+    with pytest.raises(
+        FormatError, match=r"dup.txt: line 4: the word 'king' appears again \(first at line 2\)"
+    ):
         w2v.KeyedVectors.load_word2vec_format(path, binary=False)
+    path = tmp_path / "dup.bin"
+    save_word2vec_format(path, ["a", "b"], np.ones((2, 1), np.float32), binary=True)
+    path.write_bytes(path.read_bytes().replace(b"b ", b"a "))
+    with pytest.raises(FormatError, match=r"dup.bin: byte 11: the word 'a' appears again"):
+        w2v.KeyedVectors.load_word2vec_format(path, binary=True)
+
+
+# -- strict loading: decisions ------------------------------------------------------------
+
+
+def test_nan_inf_and_out_of_range_values_are_read_as_gensim_reads_them(tmp_path: Path) -> None:
+    """'nan', 'inf' and a value beyond float32 (1e39 -> inf) load without error or warning."""
+    path = tmp_path / "v.txt"
+    path.write_bytes(b"2 3\na nan inf -inf\nb 1e39 -1e39 1e-50\n")
+    words, got = load_word2vec_format(path, binary=False)
+    assert words == ["a", "b"]
+    assert np.isnan(got[0, 0]) and got[0, 1] == np.inf and got[0, 2] == -np.inf
+    assert got[1].tolist() == [np.inf, -np.inf, 0.0]
+
+
+def test_bad_utf8_words_replace_or_fail_strictly(tmp_path: Path) -> None:
+    """A word cut inside a UTF-8 character (word2vec.c's 100-byte cut) gets U+FFFD by default;
+    unicode_errors='strict' names its byte offset instead."""
+    path = tmp_path / "v.bin"
+    path.write_bytes(b"2 1\nok \x00\x00\x80?\ncaf\xc3 \x00\x00\x80?\n")
+    assert load_word2vec_format(path, binary=True)[0] == ["ok", "caf\ufffd"]
+    with pytest.raises(FormatError, match=r"v.bin: byte 12: the word b'caf\\xc3' is not valid"):
+        w2v.KeyedVectors.load_word2vec_format(path, binary=True, unicode_errors="strict")
+
+
+def test_text_file_read_as_binary_is_named(tmp_path: Path) -> None:
+    """A text file of many lines read with binary=True says it is a text file, even where its
+    bytes would happen to parse as binary records."""
+    path = tmp_path / "v.txt"
+    save_word2vec_format(path, [f"w{i}" for i in range(50)], np.ones((50, 2)), binary=False)
+    with pytest.raises(FormatError, match=r"v.txt: byte 5: .* this is a text vectors file"):
+        load_word2vec_format(path, binary=True)
+
+
+def test_binary_with_wrong_dim_names_the_misaligned_word(tmp_path: Path) -> None:
+    """A binary header declaring dim 2 for vectors of dim 3 fails at the second record,
+    saying the vectors before it are not 8 bytes long."""
+    path = tmp_path / "v.bin"
+    save_word2vec_format(path, ["a", "b"], np.full((2, 3), 2.0, np.float32), binary=True)
+    path.write_bytes(b"2 2\n" + path.read_bytes()[4:])
+    with pytest.raises(FormatError, match=r"byte 14: word 2 of 2 contains a newline: .* 8 bytes"):
+        load_word2vec_format(path, binary=True)
+
+
+@pytest.mark.timeout(10)
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    """A named pipe given as a vectors file is refused at once (opening it would block)."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(FormatError, match=r"pipe: is a named pipe \(FIFO\), not a regular file"):
+        w2v.KeyedVectors.load_word2vec_format(fifo)
+    with pytest.raises(FormatError, match="named pipe"):
+        formats.detect_format(fifo)
+    with pytest.raises(FormatError, match="named pipe"):
+        formats.load_vocab(fifo)
+
+
+def test_native_folder_with_wrong_dtype_or_duplicates(tmp_path: Path) -> None:
+    """A native folder whose vectors.npy is float64, or whose words repeat, is refused."""
+    folder = tmp_path / "kv"
+    formats.save_native(folder, ["a", "b"], np.ones((2, 3), np.float32))
+    np.save(folder / "vectors.npy", np.ones((2, 3)))
+    with pytest.raises(FormatError, match=r"vectors.npy: expected a 2-D float32 array, found"):
+        w2v.KeyedVectors.load(folder)
+    formats.save_native(folder, ["a", "b"], np.ones((2, 3), np.float32))
+    (folder / "words.txt").write_bytes(b"a\na")
+    with pytest.raises(FormatError, match=r"words.txt: line 2: the word 'a' appears again"):
+        w2v.KeyedVectors.load(folder)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tracemalloc
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
+from w2v.corpus import ReadStats
 from w2v.errors import CorpusError
 from w2v.kernels import build_alias_table, draw_noise_words
 from w2v.vocab import Vocabulary, build_vocab_and_encode, encode
@@ -123,3 +127,121 @@ def test_vocabulary_does_not_depend_on_hash_seed(tmp_path):
             ).stdout
         )
     assert len(outs) == 1
+
+
+# -- max_vocab_size: word2vec.c's ReduceVocab ---------------------------------------------
+
+
+def reduce_vocab_reference(sentences, max_size, min_count):
+    """word2vec.c's counting with ReduceVocab, one token at a time, written plainly.
+
+    Returns (words, counts, encoded sentences): the vocabulary sorted by count (ties by first
+    appearance in the word's last life) and, per sentence, the ids of the occurrences that
+    belong to a surviving word's last life (earlier ones were forgotten with the word).
+    """
+    counts: dict[str, int] = {}
+    life: dict[str, list[tuple[int, int]]] = {}
+    level = 1
+    for s, sentence in enumerate(sentences):
+        for p, word in enumerate(sentence):
+            if word not in counts:
+                counts[word], life[word] = 0, []
+            counts[word] += 1
+            life[word].append((s, p))
+            if len(counts) > max_size:
+                for rare in [w for w, c in counts.items() if c <= level]:
+                    del counts[rare], life[rare]
+                level += 1
+    words = sorted((w for w in counts if counts[w] >= min_count), key=lambda w: -counts[w])
+    ids = {w: i for i, w in enumerate(words)}
+    kept = {pos: ids[w] for w in words for pos in life[w]}
+    encoded = [
+        [kept[(s, p)] for p in range(len(st)) if (s, p) in kept] for s, st in enumerate(sentences)
+    ]
+    return words, [counts[w] for w in words], [e for e in encoded if e]
+
+
+def _encoded_sentences(enc):
+    flat = enc.read(0, enc.n_words).tolist()
+    bounds = [0, *enc.sentence_ends.tolist()]
+    return [flat[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None)
+@given(
+    sentences=st.lists(
+        st.lists(st.sampled_from("abcdefghijklmnop"), min_size=0, max_size=12), max_size=12
+    ),
+    max_size=st.integers(1, 8),
+    min_count=st.integers(1, 3),
+)
+def test_max_vocab_size_matches_word2vec_c_reduce_vocab(sentences, max_size, min_count):
+    """Counts, order and the encoded corpus under max_vocab_size equal a plain token-by-token
+    simulation of word2vec.c's ReduceVocab, and never more than max_size + 1 words are held."""
+    words, counts, encoded = reduce_vocab_reference(sentences, max_size, min_count)
+    stats = ReadStats()
+    try:
+        vocab, enc = build_vocab_and_encode(
+            sentences, min_count, max_vocab_size=max_size, stats=stats
+        )
+    except CorpusError:
+        assert not words
+        return
+    try:
+        assert vocab.words == words
+        assert vocab.counts.tolist() == counts
+        assert _encoded_sentences(enc) == encoded
+        assert stats.peak_distinct_words <= max_size + 1
+    finally:
+        enc.close()
+
+
+def test_max_vocab_size_forgets_rare_words_like_word2vec_c():
+    """With a bound of 2, the third distinct word forgets the words seen once (level 1); 'a'
+    seen twice survives; 'b' comes back with a fresh count and its first occurrence dropped."""
+    stats = ReadStats()
+    corpus = [["a", "a", "b", "c"], ["b", "a"]]
+    vocab, enc = build_vocab_and_encode(corpus, 1, max_vocab_size=2, stats=stats)
+    try:
+        assert dict(zip(vocab.words, vocab.counts.tolist(), strict=True)) == {"a": 3, "b": 1}
+        assert stats.vocab_reductions == 1 and stats.peak_distinct_words == 3
+        a, b = vocab.index["a"], vocab.index["b"]
+        assert _encoded_sentences(enc) == [[a, a], [b, a]]
+    finally:
+        enc.close()
+
+
+def _random_token_corpus(path, n_random, seed=0):
+    """A file of ``n_random`` random tokens (nearly all distinct) with 'the', 'of' and 'and'
+    as every 10th token; returns the exact counts of the three frequent words."""
+    rng = np.random.default_rng(seed)
+    tokens = rng.integers(0, 1 << 40, size=n_random).astype(str).astype(object)
+    frequent = np.array(["the", "of", "and"], dtype=object)[np.arange(n_random // 10) % 3]
+    tokens[::10] = frequent[: len(tokens[::10])]
+    lines = [" ".join(tokens[i : i + 1000]) for i in range(0, n_random, 1000)]
+    path.write_text("\n".join(lines) + "\n")
+    return {w: int(np.sum(tokens == w)) for w in ("the", "of", "and")}
+
+
+def test_max_vocab_size_bounds_memory_on_millions_of_distinct_tokens(tmp_path):
+    """Counting 1M tokens, 900,000 of them distinct, with max_vocab_size=20,000 holds at most
+    20,001 words, allocates under 20,000 x 300 B + 32 MB (157 MB without the bound, measured),
+    and keeps the frequent words' exact counts."""
+    path = tmp_path / "random.txt"
+    exact = _random_token_corpus(path, 1_000_000)
+    stats = ReadStats()
+    tracemalloc.start()
+    try:
+        vocab, enc = build_vocab_and_encode(path, 2, max_vocab_size=20_000, stats=stats)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    try:
+        assert stats.tokens == 1_000_000
+        assert stats.peak_distinct_words == 20_001
+        assert stats.vocab_reductions >= 40
+        assert peak < 20_000 * 300 + (32 << 20), f"peak {peak / 1e6:.1f} MB"
+        assert {w: int(vocab.counts[vocab.index[w]]) for w in exact} == exact
+        assert vocab.words[:3] == sorted(exact, key=lambda w: -exact[w])
+    finally:
+        enc.close()

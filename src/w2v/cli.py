@@ -19,6 +19,7 @@ from typing import Any
 
 from . import __version__
 from .config import ARCHS, LOSSES, TrainConfig, config_fields
+from .corpus import MAX_TOKEN_CHARS, ReadStats
 from .demo import add_demo_parser, cmd_demo
 from .errors import W2VError
 from .explain import add_explain_parser, cmd_explain
@@ -186,6 +187,14 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="drop words seen fewer times [default: 5]",
     )
+    vocab.add_argument(
+        "--max-vocab-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="hold at most N distinct words while counting, forgetting rare ones as "
+        "word2vec.c does [default: no bound]",
+    )
 
     add_demo_parser(sub)
     add_plot_parser(sub)
@@ -299,12 +308,7 @@ def _train_or_interrupt(args: argparse.Namespace, ckpt: str, run) -> Any:
 def _write_outputs(model: Any, args: argparse.Namespace) -> int:
     out = Path(args.output)
     config = model.config
-    stats = model.read_stats
-    if stats.replaced_bytes:
-        print(
-            f"note: {stats.replaced_bytes} undecodable byte(s) were replaced by U+FFFD",
-            file=sys.stderr,
-        )
+    _print_read_notes(model.read_stats)
     model.wv.save_word2vec_format(out, binary=not _is_text(str(out), args.format))
     if args.save_model:
         model.save(args.save_model)
@@ -379,6 +383,26 @@ def _cmd_resume(args: argparse.Namespace) -> int:
         ),
     )
     return 130 if model is None else _write_outputs(model, args)
+
+
+def _print_read_notes(stats: Any) -> None:
+    """One stderr line per oddity met while reading the corpus."""
+    if stats.replaced_bytes:
+        print(
+            f"note: {stats.replaced_bytes} undecodable byte(s) were replaced by U+FFFD",
+            file=sys.stderr,
+        )
+    if stats.truncated_tokens:
+        print(
+            f"note: {stats.truncated_tokens} token(s) longer than {MAX_TOKEN_CHARS} characters "
+            "were cut short",
+            file=sys.stderr,
+        )
+    if stats.skipped_files:
+        shown = ", ".join(stats.skipped_files[:3]) + (
+            ", ..." if len(stats.skipped_files) > 3 else ""
+        )
+        print(f"note: skipped {len(stats.skipped_files)} binary file(s): {shown}", file=sys.stderr)
 
 
 def _cmd_similar(args: argparse.Namespace) -> int:
@@ -472,8 +496,14 @@ def _cmd_vocab(args: argparse.Namespace) -> int:
 
     if args.min_count < 1:
         raise _UserError(f"--min-count {args.min_count} is not allowed; use 1 to keep every word.")
-    vocab, encoded = build_vocab_and_encode(args.corpus, args.min_count)
+    if args.max_vocab_size is not None and args.max_vocab_size < 1:
+        raise _UserError(f"--max-vocab-size {args.max_vocab_size} is not allowed; use 1 or more.")
+    stats = ReadStats()
+    vocab, encoded = build_vocab_and_encode(
+        args.corpus, args.min_count, max_vocab_size=args.max_vocab_size, stats=stats
+    )
     encoded.close()
+    _print_read_notes(stats)
     save_vocab(args.output, vocab.words, vocab.counts.tolist())
     print(
         f"wrote {len(vocab)} words ({vocab.total} corpus words) to {args.output}", file=sys.stderr

@@ -85,6 +85,15 @@ class TrainConfig:
     min_count: int = field(
         default=5, metadata=_help("words seen fewer times are dropped from the vocabulary")
     )
+    max_vocab_size: int | None = field(
+        default=None,
+        metadata=_help(
+            "bound on the distinct words held while counting: past it, words seen at most k "
+            "times so far are forgotten (k = 1, 2, ... one more each time), as word2vec.c's "
+            "ReduceVocab; memory about 100 bytes + the word per entry; counts of forgotten "
+            "words seen again are underestimates. None: no bound"
+        ),
+    )
     epochs: int = field(default=5, metadata=_help("passes over the corpus (gensim's default)"))
     alpha: float | None = field(
         default=None,
@@ -135,6 +144,8 @@ class TrainConfig:
                     f"min_count={self.min_count} is not allowed; use 1 to keep every word."
                 )
         _check_int("min_count", self.min_count, 1)
+        if self.max_vocab_size is not None:
+            _check_int("max_vocab_size", self.max_vocab_size, 1)
         _check_int("epochs", self.epochs, 1)
         if self.alpha is not None:
             _check_float("alpha", self.alpha, 0.0, math.inf, low_open=True)

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import checkpoint as ckpt_io
+from . import formats
 from .config import TrainConfig
 from .corpus import CorpusLike, ReadStats
 from .errors import (
@@ -173,7 +174,12 @@ class Word2Vec:
         t_start = time.perf_counter()
         if vocab is None and self.vocab is None:
             vocab, encoded = build_vocab_and_encode(
-                corpus, cfg.min_count, epochs=cfg.epochs, stats=stats, tmp_dir=tmp_dir
+                corpus,
+                cfg.min_count,
+                epochs=cfg.epochs,
+                stats=stats,
+                tmp_dir=tmp_dir,
+                max_vocab_size=cfg.max_vocab_size,
             )
         else:
             vocab = vocab if vocab is not None else self.vocab
@@ -484,21 +490,13 @@ class Word2Vec:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Word2Vec:
-        """Load a model written by :meth:`save`."""
-        p = str(path)
-        if not os.path.exists(p):
-            raise FileNotFoundError(f"Model file not found: {p!r}.")
-        try:
-            with np.load(p, allow_pickle=False) as z:
-                meta = json.loads(z["meta"].tobytes().decode())
-                words = z["words"].tobytes().decode("utf-8").split("\n")
-                counts, W_in, W_out = z["counts"], z["W_in"], z["W_out"]
-        except (OSError, ValueError, KeyError) as exc:
-            raise FormatError(f"{p}: not a w2v model file ({exc}).") from None
-        if meta.get("format") != "w2v-model" or meta.get("version") != _FORMAT_VERSION:
-            raise FormatError(f"{p}: not a w2v model file of version {_FORMAT_VERSION}.")
-        if len(words) != len(counts) or W_in.shape[0] != len(words):
-            raise FormatError(f"{p}: the vocabulary and the matrices disagree in size.")
+        """Load a model written by :meth:`save`.
+
+        The archive is checked before use (see :func:`w2v.formats.load_npz`): a truncated,
+        corrupted or foreign file raises FormatError naming the path and what was expected.
+        """
+        p = formats.check_regular_file(path, "Model file")
+        meta, words, counts, W_in, W_out = _read_model_file(p)
         model = cls(TrainConfig.from_kwargs(**meta["config"]))
         model.vocab = Vocabulary(words, counts)
         model.W_in = np.ascontiguousarray(W_in, dtype=np.float32)
@@ -515,3 +513,51 @@ def _same_tree(a: HuffmanTree, b: HuffmanTree) -> bool:
         and np.array_equal(a.codes, b.codes)
         and np.array_equal(a.lengths, b.lengths)
     )
+
+
+def _read_model_file(
+    p: str,
+) -> tuple[dict[str, Any], list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """The parts of a saved model, each checked; FormatError naming what is wrong."""
+    z = formats.load_npz(
+        p,
+        {
+            "meta": ("|u1", 1),
+            "words": ("|u1", 1),
+            "counts": ("<i8", 1),
+            "W_in": ("<f4", 2),
+            "W_out": ("<f4", 2),
+        },
+        what="w2v model file",
+    )
+    try:
+        meta = json.loads(z["meta"].tobytes().decode("utf-8"))
+        words = z["words"].tobytes().decode("utf-8").split("\n")
+    except ValueError as exc:
+        raise FormatError(f"{p}: not a w2v model file ({exc}).") from None
+    if not isinstance(meta, dict) or meta.get("format") != "w2v-model":
+        raise FormatError(f"{p}: not a w2v model file (no w2v-model metadata).")
+    if meta.get("version") != _FORMAT_VERSION:
+        raise FormatError(f"{p}: not a w2v model file of version {_FORMAT_VERSION}.")
+    try:
+        config = TrainConfig.from_kwargs(**meta["config"])
+        history = [float(x) for x in meta["loss_history"]]
+        epochs = meta["epochs_trained"]
+        if not isinstance(epochs, int) or epochs < 0:
+            raise ValueError(f"epochs_trained={epochs!r}")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FormatError(f"{p}: the model's metadata is damaged ({exc}).") from None
+    counts, W_in, W_out = z["counts"], z["W_in"], z["W_out"]
+    V = len(words)
+    n_out = max(V - 1, 1) if config.loss == "hs" else V
+    if len(counts) != V or W_in.shape != (V, config.dim) or W_out.shape != (n_out, config.dim):
+        raise FormatError(
+            f"{p}: the vocabulary and the matrices disagree in size: {V} words, {len(counts)} "
+            f"counts, W_in {W_in.shape}, W_out {W_out.shape}; expected W_in ({V}, {config.dim}) "
+            f"and W_out ({n_out}, {config.dim})."
+        )
+    # Counts need not be sorted: update_vocab appends new words after the old ones.
+    if len(set(words)) != V or (V and counts.min() < 0):
+        raise FormatError(f"{p}: the vocabulary is damaged (repeated words or negative counts).")
+    meta["loss_history"], meta["epochs_trained"] = history, epochs
+    return meta, words, counts, W_in, W_out

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from . import formats
-from .errors import FormatError
 from .evaluate import AnalogyResult, WordPairResult, evaluate_analogies, evaluate_word_pairs
 
 
@@ -252,12 +251,19 @@ class KeyedVectors:
 
     @classmethod
     def load_word2vec_format(
-        cls, path: str | os.PathLike, binary: bool = True, limit: int | None = None
+        cls,
+        path: str | os.PathLike,
+        binary: bool = True,
+        limit: int | None = None,
+        unicode_errors: str = "replace",
     ) -> KeyedVectors:
-        """Load a word2vec.c binary (default) or text file, e.g. one written by gensim."""
-        words, vectors = formats.load_word2vec_format(path, binary=binary, limit=limit)
-        if len(set(words)) != len(words):
-            seen: set[str] = set()
-            dup = next(w for w in words if w in seen or seen.add(w))  # type: ignore[func-returns-value]
-            raise FormatError(f"{path}: the word {dup!r} appears more than once.")
+        """Load a word2vec.c binary (default) or text file, e.g. one written by gensim.
+
+        Malformed files raise :class:`w2v.errors.FormatError` naming the path and the line or
+        byte where reading failed; see :func:`w2v.formats.load_word2vec_format` for what is
+        checked and what is accepted (NaN and inf values are; a word listed twice is not).
+        """
+        words, vectors = formats.load_word2vec_format(
+            path, binary=binary, limit=limit, unicode_errors=unicode_errors
+        )
         return cls(words, vectors)

@@ -6,6 +6,12 @@ stream to a temporary file, and once the counts are known the ids are remapped (
 to their final values — sorted by descending count, ties in order of first appearance, words
 below ``min_count`` dropped, as word2vec.c and gensim drop them before windowing.
 The result is independent of ``PYTHONHASHSEED``.
+
+With ``max_vocab_size`` the counting memory is bounded as in word2vec.c's ``ReduceVocab``:
+whenever more than ``max_vocab_size`` distinct words are held, the words seen at most
+``level`` times so far are forgotten (``level`` = 1, then 2, 3, … one more at each reduction).
+A forgotten word's occurrences so far become "dropped" in the id stream already written, via a
+table per reduction, so one pass still suffices.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
 
 import numpy as np
 
@@ -141,17 +147,15 @@ class _IdWriter:
 
 
 def _scan(
-    corpus: CorpusLike, stats: ReadStats, epochs: int, lookup, tmpdir: str
-) -> tuple[str, int, np.ndarray]:
-    """Stream the corpus once, writing ``lookup``-mapped ids; return (file, words, ends)."""
-    path = os.path.join(tmpdir, "provisional.i32")
-    writer = _IdWriter(path)
+    corpus: CorpusLike, stats: ReadStats, epochs: int, add, writer: _IdWriter
+) -> tuple[int, np.ndarray]:
+    """Stream the corpus once, calling ``add(tokens)`` per piece; return (words, ends)."""
     ends: list[int] = []
     last_end = 0
     try:
         for tokens, ends_sentence in iter_pieces(corpus, stats, epochs):
             if tokens:
-                writer.extend(lookup(tokens))
+                add(tokens)
                 stats.tokens += len(tokens)
             if ends_sentence and writer.n > last_end:
                 ends.append(writer.n)
@@ -161,7 +165,7 @@ def _scan(
         writer.close()
     if writer.n > last_end:  # an iterable ending without a sentence end cannot happen; be safe
         ends.append(writer.n)
-    return path, writer.n, np.asarray(ends, dtype=np.int64)
+    return writer.n, np.asarray(ends, dtype=np.int64)
 
 
 def _count_ids(path: str, n_words: int, n_ids: int) -> np.ndarray:
@@ -175,25 +179,112 @@ def _count_ids(path: str, n_words: int, n_ids: int) -> np.ndarray:
 
 
 def _remap(
-    src: str, n_words: int, ends: np.ndarray, new_id: np.ndarray, dst: str
+    src: str, n_words: int, ends: np.ndarray, tables: list[tuple[int, np.ndarray]], dst: str
 ) -> tuple[int, np.ndarray]:
-    """Rewrite ids through ``new_id`` (−1 = drop), returning (kept words, new sentence ends)."""
+    """Rewrite ids through tables (−1 = drop), returning (kept words, new sentence ends).
+
+    ``tables`` holds ``(stop, new_id)`` in stream order: ids at positions from the previous
+    ``stop`` up to this one map through this ``new_id``; the last ``stop`` is ``n_words``.
+    """
     new_ends = np.empty_like(ends)
     kept_total = 0
+    start = 0
     with open(src, "rb") as fin, open(dst, "wb") as fout:
-        for start in range(0, n_words, _REMAP_CHUNK):
-            stop = min(start + _REMAP_CHUNK, n_words)
-            ids = new_id[np.fromfile(fin, dtype=np.int32, count=stop - start)]
-            keep = ids >= 0
-            ids[keep].astype(np.int32).tofile(fout)
-            kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
-            lo, hi = np.searchsorted(ends, [start, stop], side="right")
-            new_ends[lo:hi] = kept_total + kept_before[ends[lo:hi] - start]
-            kept_total += int(kept_before[-1])
+        for segment_stop, new_id in tables:
+            while start < segment_stop:
+                stop = min(start + _REMAP_CHUNK, segment_stop)
+                ids = new_id[np.fromfile(fin, dtype=np.int32, count=stop - start)]
+                keep = ids >= 0
+                ids[keep].astype(np.int32).tofile(fout)
+                kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
+                lo, hi = np.searchsorted(ends, [start, stop], side="right")
+                new_ends[lo:hi] = kept_total + kept_before[ends[lo:hi] - start]
+                kept_total += int(kept_before[-1])
+                start = stop
     # Sentences that lost every word become empty; drop their duplicate ends.
     new_ends = new_ends[np.concatenate(([True], np.diff(new_ends) > 0))] if len(ends) else ends
     new_ends = new_ends[new_ends > 0]
     return kept_total, new_ends
+
+
+class _BoundedCounter:
+    """Provisional ids for at most ``max_size`` (+1) distinct words, pruned as word2vec.c does.
+
+    Ids are dict positions, so they stay dense and in order of first appearance. Counts are
+    not kept per token: at a reduction (and at the end) the ids written since the last count
+    are read back from the id file and counted with ``np.bincount``. Each reduction writes a
+    table (old id → new id or −1) to disk; :meth:`tables` composes them for :func:`_remap`.
+    """
+
+    def __init__(self, max_size: int, writer: _IdWriter, tmpdir: str, stats: ReadStats):
+        self.max_size = max_size
+        self.writer = writer
+        self.tmpdir = tmpdir
+        self.stats = stats
+        self.ids: defaultdict[str, int] = defaultdict()
+        self.ids.default_factory = self.ids.__len__  # new word -> next id
+        self.counts = np.zeros(0, dtype=np.int64)  # of the ids written before `counted_to`
+        self.counted_to = 0
+        self.level = 1  # word2vec.c's min_reduce: forget words seen at most this often
+        self.segments: list[tuple[int, str]] = []  # (stream stop, table file) per reduction
+
+    def add(self, tokens: list[str]) -> None:
+        """Write the ids of ``tokens``, reducing whenever the words held exceed the bound."""
+        ids, writer, i = self.ids, self.writer, 0
+        while i < len(tokens):
+            # At most `room` new words fit before the bound is exceeded by one.
+            room = max(self.max_size - len(ids) + 1, 1)
+            chunk = tokens if i == 0 and room >= len(tokens) else tokens[i : i + room]
+            writer.extend(list(map(ids.__getitem__, chunk)))
+            i += room
+            if len(ids) > self.max_size:
+                self._reduce()
+                ids = self.ids
+
+    def _count(self) -> np.ndarray:
+        """Counts of the current ids, including everything written so far."""
+        if not self.writer.fh.closed:
+            self.writer.flush()
+            self.writer.fh.flush()
+        n = self.writer.n
+        counts = np.zeros(len(self.ids), dtype=np.int64)
+        counts[: len(self.counts)] = self.counts
+        with open(self.writer.fh.name, "rb") as fh:
+            fh.seek(4 * self.counted_to)
+            for start in range(self.counted_to, n, _FLUSH_WORDS):
+                chunk = np.fromfile(fh, dtype=np.int32, count=min(_FLUSH_WORDS, n - start))
+                counts += np.bincount(chunk, minlength=len(counts))
+        self.counts, self.counted_to = counts, n
+        return counts
+
+    def _reduce(self) -> None:
+        """word2vec.c's ReduceVocab: forget words seen at most ``level`` times; level += 1."""
+        self.stats.peak_distinct_words = max(self.stats.peak_distinct_words, len(self.ids))
+        counts = self._count()
+        keep = counts > self.level
+        new_id = np.where(keep, np.cumsum(keep) - 1, -1).astype(np.int32)
+        table = os.path.join(self.tmpdir, f"reduce{len(self.segments)}.i32")
+        new_id.tofile(table)
+        self.segments.append((self.writer.n, table))
+        words = list(self.ids)  # in id order
+        for word in compress(words, (~keep).tolist()):
+            del self.ids[word]
+        for word, i in zip(compress(words, keep.tolist()), range(len(self.ids)), strict=True):
+            self.ids[word] = i  # dense again, in the same order
+        self.counts = counts[keep]
+        self.level += 1
+        self.stats.vocab_reductions += 1
+
+    def tables(self, final_id: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """The remap tables per stream segment, composing every later reduction's table."""
+        out = [(self.writer.n, final_id)]
+        later = final_id
+        for stop, path in reversed(self.segments):
+            table = np.fromfile(path, dtype=np.int32)
+            later = np.append(later, -1)[table]  # id -1 picks the appended -1: dropped
+            os.remove(path)
+            out.append((stop, later))
+        return out[::-1]
 
 
 def build_vocab_and_encode(
@@ -203,6 +294,7 @@ def build_vocab_and_encode(
     epochs: int = 1,
     stats: ReadStats | None = None,
     tmp_dir: str | None = None,
+    max_vocab_size: int | None = None,
 ) -> tuple[Vocabulary, EncodedCorpus]:
     """Count and encode a corpus in one pass.
 
@@ -210,27 +302,58 @@ def build_vocab_and_encode(
     ties in order of first appearance) and the corpus encoded with its ids, words outside
     the vocabulary removed. Raises CorpusError when the corpus is empty or no word reaches
     ``min_count``.
+
+    ``max_vocab_size`` bounds the distinct words held while counting (word2vec.c's
+    ReduceVocab, see the module docstring); ``None`` holds every distinct word. Memory is then
+    about ``max_vocab_size`` × (100 bytes + the word's length) for the words and their ids,
+    plus 8 bytes per word for the counts during a reduction, plus fixed buffers of about
+    20 MB; the id stream (4 bytes per corpus word) and one table per reduction (4 bytes per
+    held word) go to ``tmp_dir``. A word forgotten at a reduction and seen again starts from
+    zero: its count is an underestimate, as in word2vec.c and gensim, and its occurrences
+    before the reduction are also left out of the encoded corpus (word2vec.c, which reads
+    the corpus a second time to train, still trains on them). ``stats.peak_distinct_words``
+    and ``stats.vocab_reductions`` report what happened.
     """
     stats = stats if stats is not None else ReadStats()
     tmpdir = tempfile.mkdtemp(prefix="w2v-", dir=tmp_dir)
     try:
-        provisional: defaultdict[str, int] = defaultdict()
-        provisional.default_factory = provisional.__len__  # new word -> next id
+        src = os.path.join(tmpdir, "provisional.i32")
+        writer = _IdWriter(src)
+        if max_vocab_size is None:
+            provisional: defaultdict[str, int] = defaultdict()
+            provisional.default_factory = provisional.__len__  # new word -> next id
 
-        def lookup(tokens: list[str]) -> list[int]:
-            return list(map(provisional.__getitem__, tokens))
+            def add(tokens: list[str]) -> None:
+                writer.extend(list(map(provisional.__getitem__, tokens)))
 
-        src, n_raw, ends = _scan(corpus, stats, epochs, lookup, tmpdir)
+            n_raw, ends = _scan(corpus, stats, epochs, add, writer)
+            counts = _count_ids(src, n_raw, len(provisional))
+        else:
+            counter = _BoundedCounter(max_vocab_size, writer, tmpdir, stats)
+            n_raw, ends = _scan(corpus, stats, epochs, counter.add, writer)
+            provisional = counter.ids
+            counts = counter._count()
+        stats.peak_distinct_words = max(stats.peak_distinct_words, len(provisional))
         if n_raw == 0:
             raise CorpusError(
                 "The corpus contains no words (it is empty or only whitespace)"
                 + (f": {', '.join(stats.files[:3])}" if stats.files else "")
+                + (
+                    f"; skipped {len(stats.skipped_files)} binary file(s): "
+                    + ", ".join(stats.skipped_files[:3])
+                    if stats.skipped_files
+                    else ""
+                )
                 + "."
             )
-        counts = _count_ids(src, n_raw, len(provisional))
         first_seen_words = list(provisional)
         order = np.argsort(-counts, kind="stable")
         order = order[counts[order] >= min_count]
+        if len(counts) == 0:
+            raise CorpusError(
+                f"max_vocab_size={max_vocab_size} forgot every word of the corpus ({n_raw} "
+                "words); use a larger max_vocab_size."
+            )
         if len(order) == 0:
             top = int(counts.max())
             raise CorpusError(
@@ -241,8 +364,9 @@ def build_vocab_and_encode(
         new_id = np.full(len(counts), -1, dtype=np.int64)
         new_id[order] = np.arange(len(order))
         vocab = Vocabulary([first_seen_words[i] for i in order], counts[order])
+        tables = [(n_raw, new_id)] if max_vocab_size is None else counter.tables(new_id)
         dst = os.path.join(tmpdir, "corpus.i32")
-        n_words, new_ends = _remap(src, n_raw, ends, new_id, dst)
+        n_words, new_ends = _remap(src, n_raw, ends, tables, dst)
         os.remove(src)
         return vocab, EncodedCorpus(dst, n_words, new_ends, tmpdir)
     except BaseException:
@@ -263,15 +387,17 @@ def encode(
     tmpdir = tempfile.mkdtemp(prefix="w2v-", dir=tmp_dir)
     try:
         get = vocab.index.get
+        src = os.path.join(tmpdir, "provisional.i32")
+        writer = _IdWriter(src)
 
-        def lookup(tokens: list[str]) -> list[int]:
-            return list(map(get, tokens, repeat(-1)))
+        def add(tokens: list[str]) -> None:
+            writer.extend(list(map(get, tokens, repeat(-1))))
 
-        src, n_raw, ends = _scan(corpus, stats, epochs, lookup, tmpdir)
+        n_raw, ends = _scan(corpus, stats, epochs, add, writer)
         identity = np.concatenate((np.arange(len(vocab), dtype=np.int64), [-1]))
         dst = os.path.join(tmpdir, "corpus.i32")
         # id -1 indexes the last entry of `identity`, which is -1: dropped.
-        n_words, new_ends = _remap(src, n_raw, ends, identity, dst)
+        n_words, new_ends = _remap(src, n_raw, ends, [(n_raw, identity)], dst)
         os.remove(src)
         return EncodedCorpus(dst, n_words, new_ends, tmpdir)
     except BaseException:
