@@ -16,6 +16,8 @@ table per reduction, so one pass still suffices.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 import shutil
 import tempfile
@@ -287,6 +289,19 @@ class _BoundedCounter:
         return out[::-1]
 
 
+def _copy_str(word: str) -> str:
+    return word.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+
+
+def _give_back_memory() -> None:
+    """Return freed heap pages to the OS (glibc only), e.g. a corpus's rare tokens."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused, not returned
+        pass
+
+
 def build_vocab_and_encode(
     corpus: CorpusLike,
     min_count: int,
@@ -314,7 +329,26 @@ def build_vocab_and_encode(
     the corpus a second time to train, still trains on them). ``stats.peak_distinct_words``
     and ``stats.vocab_reductions`` report what happened.
     """
-    stats = stats if stats is not None else ReadStats()
+    result = _count_and_encode(
+        corpus,
+        min_count,
+        epochs,
+        stats if stats is not None else ReadStats(),
+        tmp_dir,
+        max_vocab_size,
+    )
+    _give_back_memory()  # the tokens below min_count are garbage now
+    return result
+
+
+def _count_and_encode(
+    corpus: CorpusLike,
+    min_count: int,
+    epochs: int,
+    stats: ReadStats,
+    tmp_dir: str | None,
+    max_vocab_size: int | None,
+) -> tuple[Vocabulary, EncodedCorpus]:
     tmpdir = tempfile.mkdtemp(prefix="w2v-", dir=tmp_dir)
     try:
         src = os.path.join(tmpdir, "provisional.i32")
@@ -363,7 +397,9 @@ def build_vocab_and_encode(
             )
         new_id = np.full(len(counts), -1, dtype=np.int64)
         new_id[order] = np.arange(len(order))
-        vocab = Vocabulary([first_seen_words[i] for i in order], counts[order])
+        # Fresh copies of the kept words, so the memory of every other token can go back.
+        kept = [_copy_str(first_seen_words[i]) for i in order]
+        vocab = Vocabulary(kept, counts[order])
         tables = [(n_raw, new_id)] if max_vocab_size is None else counter.tables(new_id)
         dst = os.path.join(tmpdir, "corpus.i32")
         n_words, new_ends = _remap(src, n_raw, ends, tables, dst)
