@@ -17,6 +17,7 @@ from .errors import (
     W2VError,
 )
 from .model import Word2Vec
+from .phrases import Phrases
 from .vectors import KeyedVectors
 from .vocab import Vocabulary
 
@@ -30,6 +31,7 @@ __all__ = [
     "KeyedVectors",
     "LineCorpus",
     "NotFittedError",
+    "Phrases",
     "ReadStats",
     "TrainConfig",
     "TrainingDivergedError",
