@@ -272,12 +272,27 @@ class Phrases:
         and 16-48 bytes for a pair, so the default is a few GB at worst; word counts near the
         pruning level become approximate, as in word2vec.c and gensim.
 
-    Attributes (after :meth:`fit`)
-    ------------------------------
+    Attributes
+    ----------
     total_words : int
-        Tokens in the corpus (word2vec.c's ``train_words``).
+        After :meth:`fit`: tokens in the corpus (word2vec.c's ``train_words``).
+    words : list of str
+        The words seen at least ``min_count`` times, in order of first appearance.
+    word_counts : numpy.ndarray
+        (len(words),) int64, their counts.
+    pair_keys, pair_counts : numpy.ndarray
+        The pairs seen at least ``min_count`` times as sorted int64 keys
+        ``index_a << 32 | index_b`` (indices into ``words``), and their counts.
     prune_level : int
-        0 if nothing was pruned, else the last ``r`` used.
+        0 if nothing was pruned while counting, else the last ``r`` used.
+
+    Notes
+    -----
+    Where this differs from word2vec.c's word2phrase: a pair across a line end is never
+    counted (word2phrase counts it, though it never joins across lines; gensim does not count
+    it either); scores are computed in float64 (word2phrase: float32); words are never
+    truncated (word2phrase cuts them at 59 bytes). A pair whose words and count reach
+    ``min_count`` is scored as word2phrase scores it, and joined on the same condition.
 
     Examples
     --------
