@@ -19,6 +19,7 @@ from .errors import (
 )
 from .explain import explain
 from .model import Word2Vec
+from .phrases import Phrases
 from .vectors import KeyedVectors
 from .vocab import Vocabulary
 
@@ -32,6 +33,7 @@ __all__ = [
     "KeyedVectors",
     "LineCorpus",
     "NotFittedError",
+    "Phrases",
     "ReadStats",
     "TrainConfig",
     "TrainingDivergedError",

@@ -196,6 +196,58 @@ def _build_parser() -> argparse.ArgumentParser:
         "word2vec.c does [default: no bound]",
     )
 
+    phrases = sub.add_parser(
+        "phrases",
+        help="join collocations (new york -> new_york) like word2vec.c's word2phrase",
+        description="Learn phrases from CORPUS and write it with each phrase joined into one "
+        "token. Each pass learns pairs on the output of the one before, so --passes 2 also "
+        "finds phrases of three and four words (new_york_times).",
+    )
+    phrases.add_argument("corpus", help="corpus file or folder")
+    phrases.add_argument("-o", "--output", required=True, help="joined corpus to write")
+    phrases.add_argument("--passes", type=int, default=1, metavar="N", help="[default: 1]")
+    phrases.add_argument(
+        "--min-count",
+        type=int,
+        default=5,
+        metavar="N",
+        help="ignore words and pairs seen fewer times [default: 5]",
+    )
+    phrases.add_argument(
+        "--threshold",
+        type=float,
+        default=100.0,
+        metavar="X",
+        help="join pairs scoring above this (word2vec: word2phrase's 100; npmi: in [-1, 1], "
+        "e.g. 0.5) [default: 100]",
+    )
+    phrases.add_argument(
+        "--scoring",
+        choices=("word2vec", "npmi"),
+        default="word2vec",
+        help="(count(ab) - min_count) / (count(a) count(b)) * words, or normalised PMI "
+        "[default: word2vec]",
+    )
+    phrases.add_argument("--delimiter", default="_", help="joins a phrase's words [default: _]")
+    phrases.add_argument(
+        "--max-vocab-size",
+        type=int,
+        default=40_000_000,
+        metavar="N",
+        help="prune rare words and pairs when more are held, bounding memory [default: 40000000]",
+    )
+    phrases.add_argument(
+        "--table",
+        metavar="FILE",
+        help="also write every pass's phrases as TSV (phrase, count, score, pass)",
+    )
+    phrases.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show progress on stderr [default: on]",
+    )
+
     add_demo_parser(sub)
     add_plot_parser(sub)
     add_explain_parser(sub)
@@ -511,6 +563,45 @@ def _cmd_vocab(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_phrases(args: argparse.Namespace) -> int:
+    from .phrases import Phrases, write_corpus
+
+    if args.passes < 1:
+        raise _UserError(f"--passes {args.passes} is not allowed; use 1 or more.")
+    for path in (args.output, args.table):
+        if path and not Path(path).parent.exists():
+            raise _UserError(f"Output folder {str(Path(path).parent)!r} does not exist.")
+    corpus: Any = args.corpus
+    models = []
+    for k in range(args.passes):
+        model = Phrases(
+            min_count=args.min_count,
+            threshold=args.threshold,
+            scoring=args.scoring,
+            delimiter=args.delimiter,
+            max_vocab_size=args.max_vocab_size,
+        )
+        model.fit(corpus, progress=args.progress and f"pass {k + 1}/{args.passes}: counting")
+        print(f"pass {k + 1}: {len(model)} phrases from {model.total_words} words", file=sys.stderr)
+        models.append(model)
+        corpus = model.transform(corpus)
+    n_lines, n_words = write_corpus(corpus, args.output, progress=args.progress)
+    if args.table:
+        from .formats import atomic_write
+
+        with atomic_write(args.table) as fh:
+            fh.write(b"phrase\tcount\tscore\tpass\n")
+            for k, model in enumerate(models, start=1):
+                for phrase, count, score in model.phrase_table():
+                    fh.write(f"{phrase}\t{count}\t{score!r}\t{k}\n".encode())
+    print(
+        f"wrote {n_words} tokens on {n_lines} lines to {args.output}"
+        + (f" and the phrases to {args.table}" if args.table else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _cmd_info(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -543,6 +634,7 @@ _COMMANDS = {
     "evaluate": _cmd_evaluate,
     "convert": _cmd_convert,
     "vocab": _cmd_vocab,
+    "phrases": _cmd_phrases,
     "info": _cmd_info,
     "demo": cmd_demo,
     "plot": cmd_plot,

@@ -217,11 +217,15 @@ def iter_pieces(
     """Yield ``(tokens, ends_sentence)`` pieces of any corpus w2v accepts.
 
     ``corpus`` is a path (a file, ``.gz``/``.bz2``/``.xz``, or a folder of them), a
-    :class:`LineCorpus`, or a re-iterable of token lists. A one-shot iterator is refused when
-    ``epochs > 1``.
+    :class:`LineCorpus`, an object with an ``iter_pieces(stats, epochs)`` method (such as
+    :class:`w2v.phrases.PhrasedCorpus`), or a re-iterable of token lists. A one-shot
+    iterator is refused when ``epochs > 1``.
     """
     if isinstance(corpus, LineCorpus):
         corpus = corpus.path
+    if callable(getattr(corpus, "iter_pieces", None)):  # e.g. phrases.PhrasedCorpus
+        yield from corpus.iter_pieces(stats, epochs)  # type: ignore[union-attr]
+        return
     if isinstance(corpus, str | os.PathLike):
         folder = stat.S_ISDIR(_stat_mode(Path(corpus)))
         for path in corpus_files(corpus):
