@@ -453,7 +453,10 @@ class Word2Vec:
         """W_in uniform in ±0.5/dim (word2vec.c), W_out zero; drawn from ``seed``."""
         V, dim = len(vocab), self.config.dim
         rng = np.random.default_rng(self.config.seed)
-        self.W_in = (rng.random((V, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim)
+        W_in = rng.random((V, dim), dtype=np.float32)  # in place: no (V, dim) temporaries
+        W_in -= np.float32(0.5)
+        W_in /= np.float32(dim)
+        self.W_in = W_in
         n_out = max(V - 1, 1) if self.config.loss == "hs" else V
         self.W_out = np.zeros((n_out, dim), dtype=np.float32)
 
