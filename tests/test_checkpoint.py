@@ -169,6 +169,46 @@ def test_checkpointing_does_not_change_training_and_records_the_position(tmp_pat
     assert last.every == EVERY
 
 
+def test_checkpoint_every_counts_words_across_epochs(tmp_path):
+    """An interval longer than an epoch still saves (at an epoch boundary if need be)."""
+    n_words = sum(map(len, CORPUS))
+    seen = []
+    real = ckpt_io.save_checkpoint
+
+    def spy(path, ck):
+        seen.append(ck.state.word_position)
+        real(path, ck)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ckpt_io, "save_checkpoint", spy)
+        params = dict(PARAMS, sample=0.0, batch_words=100_000)  # one batch per epoch
+        Word2Vec(**params).fit(CORPUS, checkpoint=tmp_path / "c.ckpt", checkpoint_every=n_words)
+    assert seen == [n_words, 2 * n_words]  # after epochs 1 and 2; none once training is done
+
+
+def test_resume_after_max_vocab_size_pruning_is_bit_identical(tmp_path):
+    """With max_vocab_size the encoded corpus depends on the pruning; resume redoes it."""
+    corpus = [[*s, f"rare{i}"] for i, s in enumerate(CORPUS)]  # many one-off words to prune
+    params = dict(PARAMS, max_vocab_size=60)
+    ckpt = tmp_path / "c.ckpt"
+
+    def interrupt(_model, epoch, _loss):
+        if epoch == 0:
+            raise KeyboardInterrupt
+
+    with pytest.raises(TrainingInterrupted):
+        Word2Vec(**params).fit(corpus, checkpoint=ckpt, callbacks=[interrupt])
+    _same(Word2Vec.resume(ckpt, corpus=corpus), Word2Vec(**params).fit(corpus))
+
+
+def test_a_corpus_with_no_training_examples_is_an_error_not_random_vectors():
+    """Every sentence one word long: no (input, target) pair, so fit refuses and stays unfitted."""
+    model = Word2Vec(**dict(PARAMS, sample=0.0))
+    with pytest.raises(CorpusError, match="No training examples"):
+        model.fit([["alone"], ["single"], ["alone"]])
+    assert not model.is_fitted
+
+
 def test_checkpoint_every_time_interval_saves_and_resumes(tmp_path):
     """A time interval (here tiny) also gives resumable checkpoints."""
     ckpt = tmp_path / "t.ckpt"

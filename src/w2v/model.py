@@ -172,7 +172,8 @@ class Word2Vec:
             raise CorpusError("This model already has a vocabulary; call fit without vocab=.")
         stats = ReadStats()
         t_start = time.perf_counter()
-        if vocab is None and self.vocab is None:
+        counted = vocab is None and self.vocab is None
+        if counted:
             vocab, encoded = build_vocab_and_encode(
                 corpus,
                 cfg.min_count,
@@ -199,6 +200,9 @@ class Word2Vec:
             corpus_info = None
             if checkpoint is not None:
                 corpus_info = ckpt_io.describe_corpus(corpus, encoded)
+                # max_vocab_size also drops words from the encoded corpus: resume must count
+                # the corpus again the same way to get the same encoding.
+                corpus_info["max_vocab_size"] = cfg.max_vocab_size if counted else None
             try:
                 self._train(
                     encoded,
@@ -210,7 +214,7 @@ class Word2Vec:
                     every=every,
                     corpus_info=corpus_info,
                 )
-            except TrainingDivergedError:
+            except (TrainingDivergedError, CorpusError):  # no NaN or untrained vectors kept
                 if backup is None:
                     self.vocab = self.W_in = self.W_out = None
                 else:
@@ -366,7 +370,23 @@ class Word2Vec:
             progress = sys.stderr.isatty()
         stats = ReadStats()
         t_start = time.perf_counter()
-        encoded = encode(corpus, ck.vocab, epochs=config.epochs, stats=stats, tmp_dir=tmp_dir)
+        if recorded.get("max_vocab_size") is not None:
+            counted, encoded = build_vocab_and_encode(
+                corpus,
+                config.min_count,
+                epochs=config.epochs,
+                stats=stats,
+                tmp_dir=tmp_dir,
+                max_vocab_size=recorded["max_vocab_size"],
+            )
+            if counted.words != ck.vocab.words:
+                encoded.close()
+                raise CorpusError(
+                    f"{path}: the corpus is not the one this checkpoint was trained on (its "
+                    "vocabulary differs). Resume with the same corpus."
+                )
+        else:
+            encoded = encode(corpus, ck.vocab, epochs=config.epochs, stats=stats, tmp_dir=tmp_dir)
         try:
             now = ckpt_io.describe_corpus(corpus, encoded)
             if now["digest"] != recorded["digest"]:
@@ -421,7 +441,9 @@ class Word2Vec:
                 "using 'update_vocab'."
             )
         cfg, old = self.config, self.vocab
-        found, encoded = build_vocab_and_encode(corpus, 1, tmp_dir=tmp_dir)
+        found, encoded = build_vocab_and_encode(
+            corpus, 1, tmp_dir=tmp_dir, max_vocab_size=cfg.max_vocab_size
+        )
         encoded.close()
         counts = old.counts.copy()
         new_words: list[str] = []

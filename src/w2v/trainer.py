@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .config import TrainConfig
-from .errors import TrainingDivergedError
+from .errors import CorpusError, TrainingDivergedError
 from .huffman import HuffmanTree, build_huffman
 from .kernels import (
     LOSS_HS,
@@ -295,6 +295,14 @@ def train(
     bar = _Progress(epochs * corpus.n_words, progress, initial=position(state))
     consistent = [True]  # False while Ctrl-C waits for running batches (a second one aborts)
     last_save = [time.monotonic()]
+    since_words = [0]  # trained since the last checkpoint, across epochs
+    hot_lock = threading.Lock()
+
+    def checkpoint_due() -> bool:
+        return checkpoint is not None and (
+            (every_words is not None and since_words[0] >= every_words)
+            or (every_seconds is not None and time.monotonic() - last_save[0] >= every_seconds)
+        )
 
     def save(s: TrainState, reason: str) -> None:
         assert checkpoint is not None
@@ -303,6 +311,7 @@ def train(
             raise _diverged(alpha, s.epoch, "the weights are no longer finite")
         checkpoint(s, reason)
         last_save[0] = time.monotonic()
+        since_words[0] = 0
 
     n_threads = min(config.n_workers, max(1, n_batches))
     hot_start, n_hot = hot_rows(config, W_out.shape[0], n_threads)
@@ -359,7 +368,6 @@ def train(
         epoch, batch_loss, batch_n = s.epoch, s.batch_loss, s.batch_n
         next_batch = [s.batch]
         done_words = [int(bounds[s.batch])]
-        since_words = [0]
         lock = threading.Lock()
         errors: list[BaseException] = []
         halt = threading.Event()  # set: take no new batch (error, Ctrl-C or checkpoint due)
@@ -379,18 +387,13 @@ def train(
                 while (i := take()) >= 0:
                     run_batch(epoch, i, batch_loss, batch_n, hot)
                     if n_hot:
-                        sync_hot_rows(W_out, hot, base, hot_start)
+                        with hot_lock:  # two syncs at once would lose one thread's change
+                            sync_hot_rows(W_out, hot, base, hot_start)
                     words = int(bounds[i + 1] - bounds[i])
                     with lock:
                         done_words[0] += words
                         since_words[0] += words
-                        if checkpoint is not None and (
-                            (every_words is not None and since_words[0] >= every_words)
-                            or (
-                                every_seconds is not None
-                                and time.monotonic() - last_save[0] >= every_seconds
-                            )
-                        ):
+                        if checkpoint_due():
                             halt.set()
             except BaseException as exc:  # re-raised in the main thread
                 errors.append(exc)
@@ -409,7 +412,6 @@ def train(
         while next_batch[0] < n_batches:
             halt.clear()
             all_done.clear()
-            since_words[0] = 0
             threads = [
                 threading.Thread(target=worker, name=f"w2v-worker-{k}", daemon=True)
                 for k in range(min(config.n_workers, n_batches - next_batch[0]))
@@ -442,10 +444,13 @@ def train(
             if s.batch < n_batches:  # paused because a checkpoint is due
                 save(s, "every")
 
+    all_examples = 0
+    from_the_start = state.epoch == 0 and state.batch == 0  # (state is updated in place)
     try:
         while state.epoch < epochs:
             run_epoch(state)
             n_examples = int(state.batch_n.sum())
+            all_examples += n_examples
             epoch_loss = float(state.batch_loss.sum() / n_examples) if n_examples else math.nan
             if not (np.isfinite(W_in).all() and np.isfinite(W_out).all()):
                 raise _diverged(alpha, state.epoch, "the weights are no longer finite")
@@ -454,6 +459,14 @@ def train(
             state = TrainState.start(n_batches, done + 1, [*state.history, epoch_loss])
             for cb in on_epoch_end:
                 cb(callback_model, done, epoch_loss)
+            if state.epoch < epochs and checkpoint_due():  # an epoch boundary is a batch boundary
+                save(state, "every")
+        if all_examples == 0 and from_the_start:
+            raise CorpusError(
+                "No training examples: no kept word has a context word (subsampling with "
+                f"sample={config.sample} dropped them, or every sentence has one word). "
+                "Try sample=0 or a larger corpus."
+            )
     except KeyboardInterrupt:
         if checkpoint is not None and consistent[0]:
             save(state, "interrupt")
