@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import shlex
 import signal
@@ -23,7 +24,7 @@ from planted import twin_corpus
 from w2v import ConfigError, CorpusError, KeyedVectors, NotFittedError, Word2Vec
 from w2v.checkpoint import load_checkpoint, parse_every
 from w2v.cli import main
-from w2v.errors import TrainingDivergedError, TrainingInterrupted
+from w2v.errors import FormatError, TrainingDivergedError, TrainingInterrupted
 from w2v.trainer import batch_seed, plan_batches
 
 CORPUS = twin_corpus(800)
@@ -552,3 +553,142 @@ def test_cli_full_disk_is_one_line_and_keeps_the_previous_checkpoint(
     assert err.count("\n") == 1
     assert "No space left on device" in err and str(ckpt) in err
     assert ckpt.read_bytes() == b"previous checkpoint"
+
+
+# -- words that do not fit a line; damaged checkpoints -----------------------------------------
+
+ODD = [["a\nb", "c", "\udcff", "d\r"]] * 10 + [["c", "d\r", "a\nb"]] * 5
+
+
+def test_model_and_checkpoint_keep_words_with_newlines_and_surrogates(tmp_path):
+    """Any token saves and loads: a newline or a lone surrogate in a word is no separator."""
+    ckpt = tmp_path / "c.ckpt"
+    model = Word2Vec(min_count=1, dim=4, epochs=2, workers=1, batch_words=20).fit(
+        ODD, checkpoint=ckpt, checkpoint_every=30
+    )
+    model.save(tmp_path / "t.model")
+    loaded = Word2Vec.load(tmp_path / "t.model")
+    assert loaded.vocab.words == model.vocab.words and len(model.vocab.words) == 4
+    assert loaded.W_in.tobytes() == model.W_in.tobytes()
+    assert load_checkpoint(ckpt).vocab.words == model.vocab.words
+
+
+def test_model_files_of_version_1_still_load(tmp_path):
+    """A model saved before version 2 (words joined by newlines) loads unchanged."""
+    model = Word2Vec(**dict(PARAMS, epochs=1)).fit(CORPUS)
+    meta = {
+        "format": "w2v-model",
+        "version": 1,
+        "config": model.config.to_dict(),
+        "loss_history": model.loss_history,
+        "epochs_trained": model.epochs_trained,
+    }
+    path = tmp_path / "old.model"
+
+    def write() -> None:
+        with open(path, "wb") as fh:
+            np.savez(
+                fh,
+                meta=np.frombuffer(json.dumps(meta).encode(), np.uint8),
+                words=np.frombuffer("\n".join(model.vocab.words).encode(), np.uint8),
+                counts=model.vocab.counts,
+                W_in=model.W_in,
+                W_out=model.W_out,
+            )
+
+    write()
+    _same(Word2Vec.load(path), model)
+    meta["version"] = 3
+    write()
+    with pytest.raises(FormatError, match="version 3; this w2v reads versions 1 to 2"):
+        Word2Vec.load(path)
+
+
+def test_a_text_file_as_checkpoint_is_one_clear_line(corpus_file, tmp_path, capsys):
+    """No numpy 'allow_pickle' message: the strict loader says what the file is not."""
+    with pytest.raises(FormatError, match=r"corpus\.txt: not a w2v checkpoint") as info:
+        load_checkpoint(corpus_file)
+    assert "pickle" not in str(info.value)
+    assert main(["resume", str(corpus_file), "-o", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not a w2v checkpoint" in err and "pickle" not in err
+    with pytest.raises(FormatError, match="is a folder, not a checkpoint"):
+        load_checkpoint(tmp_path)
+
+
+def _damaged(src: Path, dst: Path, **changes: np.ndarray) -> Path:
+    with np.load(src) as z:
+        arrays = {k: z[k] for k in z.files}
+    arrays.update(changes)
+    with open(dst, "wb") as fh:
+        np.savez(fh, **arrays)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def hs_checkpoint(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("hs") / "hs.ckpt"
+    Word2Vec(**dict(PARAMS, epochs=1, loss="hs")).fit(
+        CORPUS, checkpoint=path, checkpoint_every=EVERY
+    )
+    return path
+
+
+def _damages(z) -> dict[str, tuple[dict[str, np.ndarray], str]]:
+    points, lengths = z["points"].copy(), z["lengths"].copy()
+    V = len(lengths)
+    far, negative, long = points.copy(), points.copy(), lengths.copy()
+    far[0, 0] = V - 1  # W_out has V - 1 rows: one past the last
+    negative[3, 0] = -1
+    long[1] = points.shape[1] + 1
+    offsets = z["word_offsets"].copy()
+    offsets[-1] += 1
+    return {
+        "W_out rows": ({"W_out": z["W_out"][:-1]}, "disagree in size"),
+        "W_out dim": ({"W_out": z["W_out"][:, :-1]}, "disagree in size"),
+        "W_in dtype": ({"W_in": z["W_in"].astype(np.float64)}, "member W_in.npy: expected"),
+        "point past W_out": ({"points": far}, "outside the"),
+        "negative point": ({"points": negative}, "outside the"),
+        "length too long": ({"lengths": long}, "code length is outside"),
+        "codes shape": ({"codes": z["codes"][:-1]}, "Huffman arrays do not fit"),
+        "points dtype": ({"points": points.astype(np.int64)}, "member points.npy"),
+        "counts": ({"counts": z["counts"][:-1]}, "disagree in size"),
+        "batch_n": ({"batch_n": z["batch_n"][:-1]}, "position is damaged"),
+        "offsets": ({"word_offsets": offsets}, "word offsets are damaged"),
+    }
+
+
+DAMAGES = [
+    "W_out rows",
+    "W_out dim",
+    "W_in dtype",
+    "point past W_out",
+    "negative point",
+    "length too long",
+    "codes shape",
+    "points dtype",
+    "counts",
+    "batch_n",
+    "offsets",
+]
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_damaged_checkpoint_arrays_are_refused(damage, hs_checkpoint, tmp_path):
+    """Every array is checked against the vocabulary before the (unchecked) kernels see it."""
+    load_checkpoint(hs_checkpoint)  # the undamaged file loads
+    with np.load(hs_checkpoint) as z:
+        changes, message = _damages(z)[damage]
+    bad = _damaged(hs_checkpoint, tmp_path / "bad.ckpt", **changes)
+    with pytest.raises(FormatError, match=message) as info:
+        load_checkpoint(bad)
+    assert str(bad) in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_checkpoint_without_its_huffman_tree_is_refused(hs_checkpoint, tmp_path):
+    with np.load(hs_checkpoint) as z:
+        arrays = {k: z[k] for k in z.files if k != "points"}
+    with open(tmp_path / "bad.ckpt", "wb") as fh:
+        np.savez(fh, **arrays)
+    with pytest.raises(FormatError, match="lacks its Huffman tree"):
+        load_checkpoint(tmp_path / "bad.ckpt")

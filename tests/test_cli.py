@@ -259,3 +259,74 @@ def test_info_command(vectors_file, capsys):
     assert main(["info", str(vectors_file), "--json"]) == 0
     info = json.loads(capsys.readouterr().out)
     assert info["format"] == "binary" and info["dim"] == 16 and info["words"] > 40
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["train", "{missing}", "-o", "/nonexistent-dir/v.bin"], "Output folder"),
+        (["train", "{missing}", "-o", "{dir}"], "is a folder"),
+        (["train", "{missing}", "-o", "{out}", "--save-model", "/nonexistent/m"], "--save-model"),
+        (["train", "{missing}", "-o", "{out}", "--checkpoint", "/nonexistent/x"], "--checkpoint"),
+        (["train", "{missing}", "-o", "{out}", "--checkpoint", "{dir}"], "is a folder"),
+        (["train", "{missing}", "-o", "{dir}/v.bin", "--plot-loss", "{dir}"], "is a folder"),
+        (["resume", "{missing}", "-o", "{dir}"], "is a folder"),
+        (["resume", "{missing}", "-o", "{out}", "--save-model", "/nonexistent/m"], "--save-model"),
+        (["phrases", "{missing}", "-o", "{dir}"], "is a folder"),
+        (["phrases", "{missing}", "-o", "{out}", "--table", "{dir}"], "--table"),
+        (["convert", "{missing}", "/nonexistent/x.txt"], "Output folder"),
+        (["convert", "{missing}", "{dir}"], "is a folder"),
+        (["vocab", "{missing}", "-o", "{dir}"], "is a folder"),
+    ],
+)
+def test_outputs_are_checked_before_any_reading(argv, message, tmp_path, capsys):
+    """Every output path is checked first: the error is about it, not the missing input."""
+    (tmp_path / "emptydir").mkdir()
+    subs = {
+        "missing": str(tmp_path / "missing.txt"),
+        "out": str(tmp_path / "v.bin"),
+        "dir": str(tmp_path / "emptydir"),
+    }
+    rc = main([a.format(**subs) for a in argv])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2, err
+    assert err.startswith("w2v: error:") and message in err and len(err.splitlines()) == 1
+    assert "missing.txt" not in err and ".tmp" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["emptydir"]
+
+
+def test_convert_to_an_existing_native_folder_is_allowed(vectors_file, tmp_path):
+    """A native save replaces its own folder, so --to native accepts an existing one."""
+    assert main(["convert", str(vectors_file), str(tmp_path / "v.kv")]) == 0
+    assert main(["convert", str(vectors_file), str(tmp_path / "v.kv"), "--limit", "3"]) == 0
+    assert len(KeyedVectors.load(tmp_path / "v.kv")) == 3
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["convert", "{v}", "{o}", "--limit", "-1"],
+        ["convert", "{v}", "{o}", "--limit", "0"],
+        ["similar", "{v}", "w1", "-n", "-3"],
+        ["similar", "{v}", "w1", "-n", "0"],
+        ["analogy", "{v}", "a", "b", "c", "-n", "0"],
+        ["evaluate", "{v}", "--pairs", "{o}", "--restrict-vocab", "0"],
+        ["resume", "{v}", "-o", "{o}", "--workers", "0"],
+    ],
+)
+def test_counts_must_be_positive(argv, tmp_path, capsys):
+    """A zero or negative count is refused by argparse (exit 2), never a silent empty result."""
+    subs = {"v": str(tmp_path / "v.bin"), "o": str(tmp_path / "o.txt")}
+    with pytest.raises(SystemExit) as info:
+        main([a.format(**subs) for a in argv])
+    assert info.value.code == 2
+    assert "must be 1 or more" in capsys.readouterr().err
+    assert not (tmp_path / "o.txt").exists()
+
+
+def test_info_reads_a_text_file_with_a_byte_order_mark(tmp_path, capsys):
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf2 2\na 1 0\nb 0 1\n")
+    assert main(["info", str(path), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["format"] == "text" and info["words"] == 2 and info["first_words"] == ["a", "b"]

@@ -282,3 +282,13 @@ def test_docs_page_shows_the_tools_current_output():
     page = regen.PAGE.read_text()
     assert page.count("$ w2v explain") >= 6
     assert regen.regenerate(page) == page, "run: python docs/regenerate.py"
+
+
+def test_any_seed_the_config_allows_explains(capsys):
+    """Seeds up to 2**64 - 1 (and beyond: TrainConfig has no upper bound) draw negatives."""
+    big = explain("a b c", loss="ns", seed=2**64 - 1)
+    # the draws use (2·seed + 1) mod 2**64, so seed 2**63 - 1 draws the same negatives
+    assert big.negatives == explain("a b c", loss="ns", seed=2**63 - 1).negatives
+    assert explain("a b c", loss="ns", seed=2**80).negatives  # masked, not an OverflowError
+    assert main(["explain", "a b c", "--loss", "ns", "--seed", str(2**64 - 1)]) == 0
+    assert "18446744073709551615" in capsys.readouterr().out

@@ -600,3 +600,72 @@ def test_native_folder_with_wrong_dtype_or_duplicates(tmp_path: Path) -> None:
     (folder / "words.txt").write_bytes(b"a\na")
     with pytest.raises(FormatError, match=r"words.txt: line 2: the word 'a' appears again"):
         w2v.KeyedVectors.load(folder)
+
+
+# -- word lists in archives, BOMs, output paths ------------------------------------------------
+
+ODD_WORDS = ["a\nb", "", "\udcff", "x\x00y", "é\r", "\u2028", "plain"]
+
+
+def test_pack_words_round_trips_any_word() -> None:
+    """Newlines, NULs, empty words and lone surrogates survive pack_words/unpack_words."""
+    arrays = formats.pack_words(ODD_WORDS)
+    assert arrays["word_offsets"].dtype == np.int64 and arrays["word_bytes"].dtype == np.uint8
+    assert formats.unpack_words(arrays, "x.npz") == ODD_WORDS
+    assert formats.unpack_words(formats.pack_words([]), "x.npz") == []
+
+
+@pytest.mark.parametrize(
+    "offsets",
+    [[1, 3, 5], [0, 4, 2], [0, 2, 9], []],
+    ids=["not from 0", "backwards", "past the end", "empty"],
+)
+def test_unpack_words_refuses_damaged_offsets(offsets: list[int]) -> None:
+    arrays = {"word_bytes": np.frombuffer(b"abcde", np.uint8), "word_offsets": np.array(offsets)}
+    with pytest.raises(FormatError, match=r"^x\.npz: the word offsets are damaged"):
+        formats.unpack_words(arrays, "x.npz")
+
+
+def test_unpack_words_refuses_bad_utf8() -> None:
+    arrays = {"word_bytes": np.frombuffer(b"\xff", np.uint8), "word_offsets": np.array([0, 1])}
+    with pytest.raises(FormatError, match="not valid UTF-8"):
+        formats.unpack_words(arrays, "x.npz")
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
+def test_text_file_with_a_byte_order_mark_loads(tmp_path: Path, ending: bytes) -> None:
+    """A UTF-8 BOM before the header (Notepad's "UTF-8 with BOM") is skipped."""
+    path = tmp_path / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf2 2" + ending + b"a 1 2" + ending + b"b 3 4" + ending)
+    assert formats.detect_format(path) == "text"
+    words, vectors = load_word2vec_format(path, binary=False)
+    assert words == ["a", "b"] and vectors.tolist() == [[1, 2], [3, 4]]
+
+
+def test_atomic_write_errors_name_the_target_not_the_temp_file(tmp_path: Path) -> None:
+    """A missing folder or a folder as target: one OSError naming the path asked for."""
+    missing = tmp_path / "nope" / "v.bin"
+    with pytest.raises(FileNotFoundError) as info, atomic_write(missing) as fh:
+        fh.write(b"x")
+    assert info.value.filename == str(missing) and ".tmp" not in str(info.value)
+    folder = tmp_path / "emptydir"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError) as info, atomic_write(folder) as fh:
+        fh.write(b"x")
+    assert info.value.filename == str(folder) and ".tmp" not in str(info.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["emptydir"]  # no temporary left
+
+
+def test_check_output_path(tmp_path: Path) -> None:
+    """The folder must exist and the path must not be a folder (unless folder=True)."""
+    from w2v.errors import OutputPathError
+
+    assert formats.check_output_path(tmp_path / "v.bin") == tmp_path / "v.bin"
+    assert formats.check_output_path(tmp_path, folder=True) == tmp_path
+    with pytest.raises(OutputPathError, match=r"^--x folder '.*nope' does not exist"):
+        formats.check_output_path(tmp_path / "nope" / "v.bin", "--x")
+    with pytest.raises(OutputPathError, match="is a folder; give a file name"):
+        formats.check_output_path(tmp_path)
+    (tmp_path / "f").write_text("")
+    with pytest.raises(OutputPathError, match="is not a folder"):
+        formats.check_output_path(tmp_path / "f" / "v.bin")

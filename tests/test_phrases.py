@@ -446,3 +446,55 @@ def test_real_collocations_rank_high_on_the_shared_corpus(shared_data, tmp_path)
     assert phrases.score("of", "the") < 10
     found = {row[0] for row in table}
     assert not {"of_the", "in_the", "to_the", "and_the", "it_is"} & found
+
+
+def test_a_string_is_not_a_sentence():
+    """phrases["new york"] raises (it used to read a file named "new york"), naming the fix."""
+    phrases = Phrases(min_count=1, threshold=1.0).fit([["new", "york"]] * 5 + [["x"]] * 20)
+    with pytest.raises(TypeError, match=r"""phrases\['new york'\.split\(\)\]"""):
+        phrases["new york"]
+    assert phrases["new york".split()] == ["new_york"]
+    assert phrases[("new", "york")] == ["new_york"]
+
+
+def _rewrite(src, dst, meta_change=None, **arrays):
+    import json
+
+    with np.load(src) as z:
+        out = {k: z[k] for k in z.files}
+    meta = json.loads(out["meta"].tobytes())
+    if meta_change:
+        meta_change(meta)
+    out["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
+    out.update(arrays)
+    with open(dst, "wb") as fh:
+        np.savez(fh, **out)
+    return dst
+
+
+def test_load_refuses_damaged_files_with_one_line(tmp_path):
+    """Missing keys, damaged pairs, a text file: FormatError naming the path, never KeyError."""
+    phrases = Phrases(min_count=1, threshold=1.0).fit([["new", "york", "x"]] * 5 + [["x"]] * 20)
+    assert len(phrases.pair_keys) == 2
+    good = _saved(phrases, tmp_path)
+    bad = tmp_path / "bad.npz"
+    keys = phrases.pair_keys
+    cases = [
+        ({"meta_change": lambda m: m.pop("min_count")}, "metadata lacks 'min_count'"),
+        ({"meta_change": lambda m: m.update(scoring="pmi")}, "metadata is damaged"),
+        ({"meta_change": lambda m: m.update(total_words=-1)}, "metadata is damaged"),
+        ({"pair_keys": keys + (7 << 32)}, "pairs are damaged"),
+        ({"pair_keys": keys[::-1].copy()}, "pairs are damaged"),
+        ({"word_counts": phrases.word_counts[:-1]}, "arrays differ in length"),
+        ({"pair_keys": keys.astype(np.int32)}, "member pair_keys.npy: expected"),
+    ]
+    for change, message in cases:
+        _rewrite(good, bad, **change)
+        with pytest.raises(FormatError, match=message) as info:
+            Phrases.load(bad)
+        assert str(bad) in str(info.value) and "\n" not in str(info.value)
+    text = tmp_path / "c.txt"
+    text.write_text("new york\n")
+    with pytest.raises(FormatError, match="not a w2v phrases file") as info:
+        Phrases.load(text)
+    assert "pickle" not in str(info.value)

@@ -229,6 +229,9 @@ def test_word_map_format_follows_the_suffix(kv, tmp_path):
     with pytest.raises(PlotError, match="does not exist"):
         plot_words(kv, ["king"], tmp_path / "missing" / "map.png")
     assert not (tmp_path / "map.xyz").exists()
+    (tmp_path / "dir.png").mkdir()
+    with pytest.raises(PlotError, match="is a folder; give a file name"):
+        plot_words(kv, ["king"], tmp_path / "dir.png")
 
 
 def test_unknown_word_raises_keyerror_naming_it(kv, tmp_path):

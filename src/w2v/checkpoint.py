@@ -10,7 +10,8 @@ previous checkpoint intact). It holds:
   and the next batch's generator seed, which follows from seed, epoch and batch); the corpus
   (path, size and mtime when it is a path, number of encoded words and sentences, and a
   BLAKE2 digest of the encoded ids and sentence ends); and ``checkpoint_every``.
-* ``words``, ``counts`` — the vocabulary; ``W_in``, ``W_out`` — the weights;
+* ``word_bytes``, ``word_offsets`` (see :func:`w2v.formats.pack_words`), ``counts`` — the
+  vocabulary; ``W_in``, ``W_out`` — the weights;
   ``batch_loss``, ``batch_n`` — the losses of the current epoch's batches so far;
   ``points``, ``codes``, ``lengths`` — the Huffman tree (hierarchical softmax only).
 """
@@ -31,13 +32,20 @@ import numpy as np
 from .config import TrainConfig
 from .corpus import CorpusLike, LineCorpus
 from .errors import ConfigError, FormatError
-from .formats import atomic_write
+from .formats import (
+    WORD_ARRAYS,
+    atomic_write,
+    check_regular_file,
+    load_npz,
+    pack_words,
+    unpack_words,
+)
 from .huffman import HuffmanTree
 from .trainer import TrainState
 from .vocab import EncodedCorpus, Vocabulary
 
 _FORMAT = "w2v-checkpoint"
-_VERSION = 1
+_VERSION = 2  # 2: words as bytes + offsets (any word); version 1 (joined by newlines) is read
 _UNITS = {"s": 1.0, "sec": 1.0, "min": 60.0, "m": 60.0, "h": 3600.0}
 _EVERY = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(s|sec|min|m|h|w|words)?\s*$", re.IGNORECASE)
 
@@ -145,7 +153,7 @@ def save_checkpoint(path: str | os.PathLike, ckpt: Checkpoint) -> None:
     }
     arrays: dict[str, np.ndarray] = {
         "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-        "words": np.frombuffer("\n".join(ckpt.vocab.words).encode("utf-8"), dtype=np.uint8),
+        **pack_words(ckpt.vocab.words),
         "counts": ckpt.vocab.counts,
         "W_in": ckpt.W_in,
         "W_out": ckpt.W_out,
@@ -164,49 +172,121 @@ def save_checkpoint(path: str | os.PathLike, ckpt: Checkpoint) -> None:
 
 
 def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
-    """Read a checkpoint written by :func:`save_checkpoint`; FormatError if it is not one."""
-    p = str(path)
-    if not os.path.exists(p):
-        raise FileNotFoundError(f"Checkpoint not found: {p!r}.")
+    """Read a checkpoint written by :func:`save_checkpoint`; FormatError if it is not one.
+
+    Read with :func:`w2v.formats.load_npz` (nothing unpickled), then every array is checked
+    against the vocabulary and the config before the kernels see it: they do not check
+    bounds, so a damaged W_out or Huffman path must not reach them.
+    """
+    p = check_regular_file(path, "Checkpoint")
+    z = load_npz(
+        p,
+        {
+            "meta": ("|u1", 1),
+            "words": ("|u1", 1),  # version 1
+            **WORD_ARRAYS,  # version 2
+            "counts": ("<i8", 1),
+            "W_in": ("<f4", 2),
+            "W_out": ("<f4", 2),
+            "batch_loss": ("<f8", 1),
+            "batch_n": ("<i8", 1),
+            "points": ("<i4", 2),
+            "codes": ("|i1", 2),
+            "lengths": ("<i4", 1),
+        },
+        what="w2v checkpoint",
+        optional=("words", *WORD_ARRAYS, "points", "codes", "lengths"),
+    )
     try:
-        with np.load(p, allow_pickle=False) as z:
-            meta = json.loads(z["meta"].tobytes().decode())
-            a = {k: z[k] for k in z.files if k != "meta"}
-        if meta.get("format") != _FORMAT or meta.get("version") != _VERSION:
-            raise ValueError(f"not a {_FORMAT} of version {_VERSION}")
-        words = a["words"].tobytes().decode("utf-8").split("\n")
+        meta = json.loads(z["meta"].tobytes().decode())
+        if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+            raise ValueError("no w2v-checkpoint metadata")
+        if meta.get("version") == 1 and "words" in z:
+            words = z["words"].tobytes().decode("utf-8").split("\n")
+        elif meta.get("version") == _VERSION and all(k in z for k in WORD_ARRAYS):
+            words = unpack_words(z, p)
+        else:
+            raise ValueError(f"not a {_FORMAT} of version 1 to {_VERSION}")
         pos = meta["position"]
         state = TrainState(
             int(pos["epoch"]),
             int(pos["batch"]),
-            a["batch_loss"].astype(np.float64),
-            a["batch_n"].astype(np.int64),
+            z["batch_loss"].astype(np.float64),
+            z["batch_n"].astype(np.int64),
             [float(x) for x in pos["history"]],
             int(pos["word_position"]),
         )
-        tree = None
-        if "points" in a:
-            tree = HuffmanTree(
-                np.ascontiguousarray(a["points"], np.int32),
-                np.ascontiguousarray(a["codes"], np.int8),
-                np.ascontiguousarray(a["lengths"], np.int32),
-            )
+        config = TrainConfig.from_kwargs(**meta["config"])
         ckpt = Checkpoint(
-            config=TrainConfig.from_kwargs(**meta["config"]),
-            vocab=Vocabulary(words, a["counts"]),
-            W_in=np.ascontiguousarray(a["W_in"], dtype=np.float32),
-            W_out=np.ascontiguousarray(a["W_out"], dtype=np.float32),
+            config=config,
+            vocab=Vocabulary(words, z["counts"]),
+            W_in=np.ascontiguousarray(z["W_in"], dtype=np.float32),
+            W_out=np.ascontiguousarray(z["W_out"], dtype=np.float32),
             state=state,
             corpus=dict(meta["corpus"]),
-            tree=tree,
+            tree=_checked_tree(z, len(words), config.loss, p),
             loss_history=[float(x) for x in meta["loss_history"]],
             epochs_trained=int(meta["epochs_trained"]),
             every=meta.get("checkpoint_every"),
             next_batch_seed=int(meta["random"]["next_batch_seed"]),
             learning_rate=float(pos["learning_rate"]),
         )
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except FormatError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise FormatError(f"{p}: not a w2v checkpoint ({exc}).") from None
-    if ckpt.W_in.shape[0] != len(words) or len(words) != len(ckpt.vocab.counts):
-        raise FormatError(f"{p}: the vocabulary and the matrices disagree in size.")
+    _check_sizes(ckpt, p)
     return ckpt
+
+
+def _checked_tree(z: dict[str, np.ndarray], V: int, loss: str, p: str) -> HuffmanTree | None:
+    """The Huffman tree of an ``hs`` checkpoint, its paths checked to stay inside W_out."""
+    present = [k for k in ("points", "codes", "lengths") if k in z]
+    if loss != "hs":
+        if present:
+            raise FormatError(f"{p}: a {loss} checkpoint holds a Huffman tree ({present}).")
+        return None
+    if len(present) != 3:
+        raise FormatError(f"{p}: an hs checkpoint lacks its Huffman tree (points, codes, lengths).")
+    points, codes, lengths = z["points"], z["codes"], z["lengths"]
+    n_inner = max(V - 1, 1)  # the rows of W_out
+    L = points.shape[1]
+    if points.shape[0] != V or codes.shape != points.shape or lengths.shape != (V,):
+        raise FormatError(
+            f"{p}: the Huffman arrays do not fit {V} words: points {points.shape}, codes "
+            f"{codes.shape}, lengths {lengths.shape}."
+        )
+    if V and (lengths.min() < 0 or lengths.max() > L):
+        raise FormatError(f"{p}: a Huffman code length is outside [0, {L}].")
+    used = np.arange(L) < lengths[:, None]  # (V, L) the meaningful entries
+    if np.any((points < 0) & used) or np.any((points >= n_inner) & used):
+        raise FormatError(f"{p}: a Huffman path points outside the {n_inner} inner nodes [0, V-1).")
+    if np.any(((codes != 0) & (codes != 1)) & used):
+        raise FormatError(f"{p}: a Huffman code bit is neither 0 nor 1.")
+    return HuffmanTree(
+        np.ascontiguousarray(points, np.int32),
+        np.ascontiguousarray(codes, np.int8),
+        np.ascontiguousarray(lengths, np.int32),
+    )
+
+
+def _check_sizes(ck: Checkpoint, p: str) -> None:
+    """FormatError unless every array has the shape the vocabulary and config give it."""
+    V, dim, s = len(ck.vocab.words), ck.config.dim, ck.state
+    n_out = max(V - 1, 1) if ck.config.loss == "hs" else V
+    if len(ck.vocab.counts) != V or ck.W_in.shape != (V, dim) or ck.W_out.shape != (n_out, dim):
+        raise FormatError(
+            f"{p}: the vocabulary and the matrices disagree in size: {V} words, "
+            f"{len(ck.vocab.counts)} counts, W_in {ck.W_in.shape}, W_out {ck.W_out.shape}; "
+            f"expected W_in ({V}, {dim}) and W_out ({n_out}, {dim})."
+        )
+    if s.batch_loss.shape != s.batch_n.shape or not 0 <= s.batch <= len(s.batch_n):
+        raise FormatError(
+            f"{p}: the position is damaged: batch {s.batch} of batch_loss "
+            f"{s.batch_loss.shape} and batch_n {s.batch_n.shape}."
+        )
+    if not 0 <= s.epoch <= ck.config.epochs or s.word_position < 0:
+        raise FormatError(
+            f"{p}: the position is damaged: epoch {s.epoch} of {ck.config.epochs}, word "
+            f"{s.word_position}."
+        )

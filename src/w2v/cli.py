@@ -23,6 +23,7 @@ from .corpus import MAX_TOKEN_CHARS, ReadStats
 from .demo import add_demo_parser, cmd_demo
 from .errors import W2VError
 from .explain import add_explain_parser, cmd_explain
+from .formats import check_output_path
 from .plot import add_plot_parser, check_output, cmd_plot, plot_loss
 
 _TEXT_SUFFIXES = {".txt", ".vec", ".text"}
@@ -30,6 +31,17 @@ _TEXT_SUFFIXES = {".txt", ".vec", ".text"}
 
 class _UserError(W2VError):
     """A mistake in the command line's arguments."""
+
+
+def _positive_int(text: str) -> int:
+    """argparse type of a count that must be 1 or more (--topn, --limit, ...)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
 
 
 def _field_type(f: dataclasses.Field[Any]) -> str:
@@ -130,7 +142,7 @@ def _build_parser() -> argparse.ArgumentParser:
     resume.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=True, help="as for train"
     )
-    resume.add_argument("--workers", type=int, metavar="N", help="training threads")
+    resume.add_argument("--workers", type=_positive_int, metavar="N", help="training threads")
     resume.add_argument(
         "--checkpoint-every",
         metavar="EVERY",
@@ -140,7 +152,9 @@ def _build_parser() -> argparse.ArgumentParser:
     similar = sub.add_parser("similar", help="nearest neighbours of words")
     _add_vectors_arg(similar)
     similar.add_argument("words", nargs="+", help="query words")
-    similar.add_argument("-n", "--topn", type=int, default=10, help="neighbours [default: 10]")
+    similar.add_argument(
+        "-n", "--topn", type=_positive_int, default=10, help="neighbours [default: 10]"
+    )
     similar.add_argument("--json", action="store_true", help="print JSON")
 
     analogy = sub.add_parser("analogy", help="A is to B as C is to ? (3CosAdd)")
@@ -148,7 +162,7 @@ def _build_parser() -> argparse.ArgumentParser:
     analogy.add_argument("a")
     analogy.add_argument("b")
     analogy.add_argument("c")
-    analogy.add_argument("-n", "--topn", type=int, default=5, help="answers [default: 5]")
+    analogy.add_argument("-n", "--topn", type=_positive_int, default=5, help="answers [default: 5]")
     analogy.add_argument("--cosmul", action="store_true", help="use 3CosMul instead of 3CosAdd")
     analogy.add_argument("--json", action="store_true", help="print JSON")
 
@@ -158,7 +172,7 @@ def _build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--pairs", metavar="FILE", help="WordSim/SimLex-style pair file")
     evaluate.add_argument(
         "--restrict-vocab",
-        type=int,
+        type=_positive_int,
         default=30_000,
         metavar="N",
         help="answer analogies among the N most frequent words [default: 30000]",
@@ -175,7 +189,9 @@ def _build_parser() -> argparse.ArgumentParser:
         help="output format; auto: text for .txt/.vec, native for a path ending in / or "
         ".kv, binary otherwise [default: auto]",
     )
-    convert.add_argument("--limit", type=int, metavar="N", help="only the first N vectors")
+    convert.add_argument(
+        "--limit", type=_positive_int, metavar="N", help="only the first N vectors"
+    )
 
     vocab = sub.add_parser("vocab", help="count a corpus and write word2vec.c's vocab file")
     vocab.add_argument("corpus", help="corpus file or folder")
@@ -374,12 +390,23 @@ def _write_outputs(model: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_outputs(args: argparse.Namespace) -> None:
-    out = Path(args.output)
-    if not out.parent.exists():
-        raise _UserError(f"Output folder {str(out.parent)!r} does not exist.")
+def _check_outputs(*outputs: tuple[str, str | None], folder: bool = False) -> None:
+    """Fail now, not after hours of training, if an output (label, path) cannot be written."""
+    for what, path in outputs:
+        if path is not None:
+            check_output_path(path, what, folder=folder)
+
+
+def _check_train_outputs(args: argparse.Namespace, checkpoint: str) -> None:
+    """The outputs of ``train`` and ``resume``: vectors, model, checkpoint, loss plot."""
+    _check_outputs(
+        ("Output", args.output),
+        ("--save-model", args.save_model),
+        ("--checkpoint", checkpoint),
+        ("--plot-loss", args.plot_loss),
+    )
     if args.plot_loss:
-        check_output(args.plot_loss)  # fail now, not after hours of training
+        check_output(args.plot_loss)  # matplotlib and the image suffix
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
@@ -387,8 +414,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from .model import Word2Vec
 
     config = _config_from_args(args)
-    _check_outputs(args)
     ckpt = args.checkpoint or f"{args.output}.ckpt"
+    _check_train_outputs(args, ckpt)
     every = _every(args.checkpoint_every)
     if args.checkpoint and args.checkpoint_every is None:
         every = "10min"
@@ -420,7 +447,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 def _cmd_resume(args: argparse.Namespace) -> int:
     from .model import Word2Vec
 
-    _check_outputs(args)
+    _check_train_outputs(args, args.checkpoint)  # resume saves to its checkpoint again
     every = "same" if args.checkpoint_every is None else _every(args.checkpoint_every)
     model = _train_or_interrupt(
         args,
@@ -523,7 +550,6 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
-    kv, src_fmt = _load_vectors(args.input, limit=args.limit)
     to = args.to
     if to == "auto":
         out = args.output
@@ -531,6 +557,8 @@ def _cmd_convert(args: argparse.Namespace) -> int:
             to = "native"
         else:
             to = "text" if _is_text(out) else "binary"
+    _check_outputs(("Output", args.output.rstrip("/") or "/"), folder=to == "native")
+    kv, src_fmt = _load_vectors(args.input, limit=args.limit)
     if to == "native":
         kv.save(args.output.rstrip("/"))
     else:
@@ -550,6 +578,7 @@ def _cmd_vocab(args: argparse.Namespace) -> int:
         raise _UserError(f"--min-count {args.min_count} is not allowed; use 1 to keep every word.")
     if args.max_vocab_size is not None and args.max_vocab_size < 1:
         raise _UserError(f"--max-vocab-size {args.max_vocab_size} is not allowed; use 1 or more.")
+    _check_outputs(("Output", args.output))
     stats = ReadStats()
     vocab, encoded = build_vocab_and_encode(
         args.corpus, args.min_count, max_vocab_size=args.max_vocab_size, stats=stats
@@ -568,9 +597,7 @@ def _cmd_phrases(args: argparse.Namespace) -> int:
 
     if args.passes < 1:
         raise _UserError(f"--passes {args.passes} is not allowed; use 1 or more.")
-    for path in (args.output, args.table):
-        if path and not Path(path).parent.exists():
-            raise _UserError(f"Output folder {str(Path(path).parent)!r} does not exist.")
+    _check_outputs(("Output", args.output), ("--table", args.table))
     corpus: Any = args.corpus
     models = []
     for k in range(args.passes):

@@ -306,7 +306,8 @@ def _draw_negatives(vocab: Vocabulary, exponent: float, k: int, target: int, see
     noise = vocab.noise_distribution(exponent)
     prob, alias = build_alias_table(noise)
     out = np.zeros((1, k + 1), dtype=np.int32)
-    n, _ = draw_negatives(prob, alias, k, target, out, np.uint64(seed * 2 + 1))
+    state = np.uint64((seed * 2 + 1) & 0xFFFFFFFFFFFFFFFF)  # any seed >= 0; odd, so nonzero
+    n, _ = draw_negatives(prob, alias, k, target, out, state)
     return noise, [int(i) for i in out[0, 1 : n + 1]]
 
 

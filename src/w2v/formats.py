@@ -10,6 +10,8 @@ Text values are written with 9 significant digits, which round-trips float32 exa
 from __future__ import annotations
 
 import contextlib
+import errno
+import itertools
 import json
 import os
 import re
@@ -20,14 +22,14 @@ import tokenize
 import warnings
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
 from numba import njit
 
-from .errors import FormatError
+from .errors import FormatError, OutputPathError
 
 _WS = b" \t\r\n"
 
@@ -41,18 +43,59 @@ def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
     the umask gives a new file (not mkstemp's private 0600).
     """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a directory (give a file name)", str(target))
+    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
+        )
+    except OSError as exc:  # name the file asked for, not the temporary one
+        raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     try:
         os.fchmod(fd, _new_file_mode(target))
         with os.fdopen(fd, "wb") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise type(exc)(exc.errno, exc.strerror, str(target)) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def check_output_path(
+    path: str | os.PathLike, what: str = "Output", *, folder: bool = False
+) -> Path:
+    """Check, before any long work, that ``path`` can be written; return it as a Path.
+
+    Its folder must exist and be writable, and ``path`` must not be a folder (unless
+    ``folder=True``: an output that is itself a folder, such as a native vectors save).
+    Raises :class:`~w2v.errors.OutputPathError` with one line naming the path otherwise.
+
+    Examples
+    --------
+    >>> check_output_path("/nope/v.bin")
+    Traceback (most recent call last):
+    ...
+    w2v.errors.OutputPathError: Output folder '/nope' does not exist (for /nope/v.bin).
+    """
+    out = Path(path)
+    if not str(path) or (str(path).endswith(os.sep) and not folder):
+        raise OutputPathError(f"{what} {str(path)!r} is not a file name.")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.exists():
+        raise OutputPathError(f"{what} folder {str(parent)!r} does not exist (for {out}).")
+    if not parent.is_dir():
+        raise OutputPathError(f"{what} folder {str(parent)!r} is not a folder (for {out}).")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputPathError(f"{what} folder {str(parent)!r} is not writable (for {out}).")
+    if out.is_dir() and not folder:
+        raise OutputPathError(f"{what} {str(out)!r} is a folder; give a file name instead.")
+    return out
 
 
 def _new_file_mode(target: Path) -> int:
@@ -91,6 +134,7 @@ def save_word2vec_format(
                 fh.write(f"{w} {fmt % tuple(row)}\n".encode())
 
 
+_BOM = b"\xef\xbb\xbf"
 _HEADER = re.compile(rb"[ \t]*(\d{1,30})[ \t]+(\d{1,30})[ \t\r]*")
 #: Largest vector dimension a header may declare (a sanity bound against corrupted headers).
 MAX_DIM = 1 << 24
@@ -112,6 +156,8 @@ def check_regular_file(path: str | os.PathLike, what: str = "Vectors file") -> s
     except OSError as exc:
         raise FormatError(f"{p}: cannot read it: {exc.strerror or exc}.") from None
     if stat.S_ISDIR(st.st_mode):
+        if what != "Vectors file":
+            raise FormatError(f"{p}: is a folder, not a {what[0].lower() + what[1:]}.")
         raise FormatError(f"{p}: is a folder, not a word2vec file (a native save? use load).")
     if not stat.S_ISREG(st.st_mode):
         raise FormatError(
@@ -132,8 +178,12 @@ def _file_kind(mode: int) -> str:
 
 
 def _parse_header(line: bytes, path: str) -> tuple[int, int]:
-    """``<words> <dim>`` in ASCII digits, dim in [1, MAX_DIM]; FormatError naming line 1."""
-    m = _HEADER.fullmatch(line)
+    """``<words> <dim>`` in ASCII digits, dim in [1, MAX_DIM]; FormatError naming line 1.
+
+    A leading UTF-8 byte-order mark (some Windows editors write one) is skipped; gensim 4.4
+    refuses such a file.
+    """
+    m = _HEADER.fullmatch(line.removeprefix(_BOM))
     if m is None or int(m.group(2)) < 1:
         raise FormatError(f"{path}: line 1: expected a header '<words> <dim>', got {line[:60]!r}.")
     n, dim = int(m.group(1)), int(m.group(2))
@@ -575,11 +625,15 @@ def read_npy(path: str | os.PathLike, dtype: str, ndim: int, mmap: str | None = 
 
 
 def load_npz(
-    path: str, arrays: dict[str, tuple[str, int]], what: str = ".npz archive"
+    path: str,
+    arrays: dict[str, tuple[str, int]],
+    what: str = ".npz archive",
+    optional: Collection[str] = (),
 ) -> dict[str, np.ndarray]:
     """Read the named arrays of a ``.npz`` archive, each checked like :func:`read_npy`.
 
-    ``arrays`` maps each required name to its dtype string and number of dimensions.
+    ``arrays`` maps each name to its dtype string and number of dimensions; every name is
+    required except those in ``optional``, which are left out of the result when absent.
     Nothing is unpickled, and no array larger than its stored bytes is allocated; a damaged
     archive, a missing member or a wrong type raises FormatError naming the path and member.
     """
@@ -590,6 +644,8 @@ def load_npz(
             for name, (dtype, ndim) in arrays.items():
                 where = f"{path}: member {name}.npy"
                 if f"{name}.npy" not in names:
+                    if name in optional:
+                        continue
                     raise FormatError(f"{path}: not a {what}: the archive lacks {name}.npy.")
                 info = zf.getinfo(f"{name}.npy")
                 with zf.open(info) as fh:
@@ -612,6 +668,56 @@ def load_npz(
             raise
         raise FormatError(f"{path}: not a {what} ({exc}).") from None
     return out
+
+
+# -- word lists inside .npz archives ----------------------------------------------------------
+
+#: The members :func:`pack_words` returns, with their dtypes, for :func:`load_npz`.
+WORD_ARRAYS = {"word_bytes": ("|u1", 1), "word_offsets": ("<i8", 1)}
+
+
+def pack_words(words: Sequence[str]) -> dict[str, np.ndarray]:
+    """Any list of words as two arrays: ``word_bytes`` and ``word_offsets``.
+
+    ``word_bytes`` (uint8) holds the words' UTF-8 one after another (a lone surrogate, as
+    ``surrogateescape`` decoding makes, is kept with ``surrogatepass``) and word ``i`` is
+    ``word_bytes[word_offsets[i]:word_offsets[i + 1]]`` ((V + 1,) int64, from 0). No
+    separator, so a word may hold any character, newlines and NULs included.
+    :func:`unpack_words` reads them back.
+    """
+    encoded = [w.encode("utf-8", errors="surrogatepass") for w in words]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(e) for e in encoded], dtype=np.int64)
+    return {
+        "word_bytes": np.frombuffer(b"".join(encoded), dtype=np.uint8),
+        "word_offsets": offsets,
+    }
+
+
+def unpack_words(arrays: dict[str, np.ndarray], where: str) -> list[str]:
+    """The words of :func:`pack_words`' arrays (as :func:`load_npz` returns them), checked.
+
+    FormatError naming ``where`` if the offsets do not start at 0, go backwards or end
+    elsewhere than at the end of the bytes, or a word is not UTF-8.
+    """
+    blob, offsets = arrays["word_bytes"].tobytes(), arrays["word_offsets"]
+    if (
+        len(offsets) == 0
+        or offsets[0] != 0
+        or offsets[-1] != len(blob)
+        or (len(offsets) > 1 and np.any(np.diff(offsets) < 0))
+    ):
+        raise FormatError(
+            f"{where}: the word offsets are damaged (they must rise from 0 to the "
+            f"{len(blob)} bytes of the words)."
+        )
+    bounds = offsets.tolist()
+    try:
+        return [
+            blob[s:e].decode("utf-8", errors="surrogatepass") for s, e in itertools.pairwise(bounds)
+        ]
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{where}: a word is not valid UTF-8 ({exc.reason}).") from None
 
 
 def detect_format(path: str | os.PathLike) -> str:

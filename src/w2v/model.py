@@ -33,7 +33,9 @@ from .trainer import TrainState, batch_seed, huffman_of, train
 from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build_vocab_and_encode, encode
 
-_FORMAT_VERSION = 1
+#: Version 2 stores the words as UTF-8 bytes + offsets (any word saves); version 1 (the words
+#: joined by newlines) is still read.
+_FORMAT_VERSION = 2
 
 
 class Word2Vec:
@@ -495,7 +497,6 @@ class Word2Vec:
                 "The weights contain NaN or infinite values (training diverged?); not saving. "
                 f"Refit with a smaller alpha than {self.config.start_alpha}."
             )
-        words = "\n".join(self.vocab.words).encode("utf-8")
         meta = {
             "format": "w2v-model",
             "version": _FORMAT_VERSION,
@@ -507,7 +508,7 @@ class Word2Vec:
             np.savez(
                 fh,
                 meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-                words=np.frombuffer(words, dtype=np.uint8),
+                **formats.pack_words(self.vocab.words),
                 counts=self.vocab.counts,
                 W_in=self.W_in,
                 W_out=self.W_out,
@@ -548,22 +549,36 @@ def _read_model_file(
         p,
         {
             "meta": ("|u1", 1),
-            "words": ("|u1", 1),
+            "words": ("|u1", 1),  # version 1
+            **formats.WORD_ARRAYS,  # version 2
             "counts": ("<i8", 1),
             "W_in": ("<f4", 2),
             "W_out": ("<f4", 2),
         },
         what="w2v model file",
+        optional=("words", *formats.WORD_ARRAYS),
     )
     try:
         meta = json.loads(z["meta"].tobytes().decode("utf-8"))
-        words = z["words"].tobytes().decode("utf-8").split("\n")
     except ValueError as exc:
         raise FormatError(f"{p}: not a w2v model file ({exc}).") from None
     if not isinstance(meta, dict) or meta.get("format") != "w2v-model":
         raise FormatError(f"{p}: not a w2v model file (no w2v-model metadata).")
-    if meta.get("version") != _FORMAT_VERSION:
-        raise FormatError(f"{p}: not a w2v model file of version {_FORMAT_VERSION}.")
+    version = meta.get("version")
+    if version not in (1, _FORMAT_VERSION):
+        raise FormatError(
+            f"{p}: a w2v model file of version {version!r}; this w2v reads versions 1 to "
+            f"{_FORMAT_VERSION} (written by a newer w2v?)."
+        )
+    if version == 1 and "words" in z:
+        try:
+            words = z["words"].tobytes().decode("utf-8").split("\n")
+        except ValueError as exc:
+            raise FormatError(f"{p}: the model's words are not UTF-8 ({exc}).") from None
+    elif version != 1 and all(k in z for k in formats.WORD_ARRAYS):
+        words = formats.unpack_words(z, p)
+    else:
+        raise FormatError(f"{p}: not a w2v model file: it lacks its words.")
     try:
         config = TrainConfig.from_kwargs(**meta["config"])
         history = [float(x) for x in meta["loss_history"]]

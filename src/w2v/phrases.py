@@ -29,8 +29,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import repeat
-from pathlib import Path
-from typing import Literal
+from typing import Literal, overload
 
 import numpy as np
 from numba import njit
@@ -573,9 +572,27 @@ class Phrases:
         self._check_fitted()
         return PhrasedCorpus(self, corpus)
 
-    def __getitem__(self, item):
+    @overload
+    def __getitem__(self, item: list[str] | tuple[str, ...]) -> list[str]: ...
+
+    @overload
+    def __getitem__(self, item: CorpusLike) -> PhrasedCorpus: ...
+
+    def __getitem__(
+        self, item: list[str] | tuple[str, ...] | CorpusLike
+    ) -> list[str] | PhrasedCorpus:
         """``phrases[sentence]`` joins one list of tokens; ``phrases[corpus]`` is
-        ``transform(corpus)``."""
+        ``transform(corpus)``.
+
+        A ``str`` is refused (TypeError): ``phrases["new york"]`` is neither a sentence nor,
+        by accident, a file; use ``phrases["new york".split()]`` or ``transform(path)``.
+        """
+        if isinstance(item, str):
+            raise TypeError(
+                f"phrases[{item[:40]!r}]: a string is not a sentence; pass a list of tokens, "
+                f"e.g. phrases[{item[:40]!r}.split()], or read a file with "
+                "phrases.transform(path)."
+            )
         if isinstance(item, list | tuple) and all(isinstance(t, str) for t in item):
             self._check_fitted()
             out: list[str] = []
@@ -638,12 +655,9 @@ class Phrases:
         Only words and pairs seen at least ``min_count`` times are kept after fitting, so
         the file holds exactly what scoring needs.
         """
-        from .formats import atomic_write
+        from .formats import atomic_write, pack_words
 
         self._check_fitted()
-        encoded = [w.encode("utf-8", errors="surrogatepass") for w in self.words]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        offsets[1:] = np.cumsum([len(e) for e in encoded])
         meta = {
             "format": "w2v-phrases",
             "version": FORMAT_VERSION,
@@ -659,8 +673,7 @@ class Phrases:
             np.savez(
                 fh,
                 meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-                word_bytes=np.frombuffer(b"".join(encoded), dtype=np.uint8),
-                word_offsets=offsets,
+                **pack_words(self.words),
                 word_counts=self.word_counts,
                 pair_keys=self.pair_keys,
                 pair_counts=self.pair_counts,
@@ -668,48 +681,66 @@ class Phrases:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Phrases:
-        """Load a model written by :meth:`save`. Raises FormatError for another file."""
-        p = Path(path)
-        if not p.exists():
-            raise FileNotFoundError(f"Phrases file not found: {str(p)!r} does not exist.")
+        """Load a model written by :meth:`save`.
+
+        Read with :func:`w2v.formats.load_npz` (nothing unpickled) and checked: FormatError
+        naming the path for another file, a missing or damaged part, or a pair of words
+        that are not in the file's vocabulary.
+        """
+        from .formats import WORD_ARRAYS, check_regular_file, load_npz, unpack_words
+
+        p = check_regular_file(path, "Phrases file")
+        z = load_npz(
+            p,
+            {
+                "meta": ("|u1", 1),
+                **WORD_ARRAYS,
+                "word_counts": ("<i8", 1),
+                "pair_keys": ("<i8", 1),
+                "pair_counts": ("<i8", 1),
+            },
+            what="w2v phrases file",
+        )
         try:
-            with np.load(p, allow_pickle=False) as z:
-                meta = json.loads(z["meta"].tobytes().decode())
-                blob = z["word_bytes"].tobytes()
-                offsets = z["word_offsets"]
-                arrays = {k: z[k] for k in ("word_counts", "pair_keys", "pair_counts")}
-        except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
-            raise FormatError(f"{str(p)!r} is not a w2v phrases file ({exc}).") from None
+            meta = json.loads(z["meta"].tobytes().decode())
+        except ValueError as exc:
+            raise FormatError(f"{p}: not a w2v phrases file ({exc}).") from None
         if not isinstance(meta, dict) or meta.get("format") != "w2v-phrases":
-            raise FormatError(f"{str(p)!r} is not a w2v phrases file.")
+            raise FormatError(f"{p}: not a w2v phrases file (no w2v-phrases metadata).")
         if meta.get("version") != FORMAT_VERSION:
             raise FormatError(
-                f"{str(p)!r} has phrases format version {meta.get('version')}; this w2v "
+                f"{p}: has phrases format version {meta.get('version')!r}; this w2v "
                 f"reads version {FORMAT_VERSION}."
             )
-        words = [
-            blob[s:e].decode("utf-8", errors="surrogatepass")
-            for s, e in zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)
-        ]
-        if len(words) != len(arrays["word_counts"]) or len(arrays["pair_keys"]) != len(
-            arrays["pair_counts"]
+        words = unpack_words(z, p)
+        counts, keys, pair_counts = z["word_counts"], z["pair_keys"], z["pair_counts"]
+        V = len(words)
+        if len(counts) != V or len(keys) != len(pair_counts):
+            raise FormatError(
+                f"{p}: its arrays differ in length: {V} words, {len(counts)} counts, "
+                f"{len(keys)} pairs, {len(pair_counts)} pair counts."
+            )
+        a, b = keys >> _ID_BITS, keys & 0xFFFFFFFF
+        if len(keys) and (
+            a.min() < 0 or a.max() >= V or b.max() >= V or np.any(np.diff(keys) <= 0)
         ):
-            raise FormatError(f"{str(p)!r} is corrupt: its arrays differ in length.")
-        model = cls(
-            min_count=meta["min_count"],
-            threshold=meta["threshold"],
-            scoring=meta["scoring"],
-            delimiter=meta["delimiter"],
-            max_vocab_size=meta["max_vocab_size"],
-        )
-        model._set_state(
-            words,
-            arrays["word_counts"],
-            arrays["pair_keys"],
-            arrays["pair_counts"],
-            meta["total_words"],
-            meta["prune_level"],
-        )
+            raise FormatError(f"{p}: its pairs are damaged (a word id out of range, or unsorted).")
+        try:
+            model = cls(
+                min_count=meta["min_count"],
+                threshold=meta["threshold"],
+                scoring=meta["scoring"],
+                delimiter=meta["delimiter"],
+                max_vocab_size=meta["max_vocab_size"],
+            )
+            total, level = meta["total_words"], meta["prune_level"]
+            if not all(isinstance(x, int) and x >= 0 for x in (total, level)):
+                raise ValueError(f"total_words={total!r}, prune_level={level!r}")
+        except KeyError as exc:
+            raise FormatError(f"{p}: the phrases metadata lacks {exc}.") from None
+        except (ConfigError, TypeError, ValueError) as exc:
+            raise FormatError(f"{p}: the phrases metadata is damaged ({exc}).") from None
+        model._set_state(words, counts, keys, pair_counts, total, level)
         return model
 
     def __repr__(self) -> str:

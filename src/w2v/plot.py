@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import W2VError
-from .formats import atomic_write
+from .errors import OutputPathError, W2VError
+from .formats import atomic_write, check_output_path
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -86,10 +86,10 @@ def _check_output(path: str | os.PathLike[str]) -> tuple[Path, str]:
     _require_matplotlib()
     from matplotlib.backend_bases import FigureCanvasBase
 
-    out = Path(path)
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise PlotError(f"Output folder {str(parent)!r} does not exist.")
+    try:
+        out = check_output_path(path)
+    except OutputPathError as exc:
+        raise PlotError(str(exc)) from None
     fmt = out.suffix.lower().lstrip(".")
     supported = FigureCanvasBase.get_supported_filetypes()
     if fmt not in supported:
@@ -121,7 +121,8 @@ def check_output(path: str | os.PathLike[str]) -> Path:
     MissingExtraError
         If matplotlib is not installed.
     PlotError
-        If the folder does not exist or the suffix names no image format matplotlib writes.
+        If the folder does not exist or is read-only, ``path`` is a folder, or the suffix
+        names no image format matplotlib writes.
     """
     return _check_output(path)[0]
 
@@ -130,18 +131,7 @@ def _save(fig: Figure, path: Path, fmt: str) -> Path:
     """Write ``fig`` to ``path`` atomically in format ``fmt``; return ``path``."""
     with atomic_write(path) as fh:
         fig.savefig(fh, format=fmt, dpi=_DPI, bbox_inches="tight", pad_inches=0.15)
-        os.fchmod(fh.fileno(), _file_mode(path))  # the temporary file is private (0600)
     return path
-
-
-def _file_mode(path: Path) -> int:
-    """The mode of the file being replaced, or what the umask gives a new file."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 # -- projection ---------------------------------------------------------------------------

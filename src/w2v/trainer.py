@@ -110,6 +110,7 @@ class Tables:
     negative: int
 
     def as_tuple(self) -> tuple:
+        """The tables in the kernels' argument order (keep, noise, Huffman, noise codes)."""
         t = self.huffman
         return (
             self.keep_prob,
