@@ -39,7 +39,7 @@ from .kernels import (
     train_batch_cbow,
     train_batch_skipgram,
 )
-from .vocab import EncodedCorpus, Vocabulary
+from .vocab import ArrayCorpus, EncodedCorpus, Vocabulary
 
 _LOSS_KIND = {"softmax": LOSS_SOFTMAX, "hs": LOSS_HS, "ns": LOSS_NS}
 _MASK64 = (1 << 64) - 1
@@ -147,18 +147,25 @@ class _Progress:
 def train(
     config: TrainConfig,
     vocab: Vocabulary,
-    corpus: EncodedCorpus,
+    corpus: EncodedCorpus | ArrayCorpus,
     W_in: np.ndarray,
     W_out: np.ndarray,
     *,
     progress: bool = False,
     on_epoch_end: Sequence[EpochCallback] = (),
     callback_model: object = None,
+    piece: tuple[int, int] | None = None,
 ) -> list[float]:
     """Train W_in and W_out in place over ``config.epochs`` epochs; return the mean losses.
 
     Each callback is called as ``cb(callback_model, epoch, loss)`` after every epoch.
     Raises TrainingDivergedError if an epoch's loss is NaN or infinite.
+
+    ``piece=(k, K)`` trains only the k-th of K equal runs of consecutive batches of the whole
+    schedule (the batches of all epochs, in order), each batch with the seed and learning
+    rates it has in the whole run; losses and callbacks then cover the epochs the piece
+    touches, each the mean over the batches it ran. With ``workers=1``, pieces 0..K-1 in
+    turn equal one whole run. Engines that synchronise between pieces use it (``w2v.spark``).
     """
     tables = build_tables(config, vocab).as_tuple()
     bounds = plan_batches(corpus.sentence_ends, corpus.n_words, config.batch_words)
@@ -212,10 +219,10 @@ def train(
         out_loss[i] = loss
         out_n[i] = n
 
-    def run_epoch(epoch: int) -> tuple[np.ndarray, np.ndarray]:
+    def run_epoch(epoch: int, first: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
         batch_loss = np.zeros(n_batches, dtype=np.float64)
         batch_n = np.zeros(n_batches, dtype=np.int64)
-        counter = itertools.count()
+        counter = itertools.count(first)
         done_words = [0]
         lock = threading.Lock()
         errors: list[BaseException] = []
@@ -225,7 +232,7 @@ def train(
             try:
                 while not stop.is_set():
                     i = next(counter)  # atomic under the GIL
-                    if i >= n_batches:
+                    if i >= limit:
                         return
                     run_batch(epoch, i, batch_loss, batch_n)
                     with lock:
@@ -236,7 +243,7 @@ def train(
 
         threads = [
             threading.Thread(target=worker, name=f"w2v-worker-{k}", daemon=True)
-            for k in range(min(config.n_workers, max(1, n_batches)))
+            for k in range(min(config.n_workers, max(1, limit - first)))
         ]
         for t in threads:
             t.start()
@@ -244,7 +251,7 @@ def train(
             while any(t.is_alive() for t in threads):
                 for t in threads:
                     t.join(timeout=0.25)
-                pos = epoch * corpus.n_words + done_words[0]
+                pos = epoch * corpus.n_words + int(bounds[first]) + done_words[0]
                 running = float(batch_loss.sum() / max(1, int(batch_n.sum())))
                 lr = max(min_alpha, alpha - (alpha - min_alpha) * pos / total)
                 bar.update(pos, lr, running, epoch)
@@ -257,9 +264,16 @@ def train(
             raise errors[0]
         return batch_loss, batch_n
 
+    i_piece, n_pieces = piece if piece is not None else (0, 1)
+    start = i_piece * epochs * n_batches // n_pieces  # global batch index: epoch * B + batch
+    end = (i_piece + 1) * epochs * n_batches // n_pieces
     try:
         for epoch in range(epochs):
-            batch_loss, batch_n = run_epoch(epoch)
+            first = max(start - epoch * n_batches, 0)
+            limit = min(end - epoch * n_batches, n_batches)
+            if piece is not None and first >= limit:
+                continue
+            batch_loss, batch_n = run_epoch(epoch, first, limit)
             n_examples = int(batch_n.sum())
             epoch_loss = float(batch_loss.sum() / n_examples) if n_examples else math.nan
             if n_examples and not math.isfinite(epoch_loss):
