@@ -104,6 +104,22 @@ def _build_parser() -> argparse.ArgumentParser:
         help="use the words and counts of this vocabulary file (word2vec.c's -read-vocab; "
         "min-count still applies) instead of counting the corpus",
     )
+    spark = train.add_argument_group("Spark (needs the 'spark' extra; see docs/spark.md)")
+    spark.add_argument(
+        "--spark",
+        metavar="MASTER",
+        help="train on this Spark master (local[4], spark://host:7077, yarn); CORPUS is read "
+        "by Spark (a file, folder, glob or hdfs:// / s3a:// URL)",
+    )
+    spark.add_argument(
+        "--partitions", type=int, metavar="N", help="partitions to train on [default: Spark's]"
+    )
+    spark.add_argument(
+        "--sync-every",
+        type=int,
+        metavar="N",
+        help="words each partition trains between synchronisations [default: 250000]",
+    )
 
     similar = sub.add_parser("similar", help="nearest neighbours of words")
     _add_vectors_arg(similar)
@@ -226,7 +242,12 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
         tqdm.write(f"epoch {epoch + 1}/{config.epochs}: mean loss {loss:.5f}", file=sys.stderr)
 
-    model.fit(args.corpus, callbacks=[report], progress=args.progress, vocab=vocab)
+    if args.spark:
+        model = _train_spark(args, config)
+    elif args.partitions is not None or args.sync_every is not None:
+        raise _UserError("--partitions and --sync-every need --spark MASTER.")
+    else:
+        model.fit(args.corpus, callbacks=[report], progress=args.progress, vocab=vocab)
     stats = model.read_stats
     if stats.replaced_bytes:
         print(
@@ -244,6 +265,26 @@ def _cmd_train(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _train_spark(args: argparse.Namespace, config: TrainConfig):
+    """``w2v train --spark MASTER``: the corpus is read and trained by w2v.spark."""
+    from .backends import spark
+
+    if args.read_vocab:
+        raise _UserError("--read-vocab is not supported with --spark; Spark counts the corpus.")
+    sync = {} if args.sync_every is None else {"sync_every": args.sync_every}
+    model = spark.train_text_file(
+        args.spark,
+        args.corpus,
+        config=config,
+        partitions=args.partitions,
+        progress=args.progress,
+        **sync,
+    )
+    for epoch, loss in enumerate(model.loss_history):
+        print(f"epoch {epoch + 1}/{config.epochs}: mean loss {loss:.5f}", file=sys.stderr)
+    return model
 
 
 def _cmd_similar(args: argparse.Namespace) -> int:
