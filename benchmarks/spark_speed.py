@@ -6,11 +6,12 @@
 For each partition count, trains on the first ``--bytes`` of the corpus (cut at a line end)
 with the same settings — dim 100, window 5, minCount 5, ``--epochs`` passes, seed 1 — by
 ``pyspark.ml.feature.Word2Vec`` (skip-gram with hierarchical softmax, its only model; its
-stepSize 0.025) and by ``w2v.spark.fit`` with skip-gram HS (the same model) and skip-gram
-NS (w2v's default). Both read the same cached DataFrame of token arrays. words/s = corpus
-tokens x epochs / fit wall seconds (vocabulary counting included for both). Quality:
-WordSim-353 Spearman and 3CosAdd analogy accuracy (restrict_vocab 30000) with w2v's
-evaluators on each tool's vectors.
+stepSize 0.025; no subsampling) and by ``w2v.spark.fit``: ``w2v-sg-hs`` is the same model,
+``w2v-sg-ns`` w2v's default, both with w2v's default subsampling (sample 1e-3); a ``-s0``
+suffix (``w2v-sg-hs-s0``) turns subsampling off, as MLlib has it. All read the same cached
+DataFrame of token arrays. words/s = corpus tokens x epochs / fit wall seconds (vocabulary
+counting included for both). Quality: WordSim-353 Spearman and 3CosAdd analogy accuracy
+(restrict_vocab 30000) with w2v's evaluators on each tool's vectors.
 
 Prints a table and writes benchmarks/results/spark_speed.json. On a shared machine the
 seconds are noisy; compare tools within one run.
@@ -103,7 +104,8 @@ def main() -> None:
                 words = [r["word"] for r in got]
                 vectors = np.array([r["vector"].toArray() for r in got], dtype=np.float32)
             else:
-                _, arch, loss = tool.split("-")
+                # w2v-ARCH-LOSS, or w2v-ARCH-LOSS-s0 for no subsampling (as MLlib)
+                _, arch, loss, *rest = tool.split("-")
                 sync = {} if args.sync_every is None else {"sync_every": args.sync_every}
                 model = w2v.spark.fit(
                     df,
@@ -114,6 +116,7 @@ def main() -> None:
                     window=5,
                     min_count=5,
                     epochs=args.epochs,
+                    sample=0.0 if rest == ["s0"] else 1e-3,
                     seed=1,
                     **sync,
                 )

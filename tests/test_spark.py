@@ -189,10 +189,11 @@ def test_cli_train_with_spark(spark, tmp_path, capsys):
 # -- quality ----------------------------------------------------------------------------------
 #: Calibration: see the table in docs/spark.md ("Quality in the tests").
 QUALITY_BYTES = 6_000_000  # ~1.07M words
+SYNC_EVERY = 100_000  # 15 rounds with 2 partitions, 8 with 4
 WS_MARGIN = 0.06
 ANALOGY_MARGIN = 0.5  # percentage points
-WS_FLOOR = 0.10  # random vectors: 0.005 +- 0.072 on WordSim-353
-ANALOGY_FLOOR = 0.5  # random vectors: < 0.03 %
+WS_FLOOR = 0.15  # random vectors: 0.005 +- 0.072 (max 0.146 in 20 draws)
+ANALOGY_FLOOR = 0.8  # random vectors: < 0.03 %
 
 
 def _quality(kv) -> tuple[float, float]:
@@ -211,7 +212,7 @@ def test_quality_2_and_4_partitions_close_to_single_machine(sc, shared_data):
     local_ws, local_an = _quality(Word2Vec(workers=2, **params).fit(sentences).wv)
     assert local_ws > WS_FLOOR and local_an > ANALOGY_FLOOR
     for parts in (2, 4):
-        model = w2v.spark.fit(sc.parallelize(sentences, parts), **params)
+        model = w2v.spark.fit(sc.parallelize(sentences, parts), sync_every=SYNC_EVERY, **params)
         ws, an = _quality(model.wv)
         print(
             f"{parts} partitions: WS353 {ws:.3f} (one machine {local_ws:.3f}), "

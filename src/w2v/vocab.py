@@ -116,7 +116,7 @@ class ArrayCorpus:
     """
 
     def __init__(self, ids: np.ndarray, sentence_ends: np.ndarray):
-        self.ids = np.ascontiguousarray(ids, dtype=np.int32)
+        self.ids = np.require(ids, np.int32, ["C", "W"])  # the kernels are compiled for these
         self.n_words = len(self.ids)
         self.sentence_ends = np.ascontiguousarray(sentence_ends, dtype=np.int64)
 

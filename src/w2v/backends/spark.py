@@ -362,10 +362,10 @@ def fit(
         raise ConfigError(f"The 'lr_scale' parameter must be a float > 0. Got {lr_scale!r}.")
     if progress is None:
         progress = sys.stderr.isatty()
-    from pyspark import StorageLevel
-
     t_start = time.perf_counter()
     sentences = _sentences(data, column)
+    from pyspark import StorageLevel
+
     sc = sentences.context
     if partitions is not None and sentences.getNumPartitions() != partitions:
         sentences = _contiguous(sentences, partitions)
