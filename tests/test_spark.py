@@ -46,7 +46,11 @@ def spark():
     """A local[2] SparkSession for the module (workers run this interpreter)."""
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    session = w2v.spark.session("local[2]", "w2v-tests")
+    session = w2v.spark.session(
+        "local[2]",
+        "w2v-tests",
+        **{"spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "2"},
+    )
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()

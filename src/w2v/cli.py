@@ -118,7 +118,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "--sync-every",
         type=int,
         metavar="N",
-        help="words each partition trains between synchronisations [default: 250000]",
+        help="words each partition trains between synchronisations [default: 100000, "
+        "raised to make at most 32 rounds]",
     )
 
     similar = sub.add_parser("similar", help="nearest neighbours of words")
@@ -273,14 +274,13 @@ def _train_spark(args: argparse.Namespace, config: TrainConfig):
 
     if args.read_vocab:
         raise _UserError("--read-vocab is not supported with --spark; Spark counts the corpus.")
-    sync = {} if args.sync_every is None else {"sync_every": args.sync_every}
     model = spark.train_text_file(
         args.spark,
         args.corpus,
         config=config,
         partitions=args.partitions,
+        sync_every=args.sync_every,
         progress=args.progress,
-        **sync,
     )
     for epoch, loss in enumerate(model.loss_history):
         print(f"epoch {epoch + 1}/{config.epochs}: mean loss {loss:.5f}", file=sys.stderr)

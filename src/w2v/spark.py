@@ -7,6 +7,6 @@ The algorithm, its ``sync_every`` trade-off and how to run it on a cluster are d
 :mod:`w2v.backends.spark` and ``docs/spark.md``.
 """
 
-from .backends.spark import DEFAULT_SYNC_EVERY, count_vocabulary, fit, fit_text, session
+from .backends.spark import count_vocabulary, fit, fit_text, session, train_text_file
 
-__all__ = ["DEFAULT_SYNC_EVERY", "count_vocabulary", "fit", "fit_text", "session"]
+__all__ = ["count_vocabulary", "fit", "fit_text", "session", "train_text_file"]

@@ -15,7 +15,7 @@ The algorithm (synchronous model averaging over the rows each partition touched)
    machine; ``piece=(r, R)``), with the learning rate of those positions in the global
    linear decay: every partition is at the same fraction of its schedule, so the averaged
    model follows the single-machine schedule. R = ceil(epochs × words per partition /
-   ``sync_every``).
+   ``sync_every``); by default R = min(32, ceil(epochs × words per partition / 100,000)).
 4. **Synchronisation.** Each partition returns only the rows of ``W_in`` and ``W_out`` that
    it changed, with their new values. The driver sets each such row to the mean of its new
    values over the partitions that changed it (rows no partition touched keep their value)
@@ -74,8 +74,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark import RDD
     from pyspark.sql import DataFrame, SparkSession
 
-#: Default words each partition trains between two synchronisations (see docs/spark.md).
-DEFAULT_SYNC_EVERY = 250_000
+#: By default a partition trains at least this many words between two synchronisations...
+DEFAULT_SYNC_EVERY = 100_000
+#: ...and there are at most this many rounds (see docs/spark.md).
+DEFAULT_MAX_ROUNDS = 32
 
 #: The largest learning-rate scale chosen by default (the largest partition count measured).
 MAX_DEFAULT_LR_SCALE = 4
@@ -299,7 +301,7 @@ def fit(
     *,
     config: TrainConfig | None = None,
     partitions: int | None = None,
-    sync_every: int = DEFAULT_SYNC_EVERY,
+    sync_every: int | None = None,
     lr_scale: float | None = None,
     progress: bool | None = None,
     **params: Any,
@@ -320,9 +322,10 @@ def fit(
     partitions : int, optional
         Train on this many partitions, cut from the data as consecutive slices in order;
         default: the data's own partitioning.
-    sync_every : int
-        Words each partition trains between two synchronisations (default 250,000). Smaller
-        is closer to single-machine training and costs more rounds; see the module docstring.
+    sync_every : int, optional
+        Words each partition trains between two synchronisations. Smaller is closer to
+        single-machine training and costs more rounds; see the module docstring. Default:
+        100,000, raised as needed to make at most 32 rounds.
     lr_scale : float, optional
         Partitions train with ``alpha`` and ``min_alpha`` multiplied by this, to make up for
         averaging (see the module docstring); default: the number of partitions that hold
@@ -380,7 +383,12 @@ def fit(
         if n_words == 0:
             raise CorpusError("None of the corpus words is in the vocabulary.")
         busy = sum(1 for s in sizes if s > 0)
-        rounds = max(1, math.ceil(config.epochs * n_words / busy / sync_every))
+        per_partition = config.epochs * n_words / busy
+        if sync_every is None:
+            rounds = min(DEFAULT_MAX_ROUNDS, math.ceil(per_partition / DEFAULT_SYNC_EVERY))
+        else:
+            rounds = math.ceil(per_partition / sync_every)
+        rounds = max(1, rounds)
         scale = float(min(busy, MAX_DEFAULT_LR_SCALE) if lr_scale is None else lr_scale)
         partition_config = config.replace(
             alpha=config.start_alpha * scale, min_alpha=config.end_alpha * scale
@@ -477,7 +485,7 @@ def fit_text(
     *,
     config: TrainConfig | None = None,
     partitions: int | None = None,
-    sync_every: int = DEFAULT_SYNC_EVERY,
+    sync_every: int | None = None,
     lr_scale: float | None = None,
     progress: bool | None = None,
     **params: Any,
@@ -519,14 +527,15 @@ def train_text_file(master: str, path: str, **kwargs: Any) -> Word2Vec:
             spark.stop()
 
 
-def session(master: str, app_name: str = "w2v") -> SparkSession:
-    """A SparkSession on ``master`` (``local[4]``, ``spark://host:7077``, ``yarn``, ...)."""
+def session(master: str, app_name: str = "w2v", **conf: str) -> SparkSession:
+    """A SparkSession on ``master`` (``local[4]``, ``spark://host:7077``, ``yarn``, ...).
+
+    ``conf`` holds extra Spark settings, e.g. ``**{"spark.executor.cores": "8"}``.
+    """
     _import_pyspark()
     from pyspark.sql import SparkSession
 
-    return (
-        SparkSession.builder.master(master)
-        .appName(app_name)
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
+    builder = SparkSession.builder.master(master).appName(app_name)
+    for key, value in {"spark.ui.showConsoleProgress": "false", **conf}.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
