@@ -337,15 +337,17 @@ def fit(
     -------
     Word2Vec
         A fitted model on the driver, like ``Word2Vec(...).fit(...)`` returns.
-        ``fit_seconds`` has ``read`` (counting and encoding), ``train``, ``words`` and
-        ``rounds``; ``loss_history`` the mean loss of each epoch over all partitions.
+        ``fit_seconds`` has ``read`` (counting and encoding), ``train``, ``words``,
+        ``rounds``, ``partitions`` and ``lr_scale``; ``loss_history`` the mean loss of each
+        epoch over all partitions.
 
     Examples
     --------
     >>> import w2v.spark  # doctest: +SKIP
-    >>> df = spark.read.text("corpus.txt").selectExpr("split(value, ' ') AS tokens")
-    >>> model = w2v.spark.fit(df, "tokens", arch="skipgram", loss="ns", epochs=5)
-    >>> model.wv.most_similar("king")
+    >>> spark = w2v.spark.session("local[4]")  # doctest: +SKIP
+    >>> df = spark.read.text("c.txt").selectExpr("split(value, ' ') AS tokens")  # doctest: +SKIP
+    >>> model = w2v.spark.fit(df, "tokens", loss="hs", epochs=5)  # doctest: +SKIP
+    >>> model.wv.most_similar("king")  # doctest: +SKIP
     """
     if config is not None:
         config = config.replace(**params) if params else config
