@@ -88,6 +88,8 @@ def test_vocabulary_equals_single_machine(sc):
     """Counts, order and ties (by first appearance) match the single-machine vocabulary."""
     words = [f"w{i % 37}" for i in range(2000)] + ["late", "tie_b", "tie_a", "tie_b", "tie_a"]
     sentences = [words[i : i + 13] for i in range(0, len(words), 13)]
+    # 60 words seen once each, in every partition: ties broken across partitions
+    sentences = [[f"u{j}", "common"] for j in range(60)] + sentences
     for min_count in (1, 50):
         local, enc = build_vocab_and_encode(sentences, min_count)
         enc.close()
@@ -95,7 +97,7 @@ def test_vocabulary_equals_single_machine(sc):
             vocab, stats = w2v.spark.count_vocabulary(sc.parallelize(sentences, parts), min_count)
             assert vocab.words == local.words
             np.testing.assert_array_equal(vocab.counts, local.counts)
-            assert stats.tokens == len(words) and stats.sentences == len(sentences)
+            assert stats.tokens == len(words) + 120 and stats.sentences == len(sentences)
 
 
 def test_dataframe_column_and_rdd_give_the_same_model(spark, sc):
