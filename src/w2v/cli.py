@@ -122,6 +122,23 @@ def _build_parser() -> argparse.ArgumentParser:
         "min-count still applies) instead of counting the corpus",
     )
     _add_checkpoint_flags(train)
+    spark = train.add_argument_group("Spark (needs the 'spark' extra; see docs/spark.md)")
+    spark.add_argument(
+        "--spark",
+        metavar="MASTER",
+        help="train on this Spark master (local[4], spark://host:7077, yarn); CORPUS is read "
+        "by Spark (a file, folder, glob or hdfs:// / s3a:// URL)",
+    )
+    spark.add_argument(
+        "--partitions", type=int, metavar="N", help="partitions to train on [default: Spark's]"
+    )
+    spark.add_argument(
+        "--sync-every",
+        type=int,
+        metavar="N",
+        help="words each partition trains between synchronisations [default: 100000, "
+        "raised to make at most 32 rounds]",
+    )
 
     resume = sub.add_parser(
         "resume",
@@ -420,6 +437,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if args.checkpoint and args.checkpoint_every is None:
         every = "10min"
     parse_every(every)  # a bad interval fails before reading the corpus
+    if args.spark:
+        return _write_outputs(_train_spark(args, config), args)
+    if args.partitions is not None or args.sync_every is not None:
+        raise _UserError("--partitions and --sync-every need --spark MASTER.")
     model = Word2Vec(config)
     vocab = None
     if args.read_vocab:
@@ -482,6 +503,25 @@ def _print_read_notes(stats: Any) -> None:
             ", ..." if len(stats.skipped_files) > 3 else ""
         )
         print(f"note: skipped {len(stats.skipped_files)} binary file(s): {shown}", file=sys.stderr)
+
+
+def _train_spark(args: argparse.Namespace, config: TrainConfig):
+    """``w2v train --spark MASTER``: the corpus is read and trained by w2v.spark."""
+    from .backends import spark
+
+    if args.read_vocab:
+        raise _UserError("--read-vocab is not supported with --spark; Spark counts the corpus.")
+    model = spark.train_text_file(
+        args.spark,
+        args.corpus,
+        config=config,
+        partitions=args.partitions,
+        sync_every=args.sync_every,
+        progress=args.progress,
+    )
+    for epoch, loss in enumerate(model.loss_history):
+        print(f"epoch {epoch + 1}/{config.epochs}: mean loss {loss:.5f}", file=sys.stderr)
+    return model
 
 
 def _cmd_similar(args: argparse.Namespace) -> int:

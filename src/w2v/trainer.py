@@ -49,7 +49,7 @@ from .kernels import (
     train_batch_cbow,
     train_batch_skipgram,
 )
-from .vocab import EncodedCorpus, Vocabulary
+from .vocab import ArrayCorpus, EncodedCorpus, Vocabulary
 
 _LOSS_KIND = {"softmax": LOSS_SOFTMAX, "hs": LOSS_HS, "ns": LOSS_NS}
 _MASK64 = (1 << 64) - 1
@@ -247,7 +247,7 @@ def _diverged(alpha: float, epoch: int, what: str) -> TrainingDivergedError:
 def train(
     config: TrainConfig,
     vocab: Vocabulary,
-    corpus: EncodedCorpus,
+    corpus: EncodedCorpus | ArrayCorpus,
     W_in: np.ndarray,
     W_out: np.ndarray,
     *,
@@ -259,6 +259,7 @@ def train(
     checkpoint: CheckpointCallback | None = None,
     every_words: int | None = None,
     every_seconds: float | None = None,
+    piece: tuple[int, int] | None = None,
 ) -> list[float]:
     """Train W_in and W_out in place over ``config.epochs`` epochs; return the mean losses.
 
@@ -268,6 +269,12 @@ def train(
     ``every_words`` trained words or ``every_seconds`` seconds since the last call
     (reason ``"every"``), and on Ctrl-C once the running batches have finished (reason
     ``"interrupt"``, then KeyboardInterrupt propagates).
+
+    ``piece=(k, K)`` trains only the k-th of K equal runs of consecutive batches of the whole
+    schedule (the batches of all epochs, in order), each batch with the seed and learning
+    rates it has in the whole run; the losses and callbacks then cover the epochs the piece
+    touches, each the mean over the batches it ran. With ``workers=1``, pieces 0..K-1 in
+    turn equal one whole run. Engines that synchronise between pieces use it (``w2v.spark``).
 
     Raises TrainingDivergedError, naming ``alpha``, as soon as a batch's loss is NaN or
     infinite or an epoch leaves non-finite weights.
@@ -282,6 +289,13 @@ def train(
     ends = corpus.sentence_ends
     skipgram = config.arch == "skipgram"
     cbow_mean = int(config.cbow_mean)
+    g_end = epochs * n_batches  # global batch index (epoch * n_batches + batch) to stop at
+    if piece is not None:
+        k, K = piece
+        g_first, g_end = k * epochs * n_batches // K, (k + 1) * epochs * n_batches // K
+        if start is None:
+            start = TrainState.start(n_batches, g_first // n_batches)
+            start.batch = g_first % n_batches
     if start is None:
         start = TrainState.start(n_batches)
     elif len(start.batch_loss) != n_batches or not 0 <= start.batch <= n_batches:
@@ -364,8 +378,8 @@ def train(
         out_loss[i] = loss
         out_n[i] = n
 
-    def run_epoch(s: TrainState) -> None:
-        """Train the batches ``s.batch..`` of epoch ``s.epoch``, pausing for checkpoints."""
+    def run_epoch(s: TrainState, limit: int) -> None:
+        """Train batches ``s.batch..limit-1`` of epoch ``s.epoch``, pausing for checkpoints."""
         epoch, batch_loss, batch_n = s.epoch, s.batch_loss, s.batch_n
         next_batch = [s.batch]
         done_words = [int(bounds[s.batch])]
@@ -375,7 +389,7 @@ def train(
 
         def take() -> int:
             with lock:
-                if halt.is_set() or next_batch[0] >= n_batches:
+                if halt.is_set() or next_batch[0] >= limit:
                     return -1
                 i = next_batch[0]
                 next_batch[0] += 1
@@ -410,12 +424,12 @@ def train(
         # checkpoint must not be taken while a batch is in flight.
         running = [0]
         all_done = threading.Event()
-        while next_batch[0] < n_batches:
+        while next_batch[0] < limit:
             halt.clear()
             all_done.clear()
             threads = [
                 threading.Thread(target=worker, name=f"w2v-worker-{k}", daemon=True)
-                for k in range(min(config.n_workers, n_batches - next_batch[0]))
+                for k in range(min(config.n_workers, limit - next_batch[0]))
             ]
             running[0] = len(threads)
             for t in threads:
@@ -442,14 +456,14 @@ def train(
             s.batch = next_batch[0]  # every batch taken has finished: a consistent point
             if errors:
                 raise errors[0]
-            if s.batch < n_batches:  # paused because a checkpoint is due
+            if s.batch < limit:  # paused because a checkpoint is due
                 save(s, "every")
 
     all_examples = 0
     from_the_start = state.epoch == 0 and state.batch == 0  # (state is updated in place)
     try:
-        while state.epoch < epochs:
-            run_epoch(state)
+        while state.epoch < epochs and state.epoch * n_batches + state.batch < g_end:
+            run_epoch(state, min(n_batches, g_end - state.epoch * n_batches))
             n_examples = int(state.batch_n.sum())
             all_examples += n_examples
             epoch_loss = float(state.batch_loss.sum() / n_examples) if n_examples else math.nan
@@ -462,7 +476,7 @@ def train(
                 cb(callback_model, done, epoch_loss)
             if state.epoch < epochs and checkpoint_due():  # an epoch boundary is a batch boundary
                 save(state, "every")
-        if all_examples == 0 and from_the_start:
+        if all_examples == 0 and from_the_start and piece is None:
             raise CorpusError(
                 "No training examples: no kept word has a context word (subsampling with "
                 f"sample={config.sample} dropped them, or every sentence has one word). "

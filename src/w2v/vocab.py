@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 import weakref
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -115,6 +116,41 @@ class EncodedCorpus:
     def close(self) -> None:
         """Delete the temporary file."""
         self._finalizer()
+
+
+class ArrayCorpus:
+    """An encoded corpus held in memory, with :class:`EncodedCorpus`'s interface.
+
+    ``ids`` is (n_words,) int32 and ``sentence_ends`` (n_sentences,) int64, as in
+    EncodedCorpus. Engines that receive their corpus in pieces (``w2v.spark``) use it.
+    """
+
+    def __init__(self, ids: np.ndarray, sentence_ends: np.ndarray):
+        self.ids = np.require(ids, np.int32, ["C", "W"])  # the kernels are compiled for these
+        self.n_words = len(self.ids)
+        self.sentence_ends = np.ascontiguousarray(sentence_ends, dtype=np.int64)
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """The ids of corpus positions [start, stop) (a view)."""
+        return self.ids[start:stop]
+
+    def close(self) -> None:
+        """Nothing to release; present for EncodedCorpus's interface."""
+
+
+def encode_sentences(sentences: Iterable[Iterable[str]], vocab: Vocabulary) -> ArrayCorpus:
+    """Encode token lists in memory with ``vocab``, as :func:`encode` does on disk.
+
+    Words outside the vocabulary are dropped, and sentences left empty with them.
+    """
+    get = vocab.index.get
+    ids = array("i")
+    ends = array("q")
+    for sentence in sentences:
+        ids.extend(i for i in map(get, sentence) if i is not None)
+        if len(ids) > (ends[-1] if ends else 0):
+            ends.append(len(ids))
+    return ArrayCorpus(np.frombuffer(ids, dtype=np.int32), np.frombuffer(ends, dtype=np.int64))
 
 
 def _cleanup(fd: int, tmpdir: str) -> None:

@@ -1,0 +1,160 @@
+"""Benchmark: w2v.spark against Spark MLlib's Word2Vec, in Spark local mode, same data.
+
+    python benchmarks/spark_speed.py --corpus ../shared/data/corpus.txt --bytes 6000000
+    python benchmarks/spark_speed.py --partitions 1,2,4 --epochs 3 --master "local[2]"
+
+For each partition count, trains on the first ``--bytes`` of the corpus (cut at a line end)
+with the same settings — dim 100, window 5, minCount 5, ``--epochs`` passes, seed 1 — by
+``pyspark.ml.feature.Word2Vec`` (skip-gram with hierarchical softmax, its only model; its
+stepSize 0.025; no subsampling) and by ``w2v.spark.fit``: ``w2v-sg-hs`` is the same model,
+``w2v-sg-ns`` w2v's default, both with w2v's default subsampling (sample 1e-3); a ``-s0``
+suffix (``w2v-sg-hs-s0``) turns subsampling off, as MLlib has it. All read the same cached
+DataFrame of token arrays. words/s = corpus tokens x epochs / fit wall seconds (vocabulary
+counting included for both). Quality: WordSim-353 Spearman and 3CosAdd analogy accuracy
+(restrict_vocab 30000) with w2v's evaluators on each tool's vectors.
+
+Prints a table and writes benchmarks/results/spark_speed.json. On a shared machine the
+seconds are noisy; compare tools within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = ROOT.parent / "shared" / "data"
+RESULTS = HERE / "results"
+
+
+def _quality(words: list[str], vectors: np.ndarray, eval_dir: Path) -> tuple[float, float]:
+    from w2v import KeyedVectors
+
+    kv = KeyedVectors(words, vectors)
+    ws = kv.evaluate_word_pairs(eval_dir / "wordsim353.tsv").spearman
+    an = kv.evaluate_analogies(eval_dir / "questions-words.txt", restrict_vocab=30_000).accuracy
+    return float(ws), 100.0 * float(an)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", default=str(DATA / "corpus.txt"))
+    parser.add_argument("--eval-dir", default=str(DATA / "eval"))
+    parser.add_argument("--bytes", type=int, default=6_000_000, help="corpus slice [6000000]")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--partitions", default="1,2,4")
+    parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--tools", default="mllib,w2v-sg-hs,w2v-sg-ns")
+    parser.add_argument("--sync-every", type=int, default=None)
+    parser.add_argument("--output", default=str(RESULTS / "spark_speed.json"))
+    args = parser.parse_args()
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+
+    from pyspark import StorageLevel
+    from pyspark.ml.feature import Word2Vec as MLlibWord2Vec
+
+    import w2v.spark
+
+    with open(args.corpus, "rb") as fh:
+        data = fh.read(args.bytes)
+    data = data[: data.rfind(b"\n") + 1].decode("utf-8")
+    sentences = [line.split() for line in data.splitlines() if line.strip()]
+    n_tokens = sum(map(len, sentences))
+    eval_dir = Path(args.eval_dir)
+
+    spark = w2v.spark.session(args.master, "w2v-spark-benchmark")
+    spark.sparkContext.setLogLevel("ERROR")
+    rows = []
+    print(
+        f"{n_tokens:,} words, {args.epochs} epochs, master {args.master}; "
+        f"dim 100, window 5, min_count 5",
+        file=sys.stderr,
+    )
+    header = f"{'tool':<12} {'parts':>5} {'fit s':>8} {'words/s':>10} {'WS353':>7} {'analogy %':>9}"
+    print(header)
+    for parts in [int(p) for p in args.partitions.split(",")]:
+        df = spark.createDataFrame([(s,) for s in sentences], "tokens ARRAY<STRING>")
+        df = df.repartition(parts).persist(StorageLevel.MEMORY_AND_DISK)
+        df.count()
+        for tool in args.tools.split(","):
+            t0 = time.perf_counter()
+            extra: dict = {}
+            if tool == "mllib":
+                est = MLlibWord2Vec(
+                    vectorSize=100,
+                    windowSize=5,
+                    minCount=5,
+                    maxIter=args.epochs,
+                    numPartitions=parts,
+                    seed=1,
+                    inputCol="tokens",
+                    outputCol="vec",
+                )
+                fitted = est.fit(df)
+                got = fitted.getVectors().collect()
+                seconds = time.perf_counter() - t0
+                words = [r["word"] for r in got]
+                vectors = np.array([r["vector"].toArray() for r in got], dtype=np.float32)
+            else:
+                # w2v-ARCH-LOSS, or w2v-ARCH-LOSS-s0 for no subsampling (as MLlib)
+                _, arch, loss, *rest = tool.split("-")
+                sync = {} if args.sync_every is None else {"sync_every": args.sync_every}
+                model = w2v.spark.fit(
+                    df,
+                    "tokens",
+                    arch="skipgram" if arch == "sg" else "cbow",
+                    loss=loss,
+                    dim=100,
+                    window=5,
+                    min_count=5,
+                    epochs=args.epochs,
+                    sample=0.0 if rest == ["s0"] else 1e-3,
+                    seed=1,
+                    **sync,
+                )
+                seconds = time.perf_counter() - t0
+                words, vectors = model.vocab.words, model.W_in
+                extra = {k: model.fit_seconds[k] for k in ("rounds", "lr_scale")}
+            ws, an = _quality(words, vectors, eval_dir)
+            row = dict(
+                tool=tool,
+                partitions=parts,
+                fit_s=seconds,
+                words_per_s=n_tokens * args.epochs / seconds,
+                ws353=ws,
+                analogy=an,
+                vocab=len(words),
+                **extra,
+            )
+            rows.append(row)
+            print(
+                f"{tool:<12} {parts:>5} {seconds:>8.1f} {row['words_per_s']:>10,.0f} "
+                f"{ws:>7.3f} {an:>9.2f}",
+                flush=True,
+            )
+        df.unpersist()
+    spark.stop()
+    RESULTS.mkdir(exist_ok=True)
+    meta = {
+        "corpus": args.corpus,
+        "bytes": args.bytes,
+        "words": n_tokens,
+        "epochs": args.epochs,
+        "master": args.master,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "rows": rows,
+    }
+    Path(args.output).write_text(json.dumps(meta, indent=2))
+    print(f"wrote {args.output}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,543 @@
+"""Training on a Spark cluster: partitions train with w2v's kernels, the driver averages them.
+
+The algorithm (synchronous model averaging over the rows each partition touched):
+
+1. **Vocabulary.** Each partition counts its tokens; ``reduceByKey`` sums the counts (and
+   keeps each word's first position); words below ``min_count`` are dropped on the
+   executors, the rest collected, sorted by descending count (ties in order of first
+   appearance, as the single-machine :class:`~w2v.Vocabulary`) and broadcast.
+2. **Encoding.** Each partition encodes its sentences to int32 ids once; the encoded
+   partitions are cached (4 bytes per word).
+3. **Rounds.** The whole schedule — ``epochs`` passes over each partition's words — is cut
+   into R rounds. In round r every partition starts from the broadcast ``W_in`` and
+   ``W_out`` and trains the r-th of R equal pieces of *its own* schedule with
+   :func:`w2v.trainer.train` (the same compiled kernels and Hogwild threads as on one
+   machine; ``piece=(r, R)``), with the learning rate of those positions in the global
+   linear decay: every partition is at the same fraction of its schedule, so the averaged
+   model follows the single-machine schedule. R = ceil(epochs × words per partition /
+   ``sync_every``); by default R = min(32, ceil(epochs × words per partition / 100,000)).
+4. **Synchronisation.** Each partition returns only the rows of ``W_in`` and ``W_out`` that
+   it changed, with their new values. The driver sets each such row to the mean of its new
+   values over the partitions that changed it (rows no partition touched keep their value)
+   and broadcasts the result for the next round.
+5. **Learning-rate scale.** A mean of P changes moves a word seen by every partition only
+   about one partition's worth of data per round, so with averaging alone 4 partitions
+   train like 1/4 of the epochs (WordSim-353 0.10 against 0.20, CBOW NS on 1M words). The
+   partitions therefore train with ``alpha`` and ``min_alpha`` multiplied by ``lr_scale``
+   (default: the number of partitions, at most 4): a word far from its optimum then moves
+   as far as the sum of the P changes would move it, one near it still settles at the
+   mean, and the result matches one machine (0.196 against 0.201). Rare words seen by one
+   partition take steps ``lr_scale`` times larger; above 4 this is untested and it is
+   capped, so pass ``lr_scale`` yourself for many partitions (and see docs/spark.md).
+
+Why the mean over the partitions that touched a row (not over all partitions, not the sum of
+the changes): a rare word seen by one partition keeps that partition's full update, where a
+mean over all P partitions would shrink it P-fold (the accuracy loss of Spark MLlib's
+Word2Vec as partitions grow, SPARK-24666); and a frequent word, changed by every partition,
+moves by the mean of P changes each computed from the same starting point. The sum of the
+changes applies P stale steps at once: a frequent word moves near its optimum within each
+partition, so the sum overshoots P-fold every round — measured, it ruins the vectors
+(WordSim-353 0.01-0.13 against 0.20 on one machine, 4 partitions), and worse the more
+often it synchronises.
+
+``sync_every`` trades quality for speed: smaller means more rounds, so each partition drifts
+less from the others before averaging and the result is closer to single-machine training,
+but every round costs a Spark job, a broadcast of both matrices (2 × V × dim × 4 bytes) and
+the collection of the changed rows.
+
+With one partition, any number of rounds gives exactly the single-machine result
+(bit-identical with ``workers=1``). PySpark is imported only inside the functions here.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..config import TrainConfig
+from ..corpus import ReadStats
+from ..errors import ConfigError, CorpusError, CorpusNotFoundError, W2VError
+from ..model import Word2Vec
+from ..trainer import train
+from ..vocab import ArrayCorpus, Vocabulary, encode_sentences, vocab_from_counts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark import RDD
+    from pyspark.sql import DataFrame, SparkSession
+
+#: By default a partition trains at least this many words between two synchronisations...
+DEFAULT_SYNC_EVERY = 100_000
+#: ...and there are at most this many rounds (see docs/spark.md).
+DEFAULT_MAX_ROUNDS = 32
+
+#: The largest learning-rate scale chosen by default (the largest partition count measured).
+MAX_DEFAULT_LR_SCALE = 4
+
+_INSTALL_HINT = "The Spark backend needs PySpark: pip install 'w2v[spark]'."
+
+
+def _import_pyspark() -> Any:
+    try:
+        import pyspark
+    except ImportError:
+        raise W2VError(_INSTALL_HINT) from None
+    return pyspark
+
+
+# -- input ----------------------------------------------------------------------------------
+def _sentences(data: Any, column: str | None) -> RDD:
+    """The RDD of token lists behind ``data`` (a DataFrame column or an RDD)."""
+    _import_pyspark()
+    from pyspark import RDD
+    from pyspark.sql import DataFrame
+    from pyspark.sql.types import ArrayType, StringType
+
+    if isinstance(data, RDD):
+        if column is not None:
+            raise CorpusError(
+                f"column={column!r} applies to a DataFrame, but the data is an RDD; pass an "
+                "RDD of token lists without column=, or a DataFrame with column=."
+            )
+        return data
+    if not isinstance(data, DataFrame):
+        raise CorpusError(
+            "w2v.spark.fit trains on a pyspark DataFrame (with column=) or an RDD of token "
+            f"lists; got {type(data).__name__}. For data on this machine use "
+            "w2v.Word2Vec(...).fit(corpus)."
+        )
+    columns = data.columns
+    if column is None:
+        if len(columns) != 1:
+            raise CorpusError(
+                f"The DataFrame has {len(columns)} columns ({', '.join(columns)}); say which "
+                "one holds the token arrays with column=."
+            )
+        column = columns[0]
+    if column not in columns:
+        raise CorpusError(
+            f"The DataFrame has no column {column!r}; its columns are: {', '.join(columns)}."
+        )
+    dtype = data.schema[column].dataType
+    if not (isinstance(dtype, ArrayType) and isinstance(dtype.elementType, StringType)):
+        hint = (
+            f" Split it into tokens first, e.g. df.withColumn({column!r}, "
+            f"pyspark.sql.functions.split({column!r}, r'\\s+'))."
+            if isinstance(dtype, StringType)
+            else ""
+        )
+        raise CorpusError(
+            f"Column {column!r} is of type {dtype.simpleString()}, but training needs an "
+            f"array<string> column of tokens.{hint}"
+        )
+    return data.select(column).rdd.map(lambda row: row[0])
+
+
+def _contiguous(rdd: RDD, partitions: int) -> RDD:
+    """``rdd`` cut into ``partitions`` consecutive slices, in order (one shuffle)."""
+    n = max(1, rdd.count())
+    return (
+        rdd.zipWithIndex()
+        .map(lambda pair: (pair[1], pair[0]))
+        .repartitionAndSortWithinPartitions(partitions, lambda i: i * partitions // n)
+        .values()
+    )
+
+
+# -- executors ------------------------------------------------------------------------------
+def _count_partition(index: int, sentences: Iterable[Any]) -> Iterator[tuple[Any, tuple]]:
+    """(word, (count, partition, rank of first appearance)) for each word of the partition,
+    and (None, (tokens, sentences, -1)) for the partition's totals."""
+    counts: Counter[Any] = Counter()
+    n_sentences = 0
+    for sentence in sentences:
+        if sentence is None:
+            continue
+        if isinstance(sentence, str):
+            raise CorpusError(
+                "Each sentence must be a list of tokens, but got a str "
+                f"({sentence[:40]!r}...). Split it first (line.split())."
+            )
+        try:
+            counts.update(sentence)
+        except TypeError:
+            raise CorpusError(
+                f"Each sentence must be a list of str tokens; got a {type(sentence).__name__} "
+                "holding unhashable items (an RDD of Rows? pass the DataFrame and column=)."
+            ) from None
+        n_sentences += 1
+    counts.pop(None, None)  # null array elements
+    for word in counts:
+        if not isinstance(word, str):
+            raise CorpusError(f"Tokens must be str; got {word!r} of type {type(word).__name__}.")
+    yield None, (sum(counts.values()), n_sentences, -1)
+    for rank, (word, count) in enumerate(counts.items()):  # Counter keeps first-seen order
+        yield word, (count, index, rank)
+
+
+def _merge_counts(a: tuple, b: tuple) -> tuple:
+    if a[2] < 0:  # the totals
+        return a[0] + b[0], a[1] + b[1], -1
+    return a[0] + b[0], *min(a[1:], b[1:])
+
+
+def _encode_partition(bc_vocab: Any, sentences: Iterable[Any]) -> Iterator[tuple]:
+    enc = encode_sentences((s for s in sentences if s is not None), bc_vocab.value)
+    yield enc.ids, enc.sentence_ends
+
+
+def _task_cpus() -> int:
+    from pyspark import TaskContext
+
+    ctx = TaskContext.get()
+    try:
+        return max(1, int(ctx.cpus())) if ctx is not None else 1
+    except Exception:  # older PySpark without TaskContext.cpus()
+        return 1
+
+
+def _train_partition(
+    index: int,
+    parts: Iterable[tuple],
+    *,
+    config: TrainConfig,
+    bc_vocab: Any,
+    bc_weights: Any,
+    piece: tuple[int, int],
+) -> Iterator[tuple]:
+    """Train piece ``piece`` of this partition's schedule from the broadcast weights; yield
+    (partition, rows of W_in changed, their values, rows of W_out changed, their values,
+    [(epoch, mean loss)], words in the partition)."""
+    for ids, ends in parts:
+        if len(ids) == 0:
+            continue
+        W_in0, W_out0 = bc_weights.value
+        W_in, W_out = W_in0.copy(), W_out0.copy()
+        cfg = config.replace(
+            workers=config.workers or _task_cpus(),
+            seed=config.seed + index,  # partition 0 keeps the single-machine random stream
+        )
+        losses: list[tuple[int, float]] = []
+        train(
+            cfg,
+            bc_vocab.value,
+            ArrayCorpus(ids, ends),
+            W_in,
+            W_out,
+            piece=piece,
+            on_epoch_end=[lambda _m, epoch, loss, out=losses: out.append((epoch, loss))],
+        )
+        rows_in = np.flatnonzero((W_in != W_in0).any(axis=1))
+        rows_out = np.flatnonzero((W_out != W_out0).any(axis=1))
+        yield index, rows_in, W_in[rows_in], rows_out, W_out[rows_out], losses, len(ids)
+
+
+# -- driver ---------------------------------------------------------------------------------
+_REMOTE_ERROR = re.compile(r"w2v\.errors\.(\w+): (.+)")
+
+
+def _collect(rdd: RDD) -> list:
+    """``rdd.collect()``, re-raising a w2v error from an executor as itself (one line)."""
+    from .. import errors
+
+    try:
+        return rdd.collect()
+    except Exception as exc:
+        found = _REMOTE_ERROR.findall(str(exc))
+        if not found:
+            raise
+        name, message = found[-1]
+        cls = getattr(errors, name, W2VError)
+        raise cls(message) from None
+
+
+def _average_rows(W: np.ndarray, updates: Iterable[tuple[np.ndarray, np.ndarray]]) -> int:
+    """Set each row some update changed to the mean of its new values; return how many."""
+    total = np.zeros_like(W)
+    n = np.zeros(len(W), dtype=np.int32)
+    for rows, values in updates:
+        total[rows] += values  # rows are unique within one update
+        n[rows] += 1
+    touched = np.flatnonzero(n)
+    W[touched] = total[touched] / n[touched, None].astype(np.float32)
+    return len(touched)
+
+
+def count_vocabulary(sentences: RDD, min_count: int) -> tuple[Vocabulary, ReadStats]:
+    """Count an RDD of token lists distributedly; return the vocabulary and what was read.
+
+    The vocabulary equals the single-machine one on the same sentences in the same order:
+    words with ``count >= min_count``, by descending count, ties in order of first
+    appearance. Raises CorpusError when there is no word or none reaches ``min_count``.
+    """
+    counted = sentences.mapPartitionsWithIndex(_count_partition).reduceByKey(_merge_counts)
+    kept = _collect(counted.filter(lambda kv: kv[0] is None or kv[1][0] >= min_count))
+    totals = next((v for k, v in kept if k is None), (0, 0, -1))
+    stats = ReadStats(sentences=int(totals[1]), tokens=int(totals[0]))
+    if stats.tokens == 0:
+        raise CorpusError("The corpus contains no words (it is empty or only whitespace).")
+    kept = sorted((v[1], v[2], k, v[0]) for k, v in kept if k is not None)
+    if not kept:
+        top = counted.filter(lambda kv: kv[0] is not None).map(lambda kv: kv[1][0]).max()
+        raise CorpusError(
+            f"No word reaches min_count={min_count}: the corpus has {stats.tokens} words, the "
+            f"most frequent seen {top} time(s). Try min_count={max(1, top)} or a larger corpus."
+        )
+    vocab = vocab_from_counts([k[2] for k in kept], [k[3] for k in kept], min_count)
+    return vocab, stats
+
+
+def fit(
+    data: DataFrame | RDD,
+    column: str | None = None,
+    *,
+    config: TrainConfig | None = None,
+    partitions: int | None = None,
+    sync_every: int | None = None,
+    lr_scale: float | None = None,
+    progress: bool | None = None,
+    **params: Any,
+) -> Word2Vec:
+    """Train word2vec on a Spark DataFrame column or RDD of token lists; return the model.
+
+    Parameters
+    ----------
+    data : pyspark.sql.DataFrame or pyspark.RDD
+        A DataFrame with an ``array<string>`` column of tokens (one row per sentence), or
+        an RDD of lists of str. Null rows and null tokens are skipped.
+    column : str, optional
+        The DataFrame's token column; may be left out when the DataFrame has one column.
+    config : TrainConfig, optional
+        All hyperparameters at once, or pass them as keywords (``arch="cbow"``, ...). ``workers``
+        is the threads per partition; default: ``spark.task.cpus`` (set it to
+        ``spark.executor.cores`` with one partition per executor to use every core).
+    partitions : int, optional
+        Train on this many partitions, cut from the data as consecutive slices in order;
+        default: the data's own partitioning.
+    sync_every : int, optional
+        Words each partition trains between two synchronisations. Smaller is closer to
+        single-machine training and costs more rounds; see the module docstring. Default:
+        100,000, raised as needed to make at most 32 rounds.
+    lr_scale : float, optional
+        Partitions train with ``alpha`` and ``min_alpha`` multiplied by this, to make up for
+        averaging (see the module docstring); default: the number of partitions that hold
+        data, at most 4. 1 trains each partition exactly as one machine would.
+    progress : bool, optional
+        Show a progress bar of the rounds on stderr; default: when stderr is a terminal.
+
+    Returns
+    -------
+    Word2Vec
+        A fitted model on the driver, like ``Word2Vec(...).fit(...)`` returns.
+        ``fit_seconds`` has ``read`` (counting and encoding), ``train``, ``words``,
+        ``rounds``, ``partitions`` and ``lr_scale``; ``loss_history`` the mean loss of each
+        epoch over all partitions.
+
+    Examples
+    --------
+    >>> import w2v.spark  # doctest: +SKIP
+    >>> spark = w2v.spark.session("local[4]")  # doctest: +SKIP
+    >>> df = spark.read.text("c.txt").selectExpr("split(value, ' ') AS tokens")  # doctest: +SKIP
+    >>> model = w2v.spark.fit(df, "tokens", loss="hs", epochs=5)  # doctest: +SKIP
+    >>> model.wv.most_similar("king")  # doctest: +SKIP
+    """
+    if config is not None:
+        config = config.replace(**params) if params else config
+    else:
+        config = TrainConfig.from_kwargs(**params)
+    for name, value in (("partitions", partitions), ("sync_every", sync_every)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ConfigError(f"The {name!r} parameter must be an int >= 1. Got {value!r}.")
+        if value is not None and value < 1:
+            raise ConfigError(f"The {name!r} parameter must be an int >= 1. Got {value}.")
+    if lr_scale is not None and (
+        isinstance(lr_scale, bool)
+        or not isinstance(lr_scale, int | float)
+        or not math.isfinite(lr_scale)
+        or lr_scale <= 0
+    ):
+        raise ConfigError(f"The 'lr_scale' parameter must be a float > 0. Got {lr_scale!r}.")
+    if progress is None:
+        progress = sys.stderr.isatty()
+    t_start = time.perf_counter()
+    sentences = _sentences(data, column)
+    from pyspark import StorageLevel
+
+    sc = sentences.context
+    if partitions is not None and sentences.getNumPartitions() != partitions:
+        sentences = _contiguous(sentences, partitions)
+    vocab, stats = count_vocabulary(sentences, config.min_count)
+    bc_vocab = sc.broadcast(vocab)
+    encoded = sentences.mapPartitions(partial(_encode_partition, bc_vocab)).persist(
+        StorageLevel.MEMORY_AND_DISK
+    )
+    try:
+        sizes = _collect(encoded.map(lambda part: len(part[0])))
+        n_words = sum(sizes)
+        if n_words == 0:
+            raise CorpusError("None of the corpus words is in the vocabulary.")
+        busy = sum(1 for s in sizes if s > 0)
+        per_partition = config.epochs * n_words / busy
+        if sync_every is None:
+            rounds = min(DEFAULT_MAX_ROUNDS, math.ceil(per_partition / DEFAULT_SYNC_EVERY))
+        else:
+            rounds = math.ceil(per_partition / sync_every)
+        rounds = max(1, rounds)
+        scale = float(min(busy, MAX_DEFAULT_LR_SCALE) if lr_scale is None else lr_scale)
+        partition_config = config.replace(
+            alpha=config.start_alpha * scale, min_alpha=config.end_alpha * scale
+        )
+        model = Word2Vec(config)
+        model._init_weights(vocab)
+        model.vocab = vocab
+        W_in, W_out = model.W_in, model.W_out
+        assert W_in is not None and W_out is not None
+        t_train = time.perf_counter()
+        history = _train_rounds(
+            sc, encoded, partition_config, bc_vocab, W_in, W_out, rounds, progress
+        )
+    finally:
+        encoded.unpersist()
+        bc_vocab.destroy()
+    model.loss_history = history
+    model.epochs_trained = config.epochs
+    model.read_stats = stats
+    model.fit_seconds = {
+        "read": t_train - t_start,
+        "train": time.perf_counter() - t_train,
+        "words": float(n_words),
+        "rounds": float(rounds),
+        "partitions": float(busy),
+        "lr_scale": scale,
+    }
+    return model
+
+
+def _train_rounds(
+    sc: Any,
+    encoded: RDD,
+    config: TrainConfig,
+    bc_vocab: Any,
+    W_in: np.ndarray,
+    W_out: np.ndarray,
+    rounds: int,
+    progress: bool,
+) -> list[float]:
+    """Run the synchronisation rounds, updating W_in and W_out; return the epoch losses."""
+    epochs = config.epochs
+    loss_sum = np.zeros(epochs)
+    loss_weight = np.zeros(epochs)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=rounds, unit="round", file=sys.stderr, dynamic_ncols=True)
+    try:
+        for r in range(rounds):
+            bc_weights = sc.broadcast((W_in, W_out))
+            job = encoded.mapPartitionsWithIndex(
+                partial(
+                    _train_partition,
+                    config=config,
+                    bc_vocab=bc_vocab,
+                    bc_weights=bc_weights,
+                    piece=(r, rounds),
+                )
+            )
+            try:
+                results = _collect(job)
+            finally:
+                bc_weights.destroy()
+            _average_rows(W_in, ((res[1], res[2]) for res in results))
+            _average_rows(W_out, ((res[3], res[4]) for res in results))
+            # Round r covers [r/R, (r+1)/R) of the schedule; epoch e covers [e/E, (e+1)/E).
+            for res in results:
+                for epoch, loss in res[5]:
+                    share = min((r + 1) / rounds, (epoch + 1) / epochs) - max(
+                        r / rounds, epoch / epochs
+                    )
+                    if math.isfinite(loss) and share > 0:
+                        loss_sum[epoch] += loss * share * res[6]
+                        loss_weight[epoch] += share * res[6]
+            if bar is not None:
+                done = loss_weight.nonzero()[0]
+                last = done[-1] if len(done) else 0
+                bar.set_postfix_str(
+                    f"epoch {last + 1} loss {loss_sum[last] / max(loss_weight[last], 1e-300):.4f}",
+                    refresh=False,
+                )
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return [float(s / w) if w > 0 else math.nan for s, w in zip(loss_sum, loss_weight, strict=True)]
+
+
+def fit_text(
+    spark: SparkSession,
+    path: str,
+    *,
+    config: TrainConfig | None = None,
+    partitions: int | None = None,
+    sync_every: int | None = None,
+    lr_scale: float | None = None,
+    progress: bool | None = None,
+    **params: Any,
+) -> Word2Vec:
+    """Train on a text file or folder read by Spark: one sentence per line, whitespace tokens.
+
+    ``path`` is anything ``SparkContext.textFile`` reads (a file, a folder, a glob,
+    ``hdfs://`` or ``s3a://`` URLs; ``.gz`` and ``.bz2`` are decompressed). Other parameters
+    as :func:`fit`.
+    """
+    path = str(path)
+    if "://" not in path and not any(c in path for c in "*?[{") and not os.path.exists(path):
+        raise CorpusNotFoundError(f"Corpus not found: {path!r} does not exist.")
+    sc = spark.sparkContext
+    lines = sc.textFile(str(path), minPartitions=partitions)
+    return fit(
+        lines.map(str.split),
+        config=config,
+        partitions=partitions,
+        sync_every=sync_every,
+        lr_scale=lr_scale,
+        progress=progress,
+        **params,
+    )
+
+
+def train_text_file(master: str, path: str, **kwargs: Any) -> Word2Vec:
+    """:func:`fit_text` on a session for ``master``, stopped afterwards if this call
+    started it (the ``w2v train --spark MASTER`` command)."""
+    _import_pyspark()
+    from pyspark.sql import SparkSession
+
+    existing = SparkSession.getActiveSession()
+    spark = session(master)
+    try:
+        return fit_text(spark, path, **kwargs)
+    finally:
+        if existing is None:
+            spark.stop()
+
+
+def session(master: str, app_name: str = "w2v", **conf: str) -> SparkSession:
+    """A SparkSession on ``master`` (``local[4]``, ``spark://host:7077``, ``yarn``, ...).
+
+    ``conf`` holds extra Spark settings, e.g. ``**{"spark.executor.cores": "8"}``.
+    """
+    _import_pyspark()
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.master(master).appName(app_name)
+    for key, value in {"spark.ui.showConsoleProgress": "false", **conf}.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
