@@ -46,6 +46,8 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
             group.add_argument(
                 *names, action=argparse.BooleanOptionalAction, default=None, help=help_text
             )
+        elif t.startswith("str"):
+            group.add_argument(*names, default=None, metavar="NAME", help=help_text)
         elif t.startswith("int"):
             group.add_argument(*names, type=int, default=None, metavar="N", help=help_text)
         else:

@@ -33,3 +33,7 @@ class NotFittedError(W2VError, AttributeError):
 
 class TrainingDivergedError(W2VError, FloatingPointError):
     """The training loss became NaN or infinite (the learning rate is too high)."""
+
+
+class DeviceError(W2VError, RuntimeError):
+    """The requested training device cannot be used (PyTorch missing, or no such GPU)."""

@@ -143,6 +143,10 @@ class Word2Vec:
             progress = sys.stderr.isatty()
         if vocab is not None and self.vocab is not None:
             raise CorpusError("This model already has a vocabulary; call fit without vocab=.")
+        if cfg.device is not None:  # fail before reading the corpus
+            from .backends.torch_backend import resolve_device
+
+            resolve_device(cfg.device)
         stats = ReadStats()
         t_start = time.perf_counter()
         if vocab is None and self.vocab is None:
@@ -162,7 +166,10 @@ class Word2Vec:
             self._wv = None
             assert self.W_in is not None and self.W_out is not None
             t_train = time.perf_counter()
-            history = train(
+            run = train
+            if cfg.device is not None:  # the PyTorch backend, imported only when asked for
+                from .backends.torch_backend import train as run
+            history = run(
                 cfg,
                 vocab,
                 encoded,

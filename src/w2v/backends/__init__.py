@@ -1,0 +1,1 @@
+"""Other training engines behind the same TrainConfig; each imports its dependency lazily."""
