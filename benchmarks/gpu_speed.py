@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--chunk-words", type=int, default=None)
     parser.add_argument("--compile", action="store_true")
     parser.add_argument("--progress", action="store_true")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     parser.add_argument("--eval-dir", default=str(EVAL))
     parser.add_argument("--output", default=str(RESULTS / "gpu_speed.json"))
     args = parser.parse_args(argv)
@@ -141,6 +142,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
         changes["row_cap"] = args.row_cap or None
     tb.DEFAULT_OPTIONS = replace(tb.DEFAULT_OPTIONS, **changes)
     tb.resolve_device(args.device)
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         main_corpus, main_raw = _slice(args.corpus, os.path.join(tmp, "c.txt"), args.words, None)

@@ -304,3 +304,21 @@ def test_cuda_step_equals_the_float64_reference(arch, loss):
     r_in, r_out, _ = _reference_steps(loss, W_in, W_out, _examples(arch), NEGATIVES)
     np.testing.assert_allclose(Win.cpu().numpy() - W_in, r_in, atol=1e-12)
     np.testing.assert_allclose(Wout.cpu().numpy() - W_out, r_out, atol=1e-12)
+
+
+def test_dynamic_window_draws_each_radius_uniformly():
+    """Pairs at distance d occur in proportion to P(radius ≥ d) = (W − d + 1) / W."""
+    tables = _tables(COUNTS)
+    n, W = 20_000, 4
+    ids = torch.arange(n) % V
+    gen = torch.Generator().manual_seed(1)
+    pos, inputs, _, _ = tb.chunk_examples(
+        ids, torch.zeros(n, dtype=torch.long), tables, W, True, gen
+    )
+    # recover each pair's distance from the ids (ids cycle with period V > 2W)
+    dist = ((inputs - ids[pos]) % V).numpy()
+    dist = np.minimum(dist, V - dist)
+    counts = np.bincount(dist, minlength=W + 1)[1:]
+    np.testing.assert_allclose(
+        counts / counts[0], [(W - d + 1) / W for d in range(1, W + 1)], atol=0.03
+    )
