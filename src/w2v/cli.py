@@ -36,6 +36,8 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
     for f in config_fields():
         names = ["--" + f.name.replace("_", "-")]
         default = "architecture's default" if f.default is None else f.default
+        if f.name == "device":
+            default = "None, the CPU trainer"
         help_text = f"{f.metadata['help']} [default: {default}]".replace("%", "%%")
         t = _field_type(f)
         if f.name == "arch":
