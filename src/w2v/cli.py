@@ -53,6 +53,8 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
     for f in config_fields():
         names = ["--" + f.name.replace("_", "-")]
         default = "architecture's default" if f.default is None else f.default
+        if f.name == "device":
+            default = "None, the CPU trainer"
         help_text = f"{f.metadata['help']} [default: {default}]".replace("%", "%%")
         t = _field_type(f)
         if f.name == "arch":
@@ -63,6 +65,8 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
             group.add_argument(
                 *names, action=argparse.BooleanOptionalAction, default=None, help=help_text
             )
+        elif t.startswith("str"):
+            group.add_argument(*names, default=None, metavar="NAME", help=help_text)
         elif t.startswith("int"):
             group.add_argument(*names, type=int, default=None, metavar="N", help=help_text)
         else:
@@ -374,7 +378,7 @@ def _resume_command(args: argparse.Namespace, ckpt: str) -> str:
     return shlex.join(argv)
 
 
-def _train_or_interrupt(args: argparse.Namespace, ckpt: str, run) -> Any:
+def _train_or_interrupt(args: argparse.Namespace, ckpt: str | None, run) -> Any:
     """Run ``run()``; on Ctrl-C after a checkpoint, print how to resume and return None."""
     from .errors import TrainingInterrupted
 
@@ -414,7 +418,7 @@ def _check_outputs(*outputs: tuple[str, str | None], folder: bool = False) -> No
             check_output_path(path, what, folder=folder)
 
 
-def _check_train_outputs(args: argparse.Namespace, checkpoint: str) -> None:
+def _check_train_outputs(args: argparse.Namespace, checkpoint: str | None) -> None:
     """The outputs of ``train`` and ``resume``: vectors, model, checkpoint, loss plot."""
     _check_outputs(
         ("Output", args.output),
@@ -431,7 +435,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from .model import Word2Vec
 
     config = _config_from_args(args)
-    ckpt = args.checkpoint or f"{args.output}.ckpt"
+    elsewhere = config.device is not None or args.spark  # engines without checkpoints
+    if elsewhere and (args.checkpoint or args.checkpoint_every):
+        raise _UserError("--checkpoint and --checkpoint-every work only with the CPU trainer.")
+    ckpt = None if elsewhere else args.checkpoint or f"{args.output}.ckpt"
     _check_train_outputs(args, ckpt)
     every = _every(args.checkpoint_every)
     if args.checkpoint and args.checkpoint_every is None:

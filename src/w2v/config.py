@@ -11,6 +11,7 @@ import dataclasses
 import difflib
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -130,6 +131,15 @@ class TrainConfig:
         ),
     )
 
+    device: str | None = field(
+        default=None,
+        metadata=_help(
+            "where to train: None for the Numba CPU trainer (fastest on a CPU); 'cuda' or "
+            "'cuda:N' for the PyTorch backend on a GPU (pip install \"w2v[gpu]\"); 'cpu' for "
+            "the PyTorch backend on the CPU (slow; tests it without a GPU). See docs/gpu.md"
+        ),
+    )
+
     def __post_init__(self) -> None:
         _check_choice("arch", self.arch, ARCHS)
         _check_choice("loss", self.loss, LOSSES)
@@ -164,6 +174,13 @@ class TrainConfig:
             _check_int("workers", self.workers, 1)
         _check_int("seed", self.seed, 0)
         _check_int("batch_words", self.batch_words, 1)
+        if self.device is not None and (
+            not isinstance(self.device, str) or not re.fullmatch(r"cpu|cuda(:\d+)?", self.device)
+        ):
+            raise ConfigError(
+                "The 'device' parameter must be None (the CPU trainer), 'cuda', 'cuda:N' or "
+                f"'cpu' (the PyTorch backend). Got {self.device!r} instead."
+            )
 
     @property
     def start_alpha(self) -> float:

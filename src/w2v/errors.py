@@ -53,3 +53,7 @@ class TrainingInterrupted(KeyboardInterrupt):
             f"Training interrupted in epoch {epoch + 1}/{epochs} ({100 * fraction:.1f}% done); "
             f"checkpoint saved to {path}. Resume with Word2Vec.resume({path!r})."
         )
+
+
+class DeviceError(W2VError, RuntimeError):
+    """The requested training device cannot be used (PyTorch missing, or no such GPU)."""

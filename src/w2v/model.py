@@ -21,6 +21,7 @@ from . import formats
 from .config import TrainConfig
 from .corpus import CorpusLike, ReadStats
 from .errors import (
+    ConfigError,
     CorpusError,
     FormatError,
     NotFittedError,
@@ -172,6 +173,16 @@ class Word2Vec:
             progress = sys.stderr.isatty()
         if vocab is not None and self.vocab is not None:
             raise CorpusError("This model already has a vocabulary; call fit without vocab=.")
+        if cfg.device is not None:  # fail before reading the corpus
+            from .backends.torch_backend import resolve_device
+
+            if checkpoint is not None:
+                raise ConfigError(
+                    f"device={cfg.device!r}: checkpoints are not supported on the PyTorch "
+                    "backend yet; call fit without checkpoint=."
+                )
+
+            resolve_device(cfg.device)
         stats = ReadStats()
         t_start = time.perf_counter()
         counted = vocab is None and self.vocab is None
@@ -279,21 +290,35 @@ class Word2Vec:
 
         t_train = time.perf_counter()
         try:
-            history = train(
-                cfg,
-                vocab,
-                encoded,
-                self.W_in,
-                self.W_out,
-                progress=progress,
-                on_epoch_end=callbacks,
-                callback_model=self,
-                tree=tree,
-                start=start,
-                checkpoint=save_state if checkpoint is not None else None,
-                every_words=every[0],
-                every_seconds=every[1],
-            )
+            if cfg.device is not None:  # the PyTorch backend, imported only when asked for
+                from .backends.torch_backend import train as train_on_device
+
+                history = train_on_device(
+                    cfg,
+                    vocab,
+                    encoded,
+                    self.W_in,
+                    self.W_out,
+                    progress=progress,
+                    on_epoch_end=callbacks,
+                    callback_model=self,
+                )
+            else:
+                history = train(
+                    cfg,
+                    vocab,
+                    encoded,
+                    self.W_in,
+                    self.W_out,
+                    progress=progress,
+                    on_epoch_end=callbacks,
+                    callback_model=self,
+                    tree=tree,
+                    start=start,
+                    checkpoint=save_state if checkpoint is not None else None,
+                    every_words=every[0],
+                    every_seconds=every[1],
+                )
         except KeyboardInterrupt:
             if interrupted:
                 s = interrupted[-1]
