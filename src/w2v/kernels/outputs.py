@@ -59,20 +59,29 @@ def logistic_units(
     loss = 0.0
     dim = v.shape[0]
     n_hot = hot.shape[0]
+    # The two branches repeat the same lines on purpose: binding W_out or hot to one variable
+    # would make Numba reference-count that array on every unit (see CONTRIBUTING.md).
     for d in range(n):
         row = rows[which, d]
-        U = W_out
-        if row - hot_start < n_hot and row >= hot_start:
-            U = hot
-            row -= hot_start
+        label = 1.0 - codes[which, d]
         score = np.float32(0.0)
-        for k in range(dim):
-            score += U[row, k] * v[k]
-        g, unit_loss = logistic(score, 1.0 - codes[which, d], lr)
-        for k in range(dim):
-            u_k = U[row, k]
-            grad_v[k] += g * u_k
-            U[row, k] = u_k + g * v[k]
+        if row - hot_start < n_hot and row >= hot_start:
+            r = row - hot_start
+            for k in range(dim):
+                score += hot[r, k] * v[k]
+            g, unit_loss = logistic(score, label, lr)
+            for k in range(dim):
+                u_k = hot[r, k]
+                grad_v[k] += g * u_k
+                hot[r, k] = u_k + g * v[k]
+        else:
+            for k in range(dim):
+                score += W_out[row, k] * v[k]
+            g, unit_loss = logistic(score, label, lr)
+            for k in range(dim):
+                u_k = W_out[row, k]
+                grad_v[k] += g * u_k
+                W_out[row, k] = u_k + g * v[k]
         loss += unit_loss
     return loss
 
