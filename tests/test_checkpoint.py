@@ -264,7 +264,10 @@ def test_resume_rejects_files_that_are_not_checkpoints(tmp_path):
 # Runs `w2v train` with a kernel slowed down after a few batches, so the parent can send
 # SIGINT while training is surely under way.
 _SLOW_CLI = """
-import sys, time
+import signal, sys, time
+# A shell that starts a job in the background (as a CI runner may) leaves SIGINT ignored in
+# it, and so in this child; a person's Ctrl-C in a terminal has Python's default handler.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import w2v.trainer as t
 from w2v.cli import main
 real, calls = t.train_batch_skipgram, [0]

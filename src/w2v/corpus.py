@@ -249,6 +249,19 @@ def iter_pieces(
         yield _cut_long_tokens(list(sentence), stats), True
 
 
+def sentences(pieces: Iterable[tuple[list[str], bool]]) -> Iterator[list[str]]:
+    """Join ``(tokens, ends_sentence)`` pieces back into whole sentences (lists of tokens)."""
+    sentence: list[str] = []
+    for tokens, ends in pieces:
+        sentence.extend(tokens)
+        if ends:
+            if sentence:
+                yield sentence
+            sentence = []
+    if sentence:
+        yield sentence
+
+
 class LineCorpus:
     """A re-iterable corpus of one sentence per line, from a file or a folder of files.
 
@@ -269,15 +282,7 @@ class LineCorpus:
 
     def __iter__(self) -> Iterator[list[str]]:
         self.stats = ReadStats()
-        sentence: list[str] = []
-        for tokens, ends in iter_pieces(self.path, self.stats):
-            sentence.extend(tokens)
-            if ends:
-                if sentence:
-                    yield sentence
-                sentence = []
-        if sentence:
-            yield sentence
+        return sentences(iter_pieces(self.path, self.stats))
 
     def __repr__(self) -> str:
         return f"LineCorpus({str(self.path)!r})"

@@ -290,29 +290,18 @@ class Word2Vec:
 
         t_train = time.perf_counter()
         try:
+            args = (cfg, vocab, encoded, self.W_in, self.W_out)
+            common: dict[str, Any] = dict(
+                progress=progress, on_epoch_end=callbacks, callback_model=self
+            )
             if cfg.device is not None:  # the PyTorch backend, imported only when asked for
                 from .backends.torch_backend import train as train_on_device
 
-                history = train_on_device(
-                    cfg,
-                    vocab,
-                    encoded,
-                    self.W_in,
-                    self.W_out,
-                    progress=progress,
-                    on_epoch_end=callbacks,
-                    callback_model=self,
-                )
+                history = train_on_device(*args, **common)
             else:
                 history = train(
-                    cfg,
-                    vocab,
-                    encoded,
-                    self.W_in,
-                    self.W_out,
-                    progress=progress,
-                    on_epoch_end=callbacks,
-                    callback_model=self,
+                    *args,
+                    **common,
                     tree=tree,
                     start=start,
                     checkpoint=save_state if checkpoint is not None else None,

@@ -34,7 +34,7 @@ from typing import Literal, overload
 import numpy as np
 from numba import njit
 
-from .corpus import CorpusLike, LineCorpus, ReadStats, iter_pieces
+from .corpus import CorpusLike, LineCorpus, ReadStats, iter_pieces, sentences
 from .errors import ConfigError, CorpusError, FormatError, NotFittedError
 
 Scoring = Literal["word2vec", "npmi"]
@@ -789,15 +789,7 @@ class PhrasedCorpus:
 
     def __iter__(self) -> Iterator[list[str]]:
         self.stats = ReadStats()
-        sentence: list[str] = []
-        for tokens, ends in self.iter_pieces(self.stats):
-            sentence.extend(tokens)
-            if ends:
-                if sentence:
-                    yield sentence
-                sentence = []
-        if sentence:
-            yield sentence
+        return sentences(self.iter_pieces(self.stats))
 
     def __repr__(self) -> str:
         return f"PhrasedCorpus({self.phrases!r}, {self.corpus!r})"
