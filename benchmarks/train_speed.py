@@ -8,7 +8,8 @@ Each (config, tool) trains in a fresh subprocess, so peak RSS is its own. Train 
 exclude building the vocabulary (w2v's single read-and-encode pass; gensim's build_vocab).
 Tools: ``w2v``; ``gensim_iter`` (gensim with LineSentence); ``gensim_file`` (gensim's faster
 ``corpus_file=`` mode); ``w2v_1w`` (w2v with one worker, for the 2-worker/1-worker
-scaling column); ``w2v_c`` (word2vec.c, when the environment variable W2V_C_BIN names
+scaling column); ``w2v_shared`` (w2v with the opt-in ``shared_negatives``, skip-gram NS
+only); ``w2v_c`` (word2vec.c, when the environment variable W2V_C_BIN names
 a compiled ``word2vec`` binary). Settings: dim 100, window 5, min_count 5, sample 1e-3,
 negative 5 (NS) or hs (HS), alpha 0.025 skip-gram / 0.05 CBOW for every tool. The full
 softmax config (sg-softmax, cbow-softmax) runs w2v alone with a 10,000-word vocabulary
@@ -52,7 +53,8 @@ if tool == "w2v_1w":  # w2v on one worker: the denominator of the thread scaling
 if tool.startswith("w2v") and tool != "w2v_c":
     from w2v import Word2Vec
     m = Word2Vec(arch=arch, loss=loss, dim=100, window=5, negative=5, sample=1e-3,
-                 min_count=min_count, epochs=epochs, workers=workers, seed=seed, alpha=alpha)
+                 min_count=min_count, epochs=epochs, workers=workers, seed=seed, alpha=alpha,
+                 shared_negatives=tool == "w2v_shared")
     m.fit(corpus, progress=False)
     out.update(train_s=m.fit_seconds["train"], vocab_s=m.fit_seconds["read"],
                words=m.fit_seconds["words"] * epochs, vocab=len(m.vocab))
@@ -187,7 +189,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         args.raw_words = {args.corpus: _corpus_words(args.corpus)}
         for cfg in args.configs.split(","):
             corpus = args.corpus
-            cfg_tools = tools
+            cfg_tools = [t for t in tools if t != "w2v_shared" or cfg == "sg-ns"]
             if "softmax" in cfg:
                 corpus = _softmax_corpus(args.corpus, tmp, args.softmax_vocab, args.softmax_words)
                 args.raw_words[corpus] = _corpus_words(corpus)
@@ -209,7 +211,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
             r["scaling_vs_1_worker"] = r["raw_wps"] / one["raw_wps"]
         for ref in ("gensim_file", "gensim_iter"):
             g = by.get((r["config"], ref))
-            if r["tool"] == "w2v" and g:
+            if r["tool"] in ("w2v", "w2v_shared") and g:
                 r[f"speed_vs_{ref}"] = r["raw_wps"] / g["raw_wps"]
                 r[f"rss_vs_{ref}"] = r["peak_rss_mb"] / g["peak_rss_mb"]
                 r[f"analogy_minus_{ref}"] = r["analogy"] - g["analogy"]

@@ -12,6 +12,7 @@ from w2v.kernels import (
     LOSS_HS,
     LOSS_NS,
     LOSS_SOFTMAX,
+    build_alias_table,
     noise_codes,
     sync_hot_rows,
     train_batch_cbow,
@@ -144,7 +145,7 @@ def test_batch_kernel_equals_reference_on_a_sentence(arch, loss):
     seed = np.uint64(12345)
     if arch == "skipgram":
         got_loss, got_n = train_batch_skipgram(
-            ids, ends, W_in, W_out, NO_HOT, tables, KIND[loss], negative, 1, schedule, seed, 0
+            ids, ends, W_in, W_out, NO_HOT, tables, KIND[loss], negative, 1, schedule, seed, 0, 0
         )
     else:
         got_loss, got_n = train_batch_cbow(
@@ -236,6 +237,7 @@ def test_dynamic_window_radius_is_uniform():
         (0.0, 0.0, 0.0, 1.0),
         np.uint64(9),
         0,
+        0,
     )
     per_centre = pairs / n
     assert per_centre == pytest.approx(window + 1, rel=0.01)  # 6.0; fixed radius 5 gives 10
@@ -268,7 +270,7 @@ def test_private_hot_rows_train_like_shared_rows_in_one_thread(arch, loss):
     tables = (np.ones(V, np.float32), prob, alias, tree.points, tree.codes, tree.lengths)
     tables = (*tables, noise_codes(2))
     kernel = train_batch_skipgram if arch == "skipgram" else train_batch_cbow
-    extra = () if arch == "skipgram" else (1,)
+    extra = (0,) if arch == "skipgram" else (1,)  # shared_negatives off; cbow_mean on
     start = 2  # rows 2.. are private (HS: the nodes nearest the root)
     shared_in, shared_out = W_in.copy(), W_out.copy()
     args = (KIND[loss], 2, 2, (0.05, 0.05, 0.0, 1.0), np.uint64(3))
@@ -297,3 +299,44 @@ def test_sync_hot_rows_adds_every_threads_change():
     np.testing.assert_array_equal(W_out, [[0, 0], [0, 0], [3, 3], [1, 1]])
     np.testing.assert_array_equal(b, W_out[2:])  # the later thread now sees both changes
     np.testing.assert_array_equal(base_b, W_out[2:])
+
+
+def _skipgram_ns_batch(shared: int, prob, alias, negative: int, seed: int = 11):
+    """Train skip-gram NS on the sentence 0 1 2 (window 1, no subsampling); return W_out."""
+    V_big = len(prob)
+    rng = np.random.default_rng(0)
+    W_in = rng.normal(0, 0.3, (V_big, DIM)).astype(np.float32)
+    W_out = np.zeros((V_big, DIM), np.float32)
+    empty = np.zeros((1, 1), np.int32)
+    tables = (np.ones(V_big, np.float32), prob, alias, empty, empty.astype(np.int8))
+    tables = (*tables, np.zeros(1, np.int32), noise_codes(negative))
+    ids, ends = np.array([0, 1, 2], np.int32), np.array([3], np.int64)
+    args = (LOSS_NS, negative, 1, (0.05, 0.05, 0.0, 1.0), np.uint64(seed), 0, shared)
+    train_batch_skipgram(ids, ends, W_in, W_out, NO_HOT, tables, *args)
+    return W_in, W_out
+
+
+def test_shared_negatives_draw_once_per_window():
+    """With shared_negatives a window's pairs use one draw: 3 windows -> at most 3 noise rows.
+
+    The sentence 0 1 2 with window 1 has 4 pairs in 3 windows; one noise word per example
+    from 1,000 equally likely words. Per-pair draws touch 4 noise rows (for this seed).
+    """
+    prob, alias = build_alias_table(np.full(1000, 1e-3))
+
+    def noise_rows(shared: int) -> int:
+        W_out = _skipgram_ns_batch(shared, prob, alias, negative=1)[1]
+        touched = set(np.flatnonzero(W_out.any(axis=1)).tolist())
+        return len(touched - {0, 1, 2})
+
+    assert noise_rows(0) == 4
+    assert noise_rows(1) == 3
+
+
+def test_shared_negatives_train_the_same_pairs_when_the_draw_is_fixed():
+    """A point-mass noise word makes every draw equal: shared and per-pair training agree."""
+    prob, alias = _point_mass_noise(4)
+    a = _skipgram_ns_batch(0, prob, alias, negative=2)
+    b = _skipgram_ns_batch(1, prob, alias, negative=2)
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, VARIANTS
 from planted import twin_corpus
 from w2v import NotFittedError, TrainingDivergedError, Word2Vec
-from w2v.errors import CorpusError
+from w2v.errors import ConfigError, CorpusError
 from w2v.trainer import batch_seed, plan_batches
 
 CORPUS = twin_corpus()
@@ -27,6 +27,16 @@ def test_planted_twins_are_each_others_nearest_neighbour(arch, loss):
     assert model.wv.most_similar("twin_a", topn=1)[0][0] == "twin_b"
     assert model.wv.most_similar("twin_b", topn=1)[0][0] == "twin_a"
     assert model.wv.similarity("twin_a", "twin_b") > 0.8
+
+
+def test_shared_negatives_find_the_planted_twins_and_are_refused_elsewhere():
+    """The opt-in shared-noise skip-gram NS trains the twins together; CBOW/HS refuse it."""
+    model = Word2Vec(arch="skipgram", loss="ns", shared_negatives=True, **SMALL).fit(CORPUS)
+    assert model.wv.most_similar("twin_a", topn=1)[0][0] == "twin_b"
+    assert model.wv.similarity("twin_a", "twin_b") > 0.8
+    for arch, loss in (("cbow", "ns"), ("skipgram", "hs")):
+        with pytest.raises(ConfigError, match="shared_negatives=True applies to"):
+            Word2Vec(arch=arch, loss=loss, shared_negatives=True)
 
 
 @pytest.mark.parametrize(("arch", "loss"), VARIANTS)

@@ -356,6 +356,7 @@ def train(
                 schedule,
                 seed,
                 hot_start,
+                int(config.shared_negatives),
             )
         else:
             loss, n = train_batch_cbow(
