@@ -188,7 +188,7 @@ def _scan(
     corpus: CorpusLike, stats: ReadStats, epochs: int, add, writer: _IdWriter
 ) -> tuple[int, np.ndarray]:
     """Stream the corpus once, calling ``add(tokens)`` per piece; return (words, ends)."""
-    ends: list[int] = []
+    ends = array("q")  # not a list: millions of int objects would fragment the heap
     last_end = 0
     try:
         for tokens, ends_sentence in iter_pieces(corpus, stats, epochs):
@@ -203,7 +203,7 @@ def _scan(
         writer.close()
     if writer.n > last_end:  # an iterable ending without a sentence end cannot happen; be safe
         ends.append(writer.n)
-    return writer.n, np.asarray(ends, dtype=np.int64)
+    return writer.n, np.frombuffer(ends, dtype=np.int64).copy()
 
 
 def _count_ids(path: str, n_words: int, n_ids: int) -> np.ndarray:
