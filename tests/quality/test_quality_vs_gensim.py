@@ -28,8 +28,8 @@ each seed trained once by each tool; mean +- sample std; analogy in percent)::
     python tests/quality/test_quality_vs_gensim.py 5   # prints these means, stds, 3 sigma_diff
 
     config       tool    WS353             analogy %      ws margin  analogy margin
-    skipgram ns  w2v     0.2857 +- 0.0132  3.63 +- 0.11   0.055      0.60 (floor)
-                 gensim  0.2942 +- 0.0119  3.68 +- 0.15
+    skipgram ns  w2v     0.2982 +- 0.0169  3.84 +- 0.40   0.055      1.70 (recalibrated)
+                 gensim  0.2969 +- 0.0060  3.94 +- 0.39
     cbow ns      w2v     0.3220 +- 0.0125  3.34 +- 0.26   0.085      1.30
                  gensim  0.3195 +- 0.0251  3.74 +- 0.33
     skipgram hs  w2v     0.4727 +- 0.0081  6.09 +- 0.34   0.040 (floor)  1.65
@@ -42,6 +42,12 @@ each seed trained once by each tool; mean +- sample std; analogy in percent)::
                                         mean 0.005 %, max 0.024 %
       w2v with alpha=1e-6 (vectors stay at their initial values), CBOW NS: WS353 -0.020,
                                         analogy 0.00 %
+
+The skip-gram NS row was measured again after the trainer began giving each of the 2 workers
+a private copy of the most-shared output rows (seeds 1-5, quiet machine): its means are
+unchanged within noise, but both tools' analogy spread is about 0.4 points, not the 0.11 and
+0.15 that the first 5 seeds suggested, and a CI run failed the old 0.60 floor with w2v 3.40 %
+against gensim 4.01 %. Workers=2 makes every run a fresh draw even with a fixed seed.
 
 Margin = max(3 * sigma_diff, floor), rounded up, where sigma_diff = sqrt(s_w2v^2 + s_gensim^2)
 is the std of the difference of one w2v run and one gensim run (= sqrt(2) x the pooled std);
@@ -84,7 +90,7 @@ CONFIGS = [("skipgram", "ns"), ("cbow", "ns"), ("skipgram", "hs"), ("cbow", "hs"
 
 #: (WS353 margin, analogy margin as a fraction) per config; see the module docstring.
 MARGINS: dict[tuple[str, str], tuple[float, float]] = {
-    ("skipgram", "ns"): (0.055, 0.0060),
+    ("skipgram", "ns"): (0.055, 0.0170),
     ("cbow", "ns"): (0.085, 0.0130),
     ("skipgram", "hs"): (0.040, 0.0165),
     ("cbow", "hs"): (0.065, 0.0095),
