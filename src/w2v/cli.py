@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from ._args import int_at_least
 from .config import ARCHS, LOSSES, TrainConfig, config_fields
 from .corpus import MAX_TOKEN_CHARS, ReadStats
 from .demo import add_demo_parser, cmd_demo
@@ -33,15 +34,7 @@ class _UserError(W2VError):
     """A mistake in the command line's arguments."""
 
 
-def _positive_int(text: str) -> int:
-    """argparse type of a count that must be 1 or more (--topn, --limit, ...)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
-    return value
+_positive_int = int_at_least(1)  # --topn, --limit, --workers, ...
 
 
 def _field_type(f: dataclasses.Field[Any]) -> str:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._args import int_at_least
 from .errors import OutputPathError, W2VError
 from .formats import atomic_write, check_output_path
 
@@ -595,14 +596,7 @@ def plot_loss(
 
 
 # -- command line -------------------------------------------------------------------------
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
+_non_negative_int = int_at_least(0)
 
 
 def add_plot_parser(
