@@ -18,6 +18,7 @@ from w2v.kernels import (
     train_batch_cbow,
     train_batch_skipgram,
 )
+from w2v.kernels.common import prefetch_row, prefetch_units
 from w2v.kernels.outputs import logistic_units, softmax_update
 from w2v.kernels.skipgram import subsample_sentence
 
@@ -340,3 +341,25 @@ def test_shared_negatives_train_the_same_pairs_when_the_draw_is_fixed():
     b = _skipgram_ns_batch(1, prob, alias, negative=2)
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_prefetch_is_a_hint_for_c_contiguous_matrices_only():
+    """Prefetching changes no value; a non-contiguous matrix is a typing error, not a no-op.
+
+    (That the kernels that prefetch still train exactly as the reference does is checked by
+    the batch tests above.)
+    """
+    from numba import njit
+    from numba.core.errors import TypingError
+
+    @njit
+    def touch(M, r):
+        prefetch_row(M, r)
+
+    M = np.arange(600, dtype=np.float32).reshape(3, 200)  # rows span several cache lines
+    before = M.copy()
+    touch(M, 2)
+    prefetch_units(M, 1, 1, np.array([[0, 1, 2]], np.int32), 0, 3)  # row 1 is "private"
+    np.testing.assert_array_equal(M, before)
+    with pytest.raises(TypingError):
+        touch(M[:, ::2], 0)

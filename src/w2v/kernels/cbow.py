@@ -13,7 +13,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .common import FASTMATH, LOSS_HS, LOSS_NS, LOSS_SOFTMAX, draw_negatives, rand_below
+from .common import (
+    FASTMATH,
+    LOSS_HS,
+    LOSS_NS,
+    LOSS_SOFTMAX,
+    draw_negatives,
+    prefetch_units,
+    rand_below,
+)
 from .outputs import logistic_units, softmax_update
 from .skipgram import learning_rate, subsample_sentence
 
@@ -41,6 +49,7 @@ def train_batch_cbow(
     """
     n = ids.shape[0]
     dim = W_in.shape[1]
+    n_hot = hot.shape[0]
     keep_prob, noise_prob, noise_alias, points, codes, lengths, ns_codes = tables
     state = seed
     kept = np.empty(n, dtype=np.int32)
@@ -62,28 +71,33 @@ def train_batch_cbow(
             r = window - b  # effective radius, uniform in 1..window
             lo = max(0, i - r)
             hi = min(m, i + r + 1)
-            for k in range(dim):
-                h[k] = 0.0
-                grad_v[k] = 0.0
-            cw = 0
-            for j in range(lo, hi):
-                if j != i:
-                    c = kept[j]
-                    for k in range(dim):
-                        h[k] += W_in[c, k]
-                    cw += 1
+            cw = hi - lo - 1  # context words: the window less the centre
             if cw == 0:
                 continue
-            if cbow_mean:
-                inv = np.float32(1.0 / cw)
-                for k in range(dim):
-                    h[k] *= inv  # (dim,) mean of the context rows
             centre = kept[i]
+            # Know the output rows first and start loading them; summing the context rows
+            # below then hides their latency.
             if loss_kind == LOSS_NS:
                 ns_rows[0, 0] = centre
                 n_neg, state = draw_negatives(
                     noise_prob, noise_alias, negative, centre, ns_rows, state
                 )
+                prefetch_units(W_out, hot_start, n_hot, ns_rows, 0, n_neg + 1)
+            elif loss_kind == LOSS_HS:
+                prefetch_units(W_out, hot_start, n_hot, points, centre, lengths[centre])
+            for k in range(dim):
+                h[k] = 0.0
+                grad_v[k] = 0.0
+            for j in range(lo, hi):
+                if j != i:
+                    c = kept[j]
+                    for k in range(dim):
+                        h[k] += W_in[c, k]
+            if cbow_mean:
+                inv = np.float32(1.0 / cw)
+                for k in range(dim):
+                    h[k] *= inv  # (dim,) mean of the context rows
+            if loss_kind == LOSS_NS:
                 loss += logistic_units(
                     W_out, hot, hot_start, h, grad_v, ns_rows, ns_codes, 0, n_neg + 1, lr
                 )

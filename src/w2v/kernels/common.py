@@ -8,7 +8,10 @@ seeded per batch from (seed, epoch, batch) by the trainer. Nothing here touches 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 #: Output-layer selectors passed to the batch kernels.
 LOSS_SOFTMAX = 0
@@ -21,6 +24,59 @@ FASTMATH = {"reassoc", "contract", "arcp", "nsz", "afn"}
 
 _U64 = np.uint64
 _MULT = np.uint64(0x2545F4914F6CDD1D)
+
+_CACHE_LINE = 64
+
+
+@intrinsic
+def prefetch_row(typingctx, M, row):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Ask the CPU to start loading row ``row`` of the C-contiguous 2-D array ``M``, for writing.
+
+    One ``llvm.prefetch`` (write intent, keep in all cache levels) per 64-byte line of the
+    row; it returns at once and never faults. The kernels issue it for the output rows an
+    example is about to read and update, so their cache misses (to memory, or to the other
+    core that last wrote the row) overlap instead of following one another.
+    """
+    if not (isinstance(M, types.Array) and M.ndim == 2 and M.layout == "C"):
+        return None
+    if not isinstance(row, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        aryty, rowty = signature.args
+        ary = context.make_array(aryty)(context, builder, args[0])
+        intp = context.get_value_type(types.intp)
+        shape = cgutils.unpack_tuple(builder, ary.shape)
+        r = context.cast(builder, args[1], rowty, types.intp)
+        row_bytes = builder.mul(shape[1], ir.Constant(intp, aryty.dtype.bitwidth // 8))
+        i8p = ir.IntType(8).as_pointer()
+        base = builder.gep(builder.bitcast(ary.data, i8p), [builder.mul(r, row_bytes)])
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        zero, step = ir.Constant(intp, 0), ir.Constant(intp, _CACHE_LINE)
+        with cgutils.for_range_slice(builder, zero, row_bytes, step) as (offset, _):
+            # (address, write = 1, locality = 3: keep in every level, data cache = 1)
+            args = [builder.gep(base, [offset]), ir.Constant(i32, 1), ir.Constant(i32, 3)]
+            builder.call(fn, [*args, ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return types.void(M, row), codegen
+
+
+@njit(nogil=True, cache=True)
+def prefetch_units(
+    W_out: np.ndarray, hot_start: int, n_hot: int, rows: np.ndarray, which: int, n: int
+) -> None:  # pragma: no cover - numba
+    """Prefetch W_out[rows[which, d]] for d < n, except rows kept in a thread's private copy.
+
+    A private row is already in this core's cache; touching the shared one would pull its
+    lines away from the other threads for nothing.
+    """
+    for d in range(n):
+        row = rows[which, d]
+        if row - hot_start >= n_hot or row < hot_start:
+            prefetch_row(W_out, row)
 
 
 @njit(nogil=True, cache=True)
