@@ -288,6 +288,29 @@ def test_private_hot_rows_train_like_shared_rows_in_one_thread(arch, loss):
     np.testing.assert_array_equal(hot, W_out[start:])
 
 
+@pytest.mark.parametrize(("arch", "loss"), VARIANTS)
+def test_words_after_the_last_sentence_end_are_one_more_sentence(arch, loss):
+    """A batch that ends inside a sentence passes only the ends before it; its tail trains
+    exactly as if its end were listed (and differently from no sentence break at all)."""
+    ids = np.array([0, 3, 0, 5, 2, 4, 1, 1, 3], dtype=np.int32)
+    tree = build_huffman(COUNTS)
+    tables = (np.ones(V, np.float32), *_point_mass_noise(3), tree.points, tree.codes)
+    tables = (*tables, tree.lengths, noise_codes(2))
+    kernel = train_batch_skipgram if arch == "skipgram" else train_batch_cbow
+    extra = (0,) if arch == "skipgram" else (1,)
+    args = (KIND[loss], 2, 2, (0.05, 0.05, 0.0, 1.0), np.uint64(3), 0, *extra)
+    runs = {}
+    for name, ends in (("listed", [4, 9]), ("implied", [4]), ("one sentence", [9])):
+        W_in, W_out = _matrices(loss, seed=5)
+        out = kernel(ids, np.array(ends, np.int64), W_in, W_out, NO_HOT, tables, *args)
+        runs[name] = (out, W_in, W_out)
+    (out, W_in, W_out), (out2, W_in2, W_out2) = runs["listed"], runs["implied"]
+    assert out == out2
+    np.testing.assert_array_equal(W_in, W_in2)
+    np.testing.assert_array_equal(W_out, W_out2)
+    assert not np.array_equal(W_in, runs["one sentence"][1])
+
+
 def test_sync_hot_rows_adds_every_threads_change():
     """Two threads' private changes to the same rows both reach W_out (a sum, not last write)."""
     W_out = np.zeros((4, 2), np.float32)

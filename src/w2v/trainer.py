@@ -287,6 +287,7 @@ def train(
     alpha, min_alpha = config.start_alpha, config.end_alpha
     loss_kind = _LOSS_KIND[config.loss]
     ends = corpus.sentence_ends
+    end_index = np.searchsorted(ends, bounds, side="right")  # batch i: ends[ei[i] : ei[i + 1]]
     skipgram = config.arch == "skipgram"
     cbow_mean = int(config.cbow_mean)
     g_end = epochs * n_batches  # global batch index (epoch * n_batches + batch) to stop at
@@ -336,10 +337,8 @@ def train(
     ) -> None:
         a, b = int(bounds[i]), int(bounds[i + 1])
         ids = corpus.read(a, b)
-        lo, hi = np.searchsorted(ends, [a, b], side="right")
-        local_ends = ends[lo:hi] - a  # sentence ends strictly inside, or at b
-        if hi == lo or ends[hi - 1] != b:  # the batch ends inside a sentence
-            local_ends = np.append(local_ends, b - a)
+        # the sentence ends in (a, b]; a batch that ends inside a sentence trains its start
+        local_ends = ends[end_index[i] : end_index[i + 1]] - a
         schedule = (alpha, min_alpha, float(epoch * corpus.n_words + a), total)
         seed = batch_seed(config.seed, epoch, i)
         if skipgram:

@@ -61,8 +61,8 @@ def train_batch_cbow(
     loss = 0.0
     n_examples = 0
     start = 0
-    for s in range(ends.shape[0]):
-        stop = ends[s]
+    for s in range(ends.shape[0] + 1):  # the words after the last end: one more sentence
+        stop = ends[s] if s < ends.shape[0] else n
         m, state = subsample_sentence(ids, start, stop, keep_prob, kept, kept_pos, state)
         start = stop
         for i in range(m):

@@ -96,7 +96,8 @@ def train_batch_skipgram(
     """Train skip-gram on one batch; return (summed loss float64, number of examples).
 
     ids      : (n,) int32 word ids of a contiguous range of the corpus
-    ends     : (S,) int64 sentence ends within ``ids`` (increasing, last == n)
+    ends     : (S,) int64 sentence ends within ``ids`` (increasing, each <= n); the
+               words after the last end, if any, are one more sentence
     W_in     : (V, dim) float32 input vectors, updated in place
     W_out    : (V, dim) float32 output vectors ((V−1, dim) for HS), updated in place
     hot      : (K, dim) float32, this thread's copy of W_out[hot_start : hot_start + K]
@@ -123,8 +124,8 @@ def train_batch_skipgram(
     loss = 0.0
     n_examples = 0
     start = 0
-    for s in range(ends.shape[0]):
-        stop = ends[s]
+    for s in range(ends.shape[0] + 1):  # the words after the last end: one more sentence
+        stop = ends[s] if s < ends.shape[0] else n
         m, state = subsample_sentence(ids, start, stop, keep_prob, kept, kept_pos, state)
         start = stop
         for i in range(m):
