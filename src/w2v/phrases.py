@@ -34,6 +34,7 @@ from typing import Literal, overload
 import numpy as np
 from numba import njit
 
+from ._progress import progress_bar
 from .corpus import CorpusLike, LineCorpus, ReadStats, iter_pieces, sentences
 from .errors import ConfigError, CorpusError, FormatError, NotFittedError
 
@@ -383,7 +384,8 @@ class Phrases:
         level = 0
         peak = 0
         carry: str | None = None
-        bar = _bar(bool(progress), progress if isinstance(progress, str) else "counting")
+        desc = progress if isinstance(progress, str) else "counting"
+        bar = progress_bar(bool(progress), desc=desc)
         try:
             for group in _chunks(iter_pieces(corpus, stats), self.chunk_words):
                 if carry is not None and carry not in index:
@@ -808,7 +810,7 @@ def write_corpus(
     if progress is None:
         progress = sys.stderr.isatty()
     lines = words = 0
-    bar = _bar(progress, "writing")
+    bar = progress_bar(progress, desc="writing")
     try:
         with atomic_write(path) as fh:
             out = io.TextIOWrapper(fh, encoding="utf-8", errors="surrogatepass", newline="\n")
@@ -835,18 +837,3 @@ def write_corpus(
         if bar is not None:
             bar.close()
     return lines, words
-
-
-def _bar(enabled: bool, desc: str):
-    if not enabled:
-        return None
-    from tqdm.auto import tqdm
-
-    return tqdm(
-        desc=desc,
-        unit="w",
-        unit_scale=True,
-        file=sys.stderr,
-        dynamic_ncols=True,
-        mininterval=0.5,
-    )

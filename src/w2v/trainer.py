@@ -28,7 +28,6 @@ the same order; with ``workers=1`` it is bit-identical.
 from __future__ import annotations
 
 import math
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -36,6 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._progress import progress_bar
 from .config import TrainConfig
 from .errors import CorpusError, TrainingDivergedError
 from .huffman import HuffmanTree, build_huffman
@@ -208,21 +208,13 @@ class _Progress:
     """A tqdm progress bar on stderr: percent, words/s, learning rate, running loss, ETA."""
 
     def __init__(self, total: int, enabled: bool, initial: int = 0):
-        self.bar = None
-        if enabled:
-            from tqdm.auto import tqdm
-
-            self.bar = tqdm(
-                total=total,
-                initial=initial,
-                unit="w",
-                unit_scale=True,
-                file=sys.stderr,
-                dynamic_ncols=True,
-                mininterval=0.5,
-                bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}, "
-                "{rate_fmt}{postfix}]",
-            )
+        self.bar = progress_bar(
+            enabled,
+            total=total,
+            initial=initial,
+            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}, "
+            "{rate_fmt}{postfix}]",
+        )
         self.shown = initial
 
     def update(self, done: int, lr: float, loss: float, epoch: int) -> None:
