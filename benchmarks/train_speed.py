@@ -9,11 +9,12 @@ exclude building the vocabulary (w2v's single read-and-encode pass; gensim's bui
 Tools: ``w2v``; ``gensim_iter`` (gensim with LineSentence); ``gensim_file`` (gensim's faster
 ``corpus_file=`` mode); ``w2v_1w`` (w2v with one worker, for the 2-worker/1-worker
 scaling column); ``w2v_shared`` (w2v with the opt-in ``shared_negatives``, skip-gram NS
-only); ``w2v_c`` (word2vec.c, when the environment variable W2V_C_BIN names
-a compiled ``word2vec`` binary). Settings: dim 100, window 5, min_count 5, sample 1e-3,
-negative 5 (NS) or hs (HS), alpha 0.025 skip-gram / 0.05 CBOW for every tool. The full
-softmax config (sg-softmax, cbow-softmax) runs w2v alone with a 10,000-word vocabulary
-(--softmax-vocab) on the first 2M words.
+only); ``w2v_c`` (word2vec.c, added when the environment variable W2V_C_BIN names a
+``word2vec`` binary built by ``benchmarks/build_word2vec_c.sh``; its time is its whole run,
+so its ratio compares it with w2v's read pass plus training). Settings: dim 100, window 5,
+min_count 5, sample 1e-3, negative 5 (NS) or hs (HS), alpha 0.025 skip-gram / 0.05 CBOW for
+every tool. The full softmax config (sg-softmax, cbow-softmax) runs w2v alone with a
+10,000-word vocabulary (--softmax-vocab) on the first 2M words.
 
 Prints one table (train s, raw words/s, effective words/s, peak RSS MB, analogy % with
 restrict_vocab 30000, WordSim-353 Spearman, and w2v/gensim ratios) and writes the same rows
@@ -216,9 +217,17 @@ def main(argv: list[str] | None = None) -> list[dict]:
                 r[f"rss_vs_{ref}"] = r["peak_rss_mb"] / g["peak_rss_mb"]
                 r[f"analogy_minus_{ref}"] = r["analogy"] - g["analogy"]
                 r[f"ws353_minus_{ref}"] = r["ws353"] - g["ws353"]
+        c = by.get((r["config"], "w2v_c"))
+        if r["tool"] in ("w2v", "w2v_shared") and c:
+            # word2vec.c's time is its whole run (counting, its tables, training), so compare
+            # it with w2v's read-and-encode pass plus training.
+            r["speed_vs_w2v_c_end_to_end"] = c["train_s"] / (r["vocab_s"] + r["train_s"])
+            r["analogy_minus_w2v_c"] = r["analogy"] - c["analogy"]
+            r["ws353_minus_w2v_c"] = r["ws353"] - c["ws353"]
     head = (
         f"{'config':<13}{'tool':<12}{'train s':>8}{'raw w/s':>10}{'eff w/s':>10}"
         f"{'RSS MB':>8}{'analogy':>9}{'WS353':>7}{'scale':>7}  w2v/gensim_file  w2v/gensim_iter"
+        + ("  w2v/word2vec.c (end to end)" if any(r["tool"] == "w2v_c" for r in rows) else "")
     )
     print(head)
     for r in rows:
@@ -228,6 +237,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
             else ""
             for ref in ("gensim_file", "gensim_iter")
         )
+        if "speed_vs_w2v_c_end_to_end" in r:
+            ratio += f"  {r['speed_vs_w2v_c_end_to_end']:5.2f}x"
         one = r.get("scaling_vs_1_worker")
         scale = f"{one:>6.2f}x" if one else " " * 7
         print(
