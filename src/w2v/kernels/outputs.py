@@ -28,7 +28,10 @@ import math
 import numpy as np
 from numba import njit
 
-from .common import FASTMATH, dot_row, logistic
+from .common import FASTMATH, dot_row, logistic, prefetch_row
+
+#: How many rows ahead ``sync_hot_rows`` prefetches the shared rows.
+_SYNC_AHEAD = 8
 
 
 @njit(nogil=True, cache=True, fastmath=FASTMATH)
@@ -129,8 +132,11 @@ def sync_hot_rows(
     thread's own change (hot − base) is added to W_out[hot_start : hot_start + K], then both
     copies are refreshed from W_out, which now holds every thread's published changes.
     """
-    for r in range(hot.shape[0]):
+    n_hot = hot.shape[0]
+    for r in range(n_hot):
         row = hot_start + r
+        if r + _SYNC_AHEAD < n_hot:  # the other threads last wrote these rows: fetch early
+            prefetch_row(W_out, row + _SYNC_AHEAD)
         for k in range(hot.shape[1]):
             shared = W_out[row, k] + (hot[r, k] - base[r, k])
             W_out[row, k] = shared
