@@ -382,7 +382,8 @@ def test_prefetch_is_a_hint_for_c_contiguous_matrices_only():
     M = np.arange(600, dtype=np.float32).reshape(3, 200)  # rows span several cache lines
     before = M.copy()
     touch(M, 2)
-    prefetch_units(M, 1, 1, np.array([[0, 1, 2]], np.int32), 0, 3)  # row 1 is "private"
+    hot = M[1:2].copy()
+    prefetch_units(M, hot, 1, np.array([[0, 1, 2]], np.int32), 0, 3)  # row 1 is "private"
     np.testing.assert_array_equal(M, before)
     with pytest.raises(TypingError):
         touch(M[:, ::2], 0)

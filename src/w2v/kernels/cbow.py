@@ -49,7 +49,6 @@ def train_batch_cbow(
     """
     n = ids.shape[0]
     dim = W_in.shape[1]
-    n_hot = hot.shape[0]
     keep_prob, noise_prob, noise_alias, points, codes, lengths, ns_codes = tables
     state = seed
     kept = np.empty(n, dtype=np.int32)
@@ -82,9 +81,9 @@ def train_batch_cbow(
                 n_neg, state = draw_negatives(
                     noise_prob, noise_alias, negative, centre, ns_rows, state
                 )
-                prefetch_units(W_out, hot_start, n_hot, ns_rows, 0, n_neg + 1)
+                prefetch_units(W_out, hot, hot_start, ns_rows, 0, n_neg + 1)
             elif loss_kind == LOSS_HS:
-                prefetch_units(W_out, hot_start, n_hot, points, centre, lengths[centre])
+                prefetch_units(W_out, hot, hot_start, points, centre, lengths[centre])
             for k in range(dim):
                 h[k] = 0.0
                 grad_v[k] = 0.0

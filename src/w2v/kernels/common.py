@@ -66,16 +66,19 @@ def prefetch_row(typingctx, M, row):  # type: ignore[no-untyped-def]  # pragma: 
 
 @njit(nogil=True, cache=True)
 def prefetch_units(
-    W_out: np.ndarray, hot_start: int, n_hot: int, rows: np.ndarray, which: int, n: int
+    W_out: np.ndarray, hot: np.ndarray, hot_start: int, rows: np.ndarray, which: int, n: int
 ) -> None:  # pragma: no cover - numba
-    """Prefetch W_out[rows[which, d]] for d < n, except rows kept in a thread's private copy.
+    """Prefetch the rows W_out[rows[which, d]], d < n, each where the kernel will use it.
 
-    A private row is already in this core's cache; touching the shared one would pull its
-    lines away from the other threads for nothing.
+    Rows kept in the thread's private copy ``hot`` are prefetched there: touching the
+    shared row would pull its lines away from the other threads for nothing.
     """
+    n_hot = hot.shape[0]
     for d in range(n):
         row = rows[which, d]
-        if row - hot_start >= n_hot or row < hot_start:
+        if row - hot_start < n_hot and row >= hot_start:
+            prefetch_row(hot, row - hot_start)
+        else:
             prefetch_row(W_out, row)
 
 

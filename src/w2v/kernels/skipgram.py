@@ -112,7 +112,6 @@ def train_batch_skipgram(
     """
     n = ids.shape[0]
     dim = W_in.shape[1]
-    n_hot = hot.shape[0]
     keep_prob, noise_prob, noise_alias, points, codes, lengths, ns_codes = tables
     state = seed
     kept = np.empty(n, dtype=np.int32)
@@ -139,9 +138,9 @@ def train_batch_skipgram(
                 n_neg, state = draw_negatives(
                     noise_prob, noise_alias, negative, centre, ns_rows, state
                 )
-                prefetch_units(W_out, hot_start, n_hot, ns_rows, 0, n_neg + 1)
+                prefetch_units(W_out, hot, hot_start, ns_rows, 0, n_neg + 1)
             elif loss_kind == LOSS_HS:  # the centre's path serves every pair of the window
-                prefetch_units(W_out, hot_start, n_hot, points, centre, lengths[centre])
+                prefetch_units(W_out, hot, hot_start, points, centre, lengths[centre])
             for j in range(max(0, i - r), min(m, i + r + 1)):
                 if j == i:
                     continue
@@ -155,7 +154,7 @@ def train_batch_skipgram(
                         n_neg, state = draw_negatives(
                             noise_prob, noise_alias, negative, centre, ns_rows, state
                         )
-                        prefetch_units(W_out, hot_start, n_hot, ns_rows, 0, n_neg + 1)
+                        prefetch_units(W_out, hot, hot_start, ns_rows, 0, n_neg + 1)
                     loss += logistic_units(
                         W_out, hot, hot_start, v, grad_v, ns_rows, ns_codes, 0, n_neg + 1, lr
                     )
