@@ -19,6 +19,7 @@ from .common import (
     LOSS_NS,
     LOSS_SOFTMAX,
     draw_negatives,
+    prefetch_row,
     prefetch_units,
     rand_below,
 )
@@ -84,6 +85,8 @@ def train_batch_cbow(
                 prefetch_units(W_out, hot, hot_start, ns_rows, 0, n_neg + 1)
             elif loss_kind == LOSS_HS:
                 prefetch_units(W_out, hot, hot_start, points, centre, lengths[centre])
+            if i + window + 1 < m:  # the input row that can enter the next windows
+                prefetch_row(W_in, kept[i + window + 1])
             for k in range(dim):
                 h[k] = 0.0
                 grad_v[k] = 0.0
