@@ -26,6 +26,7 @@ from .common import (
     LOSS_NS,
     LOSS_SOFTMAX,
     draw_negatives,
+    prefetch_row,
     prefetch_units,
     rand_below,
     rand_unit,
@@ -141,6 +142,8 @@ def train_batch_skipgram(
                 prefetch_units(W_out, hot, hot_start, ns_rows, 0, n_neg + 1)
             elif loss_kind == LOSS_HS:  # the centre's path serves every pair of the window
                 prefetch_units(W_out, hot, hot_start, points, centre, lengths[centre])
+            if i + window + 1 < m:  # the input row that can enter the next windows
+                prefetch_row(W_in, kept[i + window + 1])
             for j in range(max(0, i - r), min(m, i + r + 1)):
                 if j == i:
                     continue
