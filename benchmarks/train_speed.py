@@ -5,10 +5,7 @@
         --tools w2v,gensim_file --workers 1
 
 Each (config, tool) trains in a fresh subprocess, so peak RSS is its own. Train seconds
-exclude building the vocabulary (w2v's single read-and-encode pass; gensim's build_vocab)
-and loading the library: gensim's import, and for w2v a 3-word fit first that loads its
-compiled kernels from Numba's cache (about half a second, reported as ``kernel_load_s``;
-``benchmarks/startup_and_lines.py`` times a whole start-up).
+exclude building the vocabulary (w2v's single read-and-encode pass; gensim's build_vocab).
 Tools: ``w2v``; ``gensim_iter`` (gensim with LineSentence); ``gensim_file`` (gensim's faster
 ``corpus_file=`` mode); ``w2v_1w`` (w2v with one worker, for the 2-worker/1-worker
 scaling column); ``w2v_shared`` (w2v with the opt-in ``shared_negatives``, skip-gram NS
@@ -56,14 +53,9 @@ if tool == "w2v_1w":  # w2v on one worker: the denominator of the thread scaling
     workers = 1
 if tool.startswith("w2v") and tool != "w2v_c":
     from w2v import Word2Vec
-    kw = dict(arch=arch, loss=loss, dim=100, window=5, negative=5, alpha=alpha,
-              epochs=epochs, workers=workers, seed=seed, shared_negatives=tool == "w2v_shared")
-    # Load the compiled kernels first (Numba does at the first call what an import does for
-    # gensim's C extension, whose import is outside gensim's timer too); measured apart.
-    t = time.perf_counter()
-    Word2Vec(**kw, min_count=1, sample=0).fit([["a", "b", "c"]], progress=False)
-    out["kernel_load_s"] = time.perf_counter() - t
-    m = Word2Vec(**kw, min_count=min_count, sample=1e-3)
+    m = Word2Vec(arch=arch, loss=loss, dim=100, window=5, negative=5, sample=1e-3,
+                 min_count=min_count, epochs=epochs, workers=workers, seed=seed, alpha=alpha,
+                 shared_negatives=tool == "w2v_shared")
     m.fit(corpus, progress=False)
     out.update(train_s=m.fit_seconds["train"], vocab_s=m.fit_seconds["read"],
                words=m.fit_seconds["words"] * epochs, vocab=len(m.vocab))
