@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from llvmlite import ir
+from llvmlite.binding import llvm_version_info
 from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
@@ -26,6 +27,9 @@ _U64 = np.uint64
 _MULT = np.uint64(0x2545F4914F6CDD1D)
 
 _CACHE_LINE = 64
+# The intrinsic's name carries its pointer type: typed "i8*" up to LLVM 14 (Numba 0.59-0.60),
+# opaque "ptr" from LLVM 15 on.
+_PREFETCH = "llvm.prefetch.p0" if llvm_version_info[0] >= 15 else "llvm.prefetch.p0i8"
 
 
 @intrinsic
@@ -53,7 +57,7 @@ def prefetch_row(typingctx, M, row):  # type: ignore[no-untyped-def]  # pragma: 
         base = builder.gep(builder.bitcast(ary.data, i8p), [builder.mul(r, row_bytes)])
         i32 = ir.IntType(32)
         fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
-        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        fn = cgutils.get_or_insert_function(builder.module, fnty, _PREFETCH)
         zero, step = ir.Constant(intp, 0), ir.Constant(intp, _CACHE_LINE)
         with cgutils.for_range_slice(builder, zero, row_bytes, step) as (offset, _):
             # (address, write = 1, locality = 3: keep in every level, data cache = 1)
