@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from numba import njit
 
+from ._jit import jit
 from .errors import FormatError, OutputPathError
 
 _WS = b" \t\r\n"
@@ -290,7 +290,7 @@ def _is_text_record(line: bytes, dim: int) -> bool:
     return True
 
 
-@njit(cache=True)
+@jit
 def _scan_binary(buf, pos, n, dim, word_bounds):  # pragma: no cover - numba
     """Find each record's word [start, end) in ``buf``; return (records, position, error).
 
@@ -321,7 +321,7 @@ def _scan_binary(buf, pos, n, dim, word_bounds):  # pragma: no cover - numba
     return n, pos, 0
 
 
-@njit(cache=True)
+@jit
 def _gather_binary(buf, word_bounds, dim):  # pragma: no cover - numba
     """Copy the vectors' bytes into one (n, 4·dim) array and the words, space-separated,
     into one byte string."""

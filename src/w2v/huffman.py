@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+
+from ._jit import jit
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,12 @@ class HuffmanTree:
         return self.points[word, :n], self.codes[word, :n]
 
 
-@njit(cache=True)
+# Plain constants and fills instead of np.iinfo / np.full: the cached code of those NumPy
+# calls imports numba.np.arraymath (23 MB) when it is loaded (see w2v._jit).
+_NO_COUNT = np.int64(np.iinfo(np.int64).max)
+
+
+@jit
 def _build(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover - numba
     """word2vec.c's two-queue Huffman construction over counts sorted descending.
 
@@ -45,8 +51,9 @@ def _build(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no c
     n_nodes = 2 * V - 1
     count = np.empty(n_nodes, dtype=np.int64)
     count[:V] = counts
-    count[V:] = np.iinfo(np.int64).max
-    parent = np.full(n_nodes, -1, dtype=np.int64)
+    count[V:] = _NO_COUNT
+    parent = np.empty(n_nodes, dtype=np.int64)
+    parent[:] = -1
     branch = np.zeros(n_nodes, dtype=np.int8)
     pos1 = V - 1  # next unused leaf, walking towards the frequent end
     pos2 = V  # next unused inner node
@@ -71,7 +78,7 @@ def _build(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no c
     return parent, branch
 
 
-@njit(cache=True)
+@jit
 def _paths(parent: np.ndarray, branch: np.ndarray):  # pragma: no cover - numba
     """Walk each leaf up to the root, filling its path and code from the root down."""
     n_nodes = parent.shape[0]

@@ -32,8 +32,8 @@ from itertools import repeat
 from typing import Literal, overload
 
 import numpy as np
-from numba import njit
 
+from ._jit import jit
 from ._progress import progress_bar
 from .corpus import CorpusLike, LineCorpus, ReadStats, iter_pieces, sentences
 from .errors import ConfigError, CorpusError, FormatError, NotFittedError
@@ -54,13 +54,13 @@ _ID_BITS = 32
 # ---------------------------------------------------------------- compiled hash table of pairs
 
 
-@njit(nogil=True, cache=True)
+@jit
 def _slot(key: int, bits: int) -> int:
     # Fibonacci hashing: the top `bits` bits of key * 2^64/phi.
     return np.int64((np.uint64(key) * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - bits))
 
 
-@njit(nogil=True, cache=True)
+@jit
 def _hash_add(slot_keys, slot_counts, bits, keys, counts):
     """Add ``counts[i]`` to the count of ``keys[i]`` (int64, ≥ 0); return how many keys were new.
 
@@ -85,7 +85,7 @@ def _hash_add(slot_keys, slot_counts, bits, keys, counts):
     return new
 
 
-@njit(nogil=True, cache=True)
+@jit
 def _hash_add_ones(slot_keys, slot_counts, bits, keys):
     """Count one occurrence of each ``keys[i]``; return how many keys were new."""
     mask = np.int64((1 << bits) - 1)
@@ -107,7 +107,7 @@ def _hash_add_ones(slot_keys, slot_counts, bits, keys):
     return new
 
 
-@njit(nogil=True, cache=True)
+@jit
 def _hash_items(slot_keys, slot_counts, new_id, min_count):
     """The entries with count ≥ ``min_count`` whose both ids survive ``new_id`` (−1 = gone),
     remapped to the new ids: (keys, counts), int64."""

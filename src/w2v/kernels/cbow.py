@@ -11,8 +11,8 @@ the exact gradient.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .._jit import jit
 from .common import (
     FASTMATH,
     LOSS_HS,
@@ -27,7 +27,7 @@ from .outputs import logistic_units, softmax_update
 from .skipgram import learning_rate, subsample_sentence
 
 
-@njit(nogil=True, cache=True, fastmath=FASTMATH)
+@jit(fastmath=FASTMATH)
 def train_batch_cbow(
     ids: np.ndarray,
     ends: np.ndarray,

@@ -10,9 +10,11 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 from llvmlite.binding import llvm_version_info
-from numba import njit, types
+from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
+
+from .._jit import jit
 
 #: Output-layer selectors passed to the batch kernels.
 LOSS_SOFTMAX = 0
@@ -68,7 +70,7 @@ def prefetch_row(typingctx, M, row):  # type: ignore[no-untyped-def]  # pragma: 
     return types.void(M, row), codegen
 
 
-@njit(nogil=True, cache=True)
+@jit
 def prefetch_units(
     W_out: np.ndarray, hot: np.ndarray, hot_start: int, rows: np.ndarray, which: int, n: int
 ) -> None:  # pragma: no cover - numba
@@ -86,7 +88,7 @@ def prefetch_units(
             prefetch_row(W_out, row)
 
 
-@njit(nogil=True, cache=True)
+@jit
 def next_u64(state: np.uint64) -> tuple[np.uint64, np.uint64]:  # pragma: no cover - numba
     """Advance an xorshift64* generator: return (64 random bits, new state)."""
     x = state
@@ -96,14 +98,14 @@ def next_u64(state: np.uint64) -> tuple[np.uint64, np.uint64]:  # pragma: no cov
     return x * _MULT, x
 
 
-@njit(nogil=True, cache=True)
+@jit
 def rand_below(state: np.uint64, n: int) -> tuple[int, np.uint64]:  # pragma: no cover - numba
     """A uniform integer in [0, n) (Lemire's multiply-shift on the high 32 bits), new state."""
     r, state = next_u64(state)
     return int(((r >> _U64(32)) * _U64(n)) >> _U64(32)), state
 
 
-@njit(nogil=True, cache=True)
+@jit
 def rand_unit(state: np.uint64) -> tuple[float, np.uint64]:  # pragma: no cover - numba
     """A uniform float in [0, 1) with 53 random bits, new state."""
     r, state = next_u64(state)
@@ -138,7 +140,7 @@ def sigmoid_table() -> np.ndarray:
 SIGMOID_TABLE = sigmoid_table()
 
 
-@njit(nogil=True, cache=True)
+@jit
 def sigmoid_and_log(x: float) -> tuple[float, float]:  # pragma: no cover - numba
     """(σ(x), log σ(x)) by linear interpolation in SIGMOID_TABLE; exact tails beyond ±bound."""
     if x >= SIGMOID_BOUND:
@@ -158,7 +160,7 @@ def sigmoid_and_log(x: float) -> tuple[float, float]:  # pragma: no cover - numb
     return sig, log_sig
 
 
-@njit(nogil=True, cache=True)
+@jit
 def logistic(score: float, label: float, lr: float) -> tuple[np.float32, float]:  # pragma: no cover
     """One binary logistic unit: (g, loss) with g = lr·(label − σ(score)) = −lr·∂loss/∂score
     and loss = −log P(label | score) = −log σ(score) or −log(1 − σ(score))."""
@@ -172,7 +174,7 @@ def logistic(score: float, label: float, lr: float) -> tuple[np.float32, float]:
 # an atomic reference-count increment and decrement, contended between threads.
 
 
-@njit(nogil=True, cache=True, fastmath=FASTMATH)
+@jit(fastmath=FASTMATH)
 def dot_row(M: np.ndarray, row: int, v: np.ndarray) -> float:  # pragma: no cover - numba
     """M[row]·v over float32, accumulated in float32 (vectorised)."""
     acc = np.float32(0.0)
@@ -181,7 +183,7 @@ def dot_row(M: np.ndarray, row: int, v: np.ndarray) -> float:  # pragma: no cove
     return acc
 
 
-@njit(nogil=True, cache=True)
+@jit
 def draw_negatives(
     noise_prob: np.ndarray,
     noise_alias: np.ndarray,
@@ -209,7 +211,7 @@ def draw_negatives(
     return n, state
 
 
-@njit(nogil=True, cache=True)
+@jit
 def draw_noise_words(
     prob: np.ndarray, alias: np.ndarray, n: int, seed: int
 ) -> np.ndarray:  # pragma: no cover - numba
@@ -223,7 +225,7 @@ def draw_noise_words(
     return out
 
 
-@njit(cache=True)
+@jit
 def build_alias_table(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
     """Vose's alias method: tables to draw from distribution ``p`` (sums to 1) in O(1).
 

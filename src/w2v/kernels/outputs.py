@@ -26,15 +26,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
+from .._jit import jit
 from .common import FASTMATH, dot_row, logistic, prefetch_row
 
 #: How many rows ahead ``sync_hot_rows`` prefetches the shared rows.
 _SYNC_AHEAD = 8
 
 
-@njit(nogil=True, cache=True, fastmath=FASTMATH)
+@jit(fastmath=FASTMATH)
 def logistic_units(
     W_out: np.ndarray,
     hot: np.ndarray,
@@ -89,7 +89,7 @@ def logistic_units(
     return loss
 
 
-@njit(nogil=True, cache=True, fastmath=FASTMATH)
+@jit(fastmath=FASTMATH)
 def softmax_update(
     W_out: np.ndarray,
     v: np.ndarray,
@@ -122,7 +122,7 @@ def softmax_update(
     return loss
 
 
-@njit(nogil=True, cache=True, fastmath=FASTMATH)
+@jit(fastmath=FASTMATH)
 def sync_hot_rows(
     W_out: np.ndarray, hot: np.ndarray, base: np.ndarray, hot_start: int
 ) -> None:  # pragma: no cover - numba

@@ -18,8 +18,8 @@ skip-gram NS trains about 1.8× faster at the same quality (README, Performance)
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from .._jit import jit
 from .common import (
     FASTMATH,
     LOSS_HS,
@@ -34,7 +34,7 @@ from .common import (
 from .outputs import logistic_units, softmax_update
 
 
-@njit(nogil=True, cache=True, fastmath=FASTMATH)
+@jit(fastmath=FASTMATH)
 def subsample_sentence(
     ids: np.ndarray,
     start: int,
@@ -63,7 +63,7 @@ def subsample_sentence(
     return m, state
 
 
-@njit(nogil=True, cache=True)
+@jit
 def learning_rate(schedule: tuple, p: int) -> float:  # pragma: no cover - numba
     """Linear decay: schedule = (alpha, min_alpha, pos0, total); p is the local position."""
     alpha, min_alpha, pos0, total = schedule
@@ -78,7 +78,7 @@ def noise_codes(negative: int) -> np.ndarray:
     return codes
 
 
-@njit(nogil=True, cache=True, fastmath=FASTMATH)
+@jit(fastmath=FASTMATH)
 def train_batch_skipgram(
     ids: np.ndarray,
     ends: np.ndarray,
