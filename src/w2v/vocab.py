@@ -26,7 +26,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import compress, pairwise, repeat
 
 import numpy as np
 
@@ -325,8 +325,22 @@ class _BoundedCounter:
         return out[::-1]
 
 
-def _copy_str(word: str) -> str:
-    return word.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+def _pack_words(words: list[str], order: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """``words[i]`` for i in ``order`` as one UTF-8 blob and (n+1,) offsets.
+
+    The scan's token strings are spread over the whole small-object heap; a heap page is
+    returned only when every object on it is free. Packing the kept words into one block
+    (outside that heap) lets every scan string go before the kept ones are made again.
+    """
+    parts = [words[i].encode("utf-8", "surrogatepass") for i in order]
+    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in parts], out=offsets[1:])
+    return b"".join(parts), offsets
+
+
+def _unpack_words(blob: bytes, offsets: np.ndarray) -> list[str]:
+    """The words packed by :func:`_pack_words`."""
+    return [blob[a:b].decode("utf-8", "surrogatepass") for a, b in pairwise(offsets.tolist())]
 
 
 def _give_back_memory() -> None:
@@ -365,7 +379,7 @@ def build_vocab_and_encode(
     the corpus a second time to train, still trains on them). ``stats.peak_distinct_words``
     and ``stats.vocab_reductions`` report what happened.
     """
-    result = _count_and_encode(
+    packed, counts, encoded = _count_and_encode(
         corpus,
         min_count,
         epochs,
@@ -373,8 +387,8 @@ def build_vocab_and_encode(
         tmp_dir,
         max_vocab_size,
     )
-    _give_back_memory()  # the tokens below min_count are garbage now
-    return result
+    _give_back_memory()  # every token string of the scan is garbage now
+    return Vocabulary(_unpack_words(*packed), counts), encoded
 
 
 def _count_and_encode(
@@ -433,14 +447,13 @@ def _count_and_encode(
             )
         new_id = np.full(len(counts), -1, dtype=np.int64)
         new_id[order] = np.arange(len(order))
-        # Fresh copies of the kept words, so the memory of every other token can go back.
-        kept = [_copy_str(first_seen_words[i]) for i in order]
-        vocab = Vocabulary(kept, counts[order])
+        kept = _pack_words(first_seen_words, order)
+        kept_counts = counts[order]
         tables = [(n_raw, new_id)] if max_vocab_size is None else counter.tables(new_id)
         dst = os.path.join(tmpdir, "corpus.i32")
         n_words, new_ends = _remap(src, n_raw, ends, tables, dst)
         os.remove(src)
-        return vocab, EncodedCorpus(dst, n_words, new_ends, tmpdir)
+        return kept, kept_counts, EncodedCorpus(dst, n_words, new_ends, tmpdir)
     except BaseException:
         shutil.rmtree(tmpdir, ignore_errors=True)
         raise
