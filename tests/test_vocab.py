@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tracemalloc
@@ -54,8 +55,23 @@ def test_encoding_drops_unknown_words_and_keeps_sentence_bounds():
 def test_temporary_files_are_removed_on_close(tmp_path):
     """Closing the encoded corpus deletes its temporary folder."""
     _, enc = build_vocab_and_encode(CORPUS, min_count=1, tmp_dir=str(tmp_path))
-    assert len(list(tmp_path.iterdir())) == 1
+    assert len(list(tmp_path.iterdir())) == (0 if os.name == "posix" else 1)
     enc.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="an open file can be unlinked only on POSIX")
+def test_a_killed_process_leaves_no_encoded_corpus(tmp_path):
+    """The encoded corpus is unlinked once open: SIGKILL during training leaves no file."""
+    script = (
+        "import os, signal, sys\n"
+        "from w2v.vocab import build_vocab_and_encode\n"
+        "_, enc = build_vocab_and_encode([['a', 'b', 'c']] * 100, 1, tmp_dir=sys.argv[1])\n"
+        "assert enc.read(0, 3).tolist() == [0, 1, 2]\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True)
+    assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
     assert list(tmp_path.iterdir()) == []
 
 

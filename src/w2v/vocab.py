@@ -91,14 +91,21 @@ class EncodedCorpus:
     ``sentence_ends[k]`` is the position one past the last word of sentence k (non-decreasing,
     no empty sentences). Ids are read back a range at a time with ``os.pread`` so that
     several threads can read at once and only the ranges in use are in memory.
+
+    On POSIX systems the temporary folder is deleted as soon as the file is open: the file
+    lives on, unnamed, until its descriptor is closed, so even a killed process (SIGKILL, out
+    of memory) leaves nothing behind. Elsewhere it is deleted by :meth:`close`, or when the
+    object is garbage-collected or the interpreter exits.
     """
 
     def __init__(self, path: str, n_words: int, sentence_ends: np.ndarray, tmpdir: str):
         self.path = path
         self.n_words = int(n_words)
         self.sentence_ends = np.ascontiguousarray(sentence_ends, dtype=np.int64)
-        self._fd = os.open(path, os.O_RDONLY)
+        self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         self._finalizer = weakref.finalize(self, _cleanup, self._fd, tmpdir)
+        if os.name == "posix":
+            shutil.rmtree(tmpdir, ignore_errors=True)
 
     def read(self, start: int, stop: int) -> np.ndarray:
         """The ids of corpus positions [start, stop) as a new int32 array."""
