@@ -20,19 +20,17 @@ Prints one table and writes the rows to benchmarks/results/gpu_speed.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
+
+from _results import RESULTS, write_results
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 EVAL = ROOT.parent / "shared" / "data" / "eval"
-RESULTS = HERE / "results"
 CONFIGS = ("sg-ns", "cbow-ns", "sg-hs", "cbow-hs", "sg-softmax", "cbow-softmax")
 
 
@@ -181,18 +179,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
             f"{r['raw_wps'] / 1e6:>10.3f}{ratio:>7}{_fmt(r['analogy'], True):>9}"
             f"{_fmt(r['ws353']):>7}{r['loss']:>8.3f}"
         )
-    Path(args.output).parent.mkdir(exist_ok=True)
-    meta = {
-        "benchmark": "gpu_speed",
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "machine": platform.platform(),
-        "cpus": os.cpu_count(),
-        "gpu": _gpu_name(args.device),
-        "options": repr(tb.DEFAULT_OPTIONS),
-        "argv": sys.argv[1:] if argv is None else argv,
-        "rows": rows,
-    }
-    Path(args.output).write_text(json.dumps(meta, indent=2))
+    payload = {"gpu": _gpu_name(args.device), "options": repr(tb.DEFAULT_OPTIONS), "rows": rows}
+    if argv is not None:
+        payload["argv"] = argv
+    write_results("gpu_speed", payload, args.output)
     return rows
 
 

@@ -12,17 +12,13 @@ cost is included (each repeat runs in a fresh subprocess).
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
-
-RESULTS = Path(__file__).resolve().parent / "results"
+from _results import write_results
 
 _LOADERS = {
     "w2v": "from w2v import KeyedVectors as K; kv = K.load_word2vec_format(p, binary=b)",
@@ -89,15 +85,8 @@ def main(argv: list[str] | None = None) -> dict:
             f"{r['format']:<8}{r['words']:>10}{r['dim']:>5}{r['file_mb']:>8.0f}"
             f"{r['w2v_s']:>9.2f}{r['gensim_s']:>10.2f}{r['speedup']:>7.1f}x"
         )
-    result = {
-        "benchmark": "load_speed",
-        "machine": platform.platform(),
-        "python": platform.python_version(),
-        "rows": rows,
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-    }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "load_speed.json").write_text(json.dumps(result, indent=2))
+    result = {"rows": rows}
+    write_results("load_speed", result)
     return result
 
 

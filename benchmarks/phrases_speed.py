@@ -18,13 +18,12 @@ Results are printed as a table and written to benchmarks/results/phrases_speed.j
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import tempfile
 import time
 from pathlib import Path
 
-RESULTS = Path(__file__).resolve().parent / "results"
+from _results import write_results
+
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "corpus.txt"
 
 
@@ -93,8 +92,6 @@ def main(argv: list[str] | None = None) -> dict:
         "w2v_phrases": len(ours_table),
         "gensim_phrases": len(theirs_table),
         "top100_overlap": len(top_ours & top_theirs),
-        "machine": platform.platform(),
-        "python": platform.python_version(),
     }
     print(f"phrases on {words:,} words, min_count {args.min_count}, threshold {args.threshold}")
     print("| tool | seconds | CPU seconds | words/s | phrases |\n|---|---|---|---|---|")
@@ -107,8 +104,7 @@ def main(argv: list[str] | None = None) -> dict:
         f"w2v is {result['speedup']:.2f}x gensim ({result['cpu_speedup']:.2f}x in CPU time); "
         f"top-100 phrases in common: {result['top100_overlap']}"
     )
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "phrases_speed.json").write_text(json.dumps(result, indent=2) + "\n")
+    write_results("phrases_speed", result)
     return result
 
 

@@ -20,19 +20,17 @@ seconds are noisy; compare tools within one run.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from _results import RESULTS, write_results
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DATA = ROOT.parent / "shared" / "data"
-RESULTS = HERE / "results"
 
 
 def _quality(words: list[str], vectors: np.ndarray, eval_dir: Path) -> tuple[float, float]:
@@ -142,18 +140,15 @@ def main() -> None:
             )
         df.unpersist()
     spark.stop()
-    RESULTS.mkdir(exist_ok=True)
     meta = {
         "corpus": args.corpus,
         "bytes": args.bytes,
         "words": n_tokens,
         "epochs": args.epochs,
         "master": args.master,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "rows": rows,
     }
-    Path(args.output).write_text(json.dumps(meta, indent=2))
-    print(f"wrote {args.output}", file=sys.stderr)
+    write_results("spark_speed", meta, args.output)
 
 
 if __name__ == "__main__":

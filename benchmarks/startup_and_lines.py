@@ -17,18 +17,16 @@ Prints a table and writes benchmarks/results/startup_and_lines.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from _results import RESULTS, write_results
+
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
 DEFAULT_CORPUS = HERE.parent.parent / "shared" / "data" / "corpus.txt"
 
 FIRST_WORD = {
@@ -63,6 +61,7 @@ print(time.perf_counter() - t0)
 TRAIN = r"""
 import sys
 from w2v import Word2Vec
+
 m = Word2Vec(arch="skipgram", loss="ns", epochs=1, workers=int(sys.argv[2]), seed=1)
 m.fit(sys.argv[1], progress=False)
 print(m.fit_seconds["train"], m.fit_seconds["words"])
@@ -115,8 +114,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--output", default=str(RESULTS / "startup_and_lines.json"))
     args = parser.parse_args(argv)
 
-    result: dict = {"benchmark": "startup_and_lines", "when": time.strftime("%Y-%m-%d %H:%M:%S")}
-    result.update(machine=platform.platform(), cpus=os.cpu_count(), argv=sys.argv[1:])
+    result: dict = {}
     for tool in ("w2v", "gensim"):
         runs = first_word_seconds(tool, args.repeats)
         result[f"first_word_s_{tool}"] = statistics.median(runs)
@@ -138,8 +136,7 @@ def main(argv: list[str] | None = None) -> dict:
         label = f"sg-ns {n / 1e6:.1f}M words, {name.replace('_', ' ')}"
         print(f"{label:<38}{result[f'{name}_wps'] / 1e3:>10.0f}k w/s")
     print(f"{'one line / short lines':<38}{result['one_line_vs_short_lines']:>11.2f}x")
-    Path(args.output).parent.mkdir(exist_ok=True)
-    Path(args.output).write_text(json.dumps(result, indent=2))
+    write_results("startup_and_lines", result, args.output)
     return result
 
 

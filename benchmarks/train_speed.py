@@ -26,23 +26,23 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _results import RESULTS, write_results
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 EVAL = ROOT.parent / "shared" / "data" / "eval"
-RESULTS = HERE / "results"
 
 CONFIGS = ("sg-ns", "sg-hs", "cbow-ns", "cbow-hs", "sg-softmax", "cbow-softmax")
 
 # The child: train one (config, tool) and print one JSON line.
 CHILD = r"""
 import json, os, resource, subprocess, sys, time
+
 cfg, tool, corpus, epochs, workers, min_count, seed = sys.argv[1:8]
 epochs, workers, min_count, seed = int(epochs), int(workers), int(min_count), int(seed)
 arch, loss = cfg.split("-")
@@ -246,16 +246,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
             f"{r['effective_wps'] / 1e3:>9.0f}k{r['peak_rss_mb']:>8.0f}{100 * r['analogy']:>8.2f}%"
             f"{r['ws353']:>7.3f}{scale}{ratio}"
         )
-    Path(args.output).parent.mkdir(exist_ok=True)
-    meta = {
-        "benchmark": "train_speed",
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "machine": platform.platform(),
-        "cpus": os.cpu_count(),
-        "argv": sys.argv[1:],
-        "rows": rows,
-    }
-    Path(args.output).write_text(json.dumps(meta, indent=2))
+    write_results("train_speed", {"rows": rows}, args.output)
     return rows
 
 
