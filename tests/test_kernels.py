@@ -18,7 +18,7 @@ from w2v.kernels import (
     train_batch_cbow,
     train_batch_skipgram,
 )
-from w2v.kernels.common import prefetch_row, prefetch_units
+from w2v.kernels.common import kernel_matrix, prefetch_row, prefetch_units
 from w2v.kernels.outputs import logistic_units, softmax_update
 from w2v.kernels.skipgram import subsample_sentence
 
@@ -387,3 +387,16 @@ def test_prefetch_is_a_hint_for_c_contiguous_matrices_only():
     np.testing.assert_array_equal(M, before)
     with pytest.raises(TypingError):
         touch(M[:, ::2], 0)
+
+
+@pytest.mark.parametrize("rows,dim", [(1, 1), (7, 100), (1000, 128), (3, 16)])
+def test_kernel_matrix_is_zero_float32_c_order_on_a_cache_line(rows, dim):
+    """kernel_matrix: the layout the kernels want, zero-filled or copied, first row aligned."""
+    zero = kernel_matrix(rows, dim)
+    assert zero.shape == (rows, dim) and zero.dtype == np.float32
+    assert zero.flags["C_CONTIGUOUS"] and zero.flags["WRITEABLE"]
+    assert zero.ctypes.data % 64 == 0 and not zero.any()
+    source = np.arange(rows * dim, dtype=np.float64).reshape(rows, dim)
+    copy = kernel_matrix(rows, dim, source=source)
+    assert copy.ctypes.data % 64 == 0
+    np.testing.assert_array_equal(copy, source.astype(np.float32))

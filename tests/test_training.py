@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT, VARIANTS
 from planted import twin_corpus
 from w2v import NotFittedError, TrainingDivergedError, Word2Vec
+from w2v.checkpoint import load_checkpoint
 from w2v.errors import ConfigError, CorpusError
 from w2v.trainer import batch_seed, plan_batches
 
@@ -183,3 +184,22 @@ def test_undecodable_bytes_do_not_stop_training(tmp_path):
     assert model.read_stats.replaced_bytes == 2
     assert "caf\ufffd" in model.vocab and "\ufffd" in model.vocab  # min_count=1 keeps them
     assert np.isfinite(model.loss_history[0])
+
+
+@pytest.mark.parametrize("loss", ["ns", "hs"])
+def test_weights_start_on_cache_lines_after_fit_update_vocab_and_resume(loss, tmp_path):
+    """With dim a multiple of 16 every row of W_in and W_out starts on a 64-byte line (the
+    kernels are 20-30 % faster than on NumPy's 16-byte offset), whichever way they were made."""
+    params = dict(SMALL, dim=32, loss=loss, epochs=1)
+    old = [[w for w in s if w != "twin_b"] for s in CORPUS]
+    ckpt = tmp_path / "run.ckpt"
+    model = Word2Vec(**params).fit(old, checkpoint=ckpt, checkpoint_every=500)
+    made = {"fit": (model.W_in, model.W_out)}
+    model.update_vocab(CORPUS)
+    made["update_vocab"] = (model.W_in, model.W_out)
+    loaded = load_checkpoint(ckpt)
+    made["checkpoint"] = (loaded.W_in, loaded.W_out)
+    for how, matrices in made.items():
+        for W in matrices:
+            assert W.ctypes.data % 64 == 0 and W.flags["C_CONTIGUOUS"], how
+            assert W.dtype == np.float32, how

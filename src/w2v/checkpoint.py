@@ -41,6 +41,7 @@ from .formats import (
     unpack_words,
 )
 from .huffman import HuffmanTree
+from .kernels import kernel_matrix
 from .trainer import TrainState
 from .vocab import EncodedCorpus, Vocabulary
 
@@ -220,8 +221,8 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
         ckpt = Checkpoint(
             config=config,
             vocab=Vocabulary(words, z["counts"]),
-            W_in=np.ascontiguousarray(z["W_in"], dtype=np.float32),
-            W_out=np.ascontiguousarray(z["W_out"], dtype=np.float32),
+            W_in=_trainable(z["W_in"]),
+            W_out=_trainable(z["W_out"]),
             state=state,
             corpus=dict(meta["corpus"]),
             tree=_checked_tree(z, len(words), config.loss, p),
@@ -237,6 +238,11 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
         raise FormatError(f"{p}: not a w2v checkpoint ({exc}).") from None
     _check_sizes(ckpt, p)
     return ckpt
+
+
+def _trainable(a: np.ndarray) -> np.ndarray:
+    """A stored weight matrix as the kernels want it (float32, C order, rows on cache lines)."""
+    return kernel_matrix(a.shape[0], a.shape[1], source=a)
 
 
 def _checked_tree(z: dict[str, np.ndarray], V: int, loss: str, p: str) -> HuffmanTree | None:

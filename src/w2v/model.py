@@ -30,6 +30,7 @@ from .errors import (
 )
 from .formats import atomic_write
 from .huffman import HuffmanTree
+from .kernels import kernel_matrix
 from .trainer import TrainState, batch_seed, huffman_of, train
 from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build_vocab_and_encode, encode
@@ -475,14 +476,16 @@ class Word2Vec:
         V_old, k, dim = len(old), len(new_words), cfg.dim
         rng = np.random.default_rng([cfg.seed, V_old])
         rows = (rng.random((k, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim)
-        self.W_in = np.ascontiguousarray(np.concatenate((self.W_in, rows)))
+        W_in = kernel_matrix(V_old + k, dim)
+        W_in[:V_old], W_in[V_old:] = self.W_in, rows
+        self.W_in = W_in
         if cfg.loss == "hs":
             if k or not _same_tree(huffman_of(old.counts), huffman_of(vocab.counts)):
-                self.W_out = np.zeros((max(len(vocab) - 1, 1), dim), dtype=np.float32)
+                self.W_out = kernel_matrix(max(len(vocab) - 1, 1), dim)
         else:
-            self.W_out = np.ascontiguousarray(
-                np.concatenate((self.W_out, np.zeros((k, dim), dtype=np.float32)))
-            )
+            W_out = kernel_matrix(V_old + k, dim)  # the new words' rows stay zero
+            W_out[:V_old] = self.W_out
+            self.W_out = W_out
         self.vocab = vocab
         self._wv = None
         return self
@@ -491,12 +494,13 @@ class Word2Vec:
         """W_in uniform in ±0.5/dim (word2vec.c), W_out zero; drawn from ``seed``."""
         V, dim = len(vocab), self.config.dim
         rng = np.random.default_rng(self.config.seed)
-        W_in = rng.random((V, dim), dtype=np.float32)  # in place: no (V, dim) temporaries
+        W_in = kernel_matrix(V, dim)
+        rng.random(out=W_in, dtype=np.float32)  # in place: no (V, dim) temporaries
         W_in -= np.float32(0.5)
         W_in /= np.float32(dim)
         self.W_in = W_in
         n_out = max(V - 1, 1) if self.config.loss == "hs" else V
-        self.W_out = np.zeros((n_out, dim), dtype=np.float32)
+        self.W_out = kernel_matrix(n_out, dim)
 
     # -- persistence ----------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> None:

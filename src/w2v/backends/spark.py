@@ -66,6 +66,7 @@ import numpy as np
 from ..config import TrainConfig
 from ..corpus import ReadStats
 from ..errors import ConfigError, CorpusError, CorpusNotFoundError, W2VError
+from ..kernels import kernel_matrix
 from ..model import Word2Vec
 from ..trainer import train
 from ..vocab import ArrayCorpus, Vocabulary, encode_sentences, vocab_from_counts
@@ -220,7 +221,8 @@ def _train_partition(
         if len(ids) == 0:
             continue
         W_in0, W_out0 = bc_weights.value
-        W_in, W_out = W_in0.copy(), W_out0.copy()
+        W_in = kernel_matrix(*W_in0.shape, source=W_in0)
+        W_out = kernel_matrix(*W_out0.shape, source=W_out0)
         cfg = config.replace(
             workers=config.workers or _task_cpus(),
             seed=config.seed + index,  # partition 0 keeps the single-machine random stream

@@ -12,6 +12,7 @@ from .common import (
     LOSS_SOFTMAX,
     build_alias_table,
     draw_noise_words,
+    kernel_matrix,
     sigmoid_table,
 )
 from .outputs import sync_hot_rows
@@ -23,6 +24,7 @@ __all__ = [
     "LOSS_SOFTMAX",
     "build_alias_table",
     "draw_noise_words",
+    "kernel_matrix",
     "noise_codes",
     "sigmoid_table",
     "sync_hot_rows",

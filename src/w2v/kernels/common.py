@@ -34,6 +34,24 @@ _CACHE_LINE = 64
 _PREFETCH = "llvm.prefetch.p0" if llvm_version_info[0] >= 15 else "llvm.prefetch.p0i8"
 
 
+def kernel_matrix(rows: int, dim: int, source: np.ndarray | None = None) -> np.ndarray:
+    """A (rows, dim) C-contiguous float32 matrix whose first row starts on a 64-byte line.
+
+    Zero-filled (as ``np.zeros``: pages no row has touched yet take no memory), or a copy of
+    ``source``. NumPy places large arrays 16 bytes past a page start, so with ``dim`` a
+    multiple of 16 every row of an ``np.zeros`` matrix straddles one more cache line than it
+    needs; the kernels then run 20–30 % slower (dim 128: CBOW NS 1,710k against 2,227k
+    words/s on one worker, skip-gram NS 404k against 505k). Other dims are unaffected.
+    """
+    nbytes = rows * dim * 4
+    raw = np.zeros(nbytes + _CACHE_LINE, dtype=np.uint8)
+    start = -raw.ctypes.data % _CACHE_LINE
+    out = raw[start : start + nbytes].view(np.float32).reshape(rows, dim)
+    if source is not None:
+        out[...] = source
+    return out
+
+
 @intrinsic
 def prefetch_row(typingctx, M, row):  # type: ignore[no-untyped-def]  # pragma: no cover
     """Ask the CPU to start loading row ``row`` of the C-contiguous 2-D array ``M``, for writing.
