@@ -60,15 +60,29 @@ def test_temporary_files_are_removed_on_close(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(os.name != "posix", reason="an open file can be unlinked only on POSIX")
-def test_a_killed_process_leaves_no_encoded_corpus(tmp_path):
-    """The encoded corpus is unlinked once open: SIGKILL during training leaves no file."""
+KILLED = {
+    # killed once the corpus is encoded, while training would read it
+    "after encoding": "_, enc = build_vocab_and_encode([['a', 'b', 'c']] * 100, 1, tmp_dir=d)\n"
+    "assert enc.read(0, 3).tolist() == [0, 1, 2]\n"
+    "os.kill(os.getpid(), signal.SIGKILL)\n",
+    # killed half-way through the counting pass, with ReduceVocab's table file open too
+    "during the scan": "def corpus():\n"
+    "    for i in range(400):\n"
+    "        if i == 200:\n"
+    "            os.kill(os.getpid(), signal.SIGKILL)\n"
+    "        yield [f'w{i}', f'v{i}', 'common']\n"
+    "build_vocab_and_encode(corpus(), 1, tmp_dir=d, max_vocab_size=50)\n",
+}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="unnamed temporary files are POSIX behaviour")
+@pytest.mark.parametrize("when", sorted(KILLED))
+def test_a_killed_process_leaves_no_temporary_file(when, tmp_path):
+    """The id files never have a name: SIGKILL at any point leaves tmp_dir empty."""
     script = (
         "import os, signal, sys\n"
         "from w2v.vocab import build_vocab_and_encode\n"
-        "_, enc = build_vocab_and_encode([['a', 'b', 'c']] * 100, 1, tmp_dir=sys.argv[1])\n"
-        "assert enc.read(0, 3).tolist() == [0, 1, 2]\n"
-        "os.kill(os.getpid(), signal.SIGKILL)\n"
+        "d = sys.argv[1]\n" + KILLED[when]
     )
     proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True)
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]

@@ -19,7 +19,6 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
-import shutil
 import tempfile
 import weakref
 from array import array
@@ -27,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import compress, pairwise, repeat
+from typing import BinaryIO
 
 import numpy as np
 
@@ -92,33 +92,19 @@ class EncodedCorpus:
     no empty sentences). Ids are read back a range at a time with ``os.pread`` so that
     several threads can read at once and only the ranges in use are in memory.
 
-    On POSIX systems the temporary folder is deleted as soon as the file is open: the file
-    lives on, unnamed, until its descriptor is closed, so even a killed process (SIGKILL, out
-    of memory) leaves nothing behind. Elsewhere it is deleted by :meth:`close`, or when the
-    object is garbage-collected or the interpreter exits.
+    The file is unnamed (:func:`_temp_file`): it is gone once :meth:`close` is called, the
+    object is garbage-collected or the process ends, even when the process is killed.
     """
 
-    def __init__(self, path: str, n_words: int, sentence_ends: np.ndarray, tmpdir: str):
-        self.path = path
+    def __init__(self, file: BinaryIO, n_words: int, sentence_ends: np.ndarray):
         self.n_words = int(n_words)
         self.sentence_ends = np.ascontiguousarray(sentence_ends, dtype=np.int64)
-        self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-        self._finalizer = weakref.finalize(self, _cleanup, self._fd, tmpdir)
-        if os.name == "posix":
-            shutil.rmtree(tmpdir, ignore_errors=True)
+        self._fd = file.fileno()
+        self._finalizer = weakref.finalize(self, file.close)
 
     def read(self, start: int, stop: int) -> np.ndarray:
         """The ids of corpus positions [start, stop) as a new int32 array."""
-        n = stop - start
-        buf = bytearray(4 * n)
-        view = memoryview(buf)
-        got = 0
-        while got < 4 * n:
-            chunk = os.preadv(self._fd, [view[got:]], 4 * start + got)
-            if chunk == 0:
-                raise OSError(f"encoded corpus {self.path!r} is shorter than expected")
-            got += chunk
-        return np.frombuffer(buf, dtype=np.int32)
+        return _read_ids(self._fd, start, stop - start)
 
     def close(self) -> None:
         """Delete the temporary file."""
@@ -160,18 +146,37 @@ def encode_sentences(sentences: Iterable[Iterable[str]], vocab: Vocabulary) -> A
     return ArrayCorpus(np.frombuffer(ids, dtype=np.int32), np.frombuffer(ends, dtype=np.int64))
 
 
-def _cleanup(fd: int, tmpdir: str) -> None:
-    try:
-        os.close(fd)
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+def _temp_file(tmp_dir: str | None) -> BinaryIO:
+    """A new temporary file in ``tmp_dir`` for reading and writing, with no name.
+
+    On POSIX systems it never has a name in the folder (``O_TMPFILE``, or unlinked as soon as
+    it is created), so nothing is left behind whatever ends the process: SIGKILL, the OOM
+    killer, a power cut. Elsewhere the system deletes it when it is closed.
+    """
+    return tempfile.TemporaryFile(dir=tmp_dir, prefix="w2v-")
+
+
+def _read_ids(fd: int, start: int, count: int) -> np.ndarray:
+    """Ids ``start .. start + count − 1`` of an int32 id file as a new array.
+
+    ``os.pread`` uses no shared file position, so several threads may read at once.
+    """
+    out = np.empty(count, dtype=np.int32)
+    view = memoryview(out).cast("B")
+    got = 0
+    while got < len(view):
+        n = os.preadv(fd, [view[got:]], 4 * start + got)
+        if n == 0:
+            raise OSError(f"a temporary id file ended at id {start + got // 4}, expected more")
+        got += n
+    return out
 
 
 class _IdWriter:
-    """Appends int ids to a binary file, buffering them in Python lists."""
+    """Appends int ids to a temporary file, buffering them in Python lists."""
 
-    def __init__(self, path: str):
-        self.fh = open(path, "wb")
+    def __init__(self, fh: BinaryIO):
+        self.fh = fh
         self.buf: list[int] = []
         self.n = 0
 
@@ -186,9 +191,10 @@ class _IdWriter:
             np.asarray(self.buf, dtype=np.int32).tofile(self.fh)
             self.buf.clear()
 
-    def close(self) -> None:
+    def finish(self) -> None:
+        """Write out everything buffered, so that it can be read back."""
         self.flush()
-        self.fh.close()
+        self.fh.flush()
 
 
 def _scan(
@@ -207,45 +213,46 @@ def _scan(
                 last_end = writer.n
                 stats.sentences += 1
     finally:
-        writer.close()
+        writer.finish()
     if writer.n > last_end:  # an iterable ending without a sentence end cannot happen; be safe
         ends.append(writer.n)
     return writer.n, np.frombuffer(ends, dtype=np.int64).copy()
 
 
-def _count_ids(path: str, n_words: int, n_ids: int) -> np.ndarray:
-    """Occurrences of each id 0..n_ids−1 in an int32 id file, read in bounded chunks."""
+def _count_ids(fd: int, start: int, stop: int, n_ids: int) -> np.ndarray:
+    """Occurrences of each id 0..n_ids−1 at positions [start, stop) of an int32 id file,
+    read in bounded chunks."""
     counts = np.zeros(n_ids, dtype=np.int64)
-    with open(path, "rb") as fin:
-        for start in range(0, n_words, _REMAP_CHUNK):
-            chunk = np.fromfile(fin, dtype=np.int32, count=min(_REMAP_CHUNK, n_words - start))
-            counts += np.bincount(chunk, minlength=n_ids)
+    for a in range(start, stop, _REMAP_CHUNK):
+        counts += np.bincount(_read_ids(fd, a, min(_REMAP_CHUNK, stop - a)), minlength=n_ids)
     return counts
 
 
 def _remap(
-    src: str, n_words: int, ends: np.ndarray, tables: list[tuple[int, np.ndarray]], dst: str
+    src: int, ends: np.ndarray, tables: list[tuple[int, np.ndarray]], dst: BinaryIO
 ) -> tuple[int, np.ndarray]:
     """Rewrite ids through tables (−1 = drop), returning (kept words, new sentence ends).
 
+    ``src`` is the id file's descriptor and ``dst`` the file the kept ids are written to.
     ``tables`` holds ``(stop, new_id)`` in stream order: ids at positions from the previous
-    ``stop`` up to this one map through this ``new_id``; the last ``stop`` is ``n_words``.
+    ``stop`` up to this one map through this ``new_id``; the last ``stop`` is the number of
+    ids in ``src``.
     """
     new_ends = np.empty_like(ends)
     kept_total = 0
     start = 0
-    with open(src, "rb") as fin, open(dst, "wb") as fout:
-        for segment_stop, new_id in tables:
-            while start < segment_stop:
-                stop = min(start + _REMAP_CHUNK, segment_stop)
-                ids = new_id[np.fromfile(fin, dtype=np.int32, count=stop - start)]
-                keep = ids >= 0
-                ids[keep].astype(np.int32).tofile(fout)
-                kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
-                lo, hi = np.searchsorted(ends, [start, stop], side="right")
-                new_ends[lo:hi] = kept_total + kept_before[ends[lo:hi] - start]
-                kept_total += int(kept_before[-1])
-                start = stop
+    for segment_stop, new_id in tables:
+        while start < segment_stop:
+            stop = min(start + _REMAP_CHUNK, segment_stop)
+            ids = new_id[_read_ids(src, start, stop - start)]
+            keep = ids >= 0
+            ids[keep].astype(np.int32).tofile(dst)
+            kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
+            lo, hi = np.searchsorted(ends, [start, stop], side="right")
+            new_ends[lo:hi] = kept_total + kept_before[ends[lo:hi] - start]
+            kept_total += int(kept_before[-1])
+            start = stop
+    dst.flush()
     # Sentences that lost every word become empty; drop their duplicate ends.
     new_ends = new_ends[np.concatenate(([True], np.diff(new_ends) > 0))] if len(ends) else ends
     new_ends = new_ends[new_ends > 0]
@@ -261,17 +268,18 @@ class _BoundedCounter:
     table (old id → new id or −1) to disk; :meth:`tables` composes them for :func:`_remap`.
     """
 
-    def __init__(self, max_size: int, writer: _IdWriter, tmpdir: str, stats: ReadStats):
+    def __init__(self, max_size: int, writer: _IdWriter, tmp_dir: str | None, stats: ReadStats):
         self.max_size = max_size
         self.writer = writer
-        self.tmpdir = tmpdir
+        self.table_file = _temp_file(tmp_dir)  # every reduction's table, one after another
+        self.tables_written = 0  # ids in table_file
         self.stats = stats
         self.ids: defaultdict[str, int] = defaultdict()
         self.ids.default_factory = self.ids.__len__  # new word -> next id
         self.counts = np.zeros(0, dtype=np.int64)  # of the ids written before `counted_to`
         self.counted_to = 0
         self.level = 1  # word2vec.c's min_reduce: forget words seen at most this often
-        self.segments: list[tuple[int, str]] = []  # (stream stop, table file) per reduction
+        self.segments: list[tuple[int, int, int]] = []  # (stream stop, table start, length)
 
     def add(self, tokens: list[str]) -> None:
         """Write the ids of ``tokens``, reducing whenever the words held exceed the bound."""
@@ -288,17 +296,10 @@ class _BoundedCounter:
 
     def _count(self) -> np.ndarray:
         """Counts of the current ids, including everything written so far."""
-        if not self.writer.fh.closed:
-            self.writer.flush()
-            self.writer.fh.flush()
+        self.writer.finish()
         n = self.writer.n
-        counts = np.zeros(len(self.ids), dtype=np.int64)
-        counts[: len(self.counts)] = self.counts
-        with open(self.writer.fh.name, "rb") as fh:
-            fh.seek(4 * self.counted_to)
-            for start in range(self.counted_to, n, _FLUSH_WORDS):
-                chunk = np.fromfile(fh, dtype=np.int32, count=min(_FLUSH_WORDS, n - start))
-                counts += np.bincount(chunk, minlength=len(counts))
+        counts = _count_ids(self.writer.fh.fileno(), self.counted_to, n, len(self.ids))
+        counts[: len(self.counts)] += self.counts
         self.counts, self.counted_to = counts, n
         return counts
 
@@ -308,9 +309,9 @@ class _BoundedCounter:
         counts = self._count()
         keep = counts > self.level
         new_id = np.where(keep, np.cumsum(keep) - 1, -1).astype(np.int32)
-        table = os.path.join(self.tmpdir, f"reduce{len(self.segments)}.i32")
-        new_id.tofile(table)
-        self.segments.append((self.writer.n, table))
+        new_id.tofile(self.table_file)
+        self.segments.append((self.writer.n, self.tables_written, len(new_id)))
+        self.tables_written += len(new_id)
         words = list(self.ids)  # in id order
         for word in compress(words, (~keep).tolist()):
             del self.ids[word]
@@ -322,13 +323,14 @@ class _BoundedCounter:
 
     def tables(self, final_id: np.ndarray) -> list[tuple[int, np.ndarray]]:
         """The remap tables per stream segment, composing every later reduction's table."""
+        self.table_file.flush()
         out = [(self.writer.n, final_id)]
         later = final_id
-        for stop, path in reversed(self.segments):
-            table = np.fromfile(path, dtype=np.int32)
+        for stop, start, length in reversed(self.segments):
+            table = _read_ids(self.table_file.fileno(), start, length)
             later = np.append(later, -1)[table]  # id -1 picks the appended -1: dropped
-            os.remove(path)
             out.append((stop, later))
+        self.table_file.close()
         return out[::-1]
 
 
@@ -406,9 +408,10 @@ def _count_and_encode(
     tmp_dir: str | None,
     max_vocab_size: int | None,
 ) -> tuple[Vocabulary, EncodedCorpus]:
-    tmpdir = tempfile.mkdtemp(prefix="w2v-", dir=tmp_dir)
+    src = _temp_file(tmp_dir)  # the provisional ids, in corpus order
+    dst: BinaryIO | None = None
+    counter: _BoundedCounter | None = None
     try:
-        src = os.path.join(tmpdir, "provisional.i32")
         writer = _IdWriter(src)
         if max_vocab_size is None:
             provisional: defaultdict[str, int] = defaultdict()
@@ -418,9 +421,9 @@ def _count_and_encode(
                 writer.extend(list(map(provisional.__getitem__, tokens)))
 
             n_raw, ends = _scan(corpus, stats, epochs, add, writer)
-            counts = _count_ids(src, n_raw, len(provisional))
+            counts = _count_ids(src.fileno(), 0, n_raw, len(provisional))
         else:
-            counter = _BoundedCounter(max_vocab_size, writer, tmpdir, stats)
+            counter = _BoundedCounter(max_vocab_size, writer, tmp_dir, stats)
             n_raw, ends = _scan(corpus, stats, epochs, counter.add, writer)
             provisional = counter.ids
             counts = counter._count()
@@ -456,14 +459,17 @@ def _count_and_encode(
         new_id[order] = np.arange(len(order))
         kept = _pack_words(first_seen_words, order)
         kept_counts = counts[order]
-        tables = [(n_raw, new_id)] if max_vocab_size is None else counter.tables(new_id)
-        dst = os.path.join(tmpdir, "corpus.i32")
-        n_words, new_ends = _remap(src, n_raw, ends, tables, dst)
-        os.remove(src)
-        return kept, kept_counts, EncodedCorpus(dst, n_words, new_ends, tmpdir)
+        tables = [(n_raw, new_id)] if counter is None else counter.tables(new_id)
+        dst = _temp_file(tmp_dir)
+        n_words, new_ends = _remap(src.fileno(), ends, tables, dst)
+        return kept, kept_counts, EncodedCorpus(dst, n_words, new_ends)
     except BaseException:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+        for f in (dst, counter.table_file if counter is not None else None):
+            if f is not None:
+                f.close()
         raise
+    finally:
+        src.close()
 
 
 def encode(
@@ -476,10 +482,10 @@ def encode(
 ) -> EncodedCorpus:
     """Encode a corpus with an existing vocabulary, dropping words outside it."""
     stats = stats if stats is not None else ReadStats()
-    tmpdir = tempfile.mkdtemp(prefix="w2v-", dir=tmp_dir)
+    src = _temp_file(tmp_dir)
+    dst: BinaryIO | None = None
     try:
         get = vocab.index.get
-        src = os.path.join(tmpdir, "provisional.i32")
         writer = _IdWriter(src)
 
         def add(tokens: list[str]) -> None:
@@ -487,14 +493,16 @@ def encode(
 
         n_raw, ends = _scan(corpus, stats, epochs, add, writer)
         identity = np.concatenate((np.arange(len(vocab), dtype=np.int64), [-1]))
-        dst = os.path.join(tmpdir, "corpus.i32")
+        dst = _temp_file(tmp_dir)
         # id -1 indexes the last entry of `identity`, which is -1: dropped.
-        n_words, new_ends = _remap(src, n_raw, ends, [(n_raw, identity)], dst)
-        os.remove(src)
-        return EncodedCorpus(dst, n_words, new_ends, tmpdir)
+        n_words, new_ends = _remap(src.fileno(), ends, [(n_raw, identity)], dst)
+        return EncodedCorpus(dst, n_words, new_ends)
     except BaseException:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+        if dst is not None:
+            dst.close()
         raise
+    finally:
+        src.close()
 
 
 def vocab_from_counts(
