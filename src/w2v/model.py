@@ -145,6 +145,7 @@ class Word2Vec:
             Show a progress line on stderr; default: when stderr is a terminal.
         tmp_dir : str, optional
             Folder for the temporary encoded corpus (4 bytes per word); default: the system's.
+            Its files are unnamed, so nothing is left there even if the process is killed.
         vocab : Vocabulary, optional
             Use this vocabulary (and its counts, for subsampling, noise and the Huffman tree)
             instead of counting the corpus, like word2vec.c's ``-read-vocab``. Only for a model
