@@ -272,7 +272,6 @@ class _BoundedCounter:
         self.max_size = max_size
         self.writer = writer
         self.table_file = _temp_file(tmp_dir)  # every reduction's table, one after another
-        self.tables_written = 0  # ids in table_file
         self.stats = stats
         self.ids: defaultdict[str, int] = defaultdict()
         self.ids.default_factory = self.ids.__len__  # new word -> next id
@@ -309,9 +308,9 @@ class _BoundedCounter:
         counts = self._count()
         keep = counts > self.level
         new_id = np.where(keep, np.cumsum(keep) - 1, -1).astype(np.int32)
+        start = self.segments[-1][1] + self.segments[-1][2] if self.segments else 0
         new_id.tofile(self.table_file)
-        self.segments.append((self.writer.n, self.tables_written, len(new_id)))
-        self.tables_written += len(new_id)
+        self.segments.append((self.writer.n, start, len(new_id)))
         words = list(self.ids)  # in id order
         for word in compress(words, (~keep).tolist()):
             del self.ids[word]
