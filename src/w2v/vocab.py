@@ -36,7 +36,7 @@ from .errors import CorpusError
 #: Provisional ids are buffered in Python lists of this many before going to the file.
 _FLUSH_WORDS = 1 << 20
 #: Words remapped per NumPy chunk when finalising the encoded corpus.
-_REMAP_CHUNK = 1 << 20  # ids per step of the passes over the id file: bounds their memory
+_REMAP_CHUNK = 1 << 18  # ids per step of the passes over the id file: ~3 MB of temporaries
 
 
 @dataclass
@@ -235,8 +235,8 @@ def _remap(
 
     ``src`` is the id file's descriptor and ``dst`` the file the kept ids are written to.
     ``tables`` holds ``(stop, new_id)`` in stream order: ids at positions from the previous
-    ``stop`` up to this one map through this ``new_id``; the last ``stop`` is the number of
-    ids in ``src``.
+    ``stop`` up to this one map through this int32 ``new_id``; the last ``stop`` is the
+    number of ids in ``src``.
     """
     new_ends = np.empty_like(ends)
     kept_total = 0
@@ -246,11 +246,11 @@ def _remap(
             stop = min(start + _REMAP_CHUNK, segment_stop)
             ids = new_id[_read_ids(src, start, stop - start)]
             keep = ids >= 0
-            ids[keep].astype(np.int32).tofile(dst)
-            kept_before = np.concatenate(([0], np.cumsum(keep, dtype=np.int64)))
+            ids[keep].astype(np.int32, copy=False).tofile(dst)
+            kept_upto = np.cumsum(keep, dtype=np.int32)  # kept_upto[p]: kept among 0..p
             lo, hi = np.searchsorted(ends, [start, stop], side="right")
-            new_ends[lo:hi] = kept_total + kept_before[ends[lo:hi] - start]
-            kept_total += int(kept_before[-1])
+            new_ends[lo:hi] = kept_total + kept_upto[ends[lo:hi] - start - 1]  # ends > start
+            kept_total += int(kept_upto[-1])
             start = stop
     dst.flush()
     # Sentences that lost every word become empty; drop their duplicate ends.
@@ -327,7 +327,7 @@ class _BoundedCounter:
         later = final_id
         for stop, start, length in reversed(self.segments):
             table = _read_ids(self.table_file.fileno(), start, length)
-            later = np.append(later, -1)[table]  # id -1 picks the appended -1: dropped
+            later = np.append(later, np.int32(-1))[table]  # id -1 picks the appended -1: dropped
             out.append((stop, later))
         self.table_file.close()
         return out[::-1]
@@ -454,7 +454,7 @@ def _count_and_encode(
                 f"{len(counts)} distinct, the most frequent seen {top} time(s). "
                 f"Try min_count={max(1, top)} or a larger corpus."
             )
-        new_id = np.full(len(counts), -1, dtype=np.int64)
+        new_id = np.full(len(counts), -1, dtype=np.int32)
         new_id[order] = np.arange(len(order))
         kept = _pack_words(first_seen_words, order)
         kept_counts = counts[order]
