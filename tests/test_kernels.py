@@ -18,7 +18,7 @@ from w2v.kernels import (
     train_batch_cbow,
     train_batch_skipgram,
 )
-from w2v.kernels.common import kernel_matrix, prefetch_row, prefetch_units
+from w2v.kernels.common import all_finite, kernel_matrix, prefetch_row, prefetch_units
 from w2v.kernels.outputs import logistic_units, softmax_update
 from w2v.kernels.skipgram import subsample_sentence
 
@@ -400,3 +400,33 @@ def test_kernel_matrix_is_zero_float32_c_order_on_a_cache_line(rows, dim):
     copy = kernel_matrix(rows, dim, source=source)
     assert copy.ctypes.data % 64 == 0
     np.testing.assert_array_equal(copy, source.astype(np.float32))
+
+
+@pytest.mark.parametrize("where", [(0, 0), (517, 3), (999, 99)])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_all_finite_finds_one_bad_value_anywhere(where, bad):
+    """all_finite: one NaN or infinity in any block of any of the arrays makes it False."""
+    W = np.ones((1000, 100), np.float32)
+    other = np.zeros((3, 100), np.float32)
+    assert all_finite(W, other) and all_finite(other, W)
+    W[where] = bad
+    assert not all_finite(W) and not all_finite(other, W) and not all_finite(W, other)
+    col = where[1]
+    assert not all_finite(W[:, col : col + 1])  # a strided view
+    assert all_finite(W[:, col + 1 :], W[: where[0]])
+    assert all_finite(np.zeros((0, 5)), np.float32(3.0), np.arange(4.0))
+    assert not all_finite(np.float64(np.nan))
+
+
+def test_all_finite_allocates_no_weights_sized_array():
+    """The end-of-epoch check runs at peak memory: it must not allocate a bool copy of W."""
+    import tracemalloc
+
+    W = np.ones((2000, 500), np.float32)  # 1,000,000 values: a bool copy would be 1 MB
+    tracemalloc.start()
+    try:
+        assert all_finite(W, W)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 200_000, peak

@@ -189,7 +189,8 @@ def test_undecodable_bytes_do_not_stop_training(tmp_path):
 @pytest.mark.parametrize("loss", ["ns", "hs"])
 def test_weights_start_on_cache_lines_after_fit_update_vocab_and_resume(loss, tmp_path):
     """With dim a multiple of 16 every row of W_in and W_out starts on a 64-byte line (the
-    kernels are 20-30 % faster than on NumPy's 16-byte offset), whichever way they were made."""
+    kernels are 20-30 % faster than on NumPy's 16-byte offset), whichever way they were made,
+    including a loaded model trained further."""
     params = dict(SMALL, dim=32, loss=loss, epochs=1)
     old = [[w for w in s if w != "twin_b"] for s in CORPUS]
     ckpt = tmp_path / "run.ckpt"
@@ -199,6 +200,9 @@ def test_weights_start_on_cache_lines_after_fit_update_vocab_and_resume(loss, tm
     made["update_vocab"] = (model.W_in, model.W_out)
     loaded = load_checkpoint(ckpt)
     made["checkpoint"] = (loaded.W_in, loaded.W_out)
+    model.save(tmp_path / "m.w2v")
+    again = Word2Vec.load(tmp_path / "m.w2v").fit(CORPUS)  # continued training of a loaded model
+    made["load + fit"] = (again.W_in, again.W_out)
     for how, matrices in made.items():
         for W in matrices:
             assert W.ctypes.data % 64 == 0 and W.flags["C_CONTIGUOUS"], how

@@ -30,7 +30,7 @@ from .errors import (
 )
 from .formats import atomic_write
 from .huffman import HuffmanTree
-from .kernels import kernel_matrix
+from .kernels import all_finite, kernel_matrix
 from .trainer import TrainState, batch_seed, huffman_of, train
 from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build_vocab_and_encode, encode
@@ -209,7 +209,11 @@ class Word2Vec:
                 self._init_weights(vocab)
             else:
                 assert self.W_out is not None
-                backup = (self.vocab, self.W_in.copy(), self.W_out.copy())
+                # Train copies laid out for the kernels (a loaded model's matrices are NumPy's,
+                # 16 bytes past a cache line); the originals are the backup.
+                backup = (self.vocab, self.W_in, self.W_out)
+                self.W_in = kernel_matrix(*self.W_in.shape, source=self.W_in)
+                self.W_out = kernel_matrix(*self.W_out.shape, source=self.W_out)
             self.vocab = vocab
             self._wv = None
             corpus_info = None
@@ -511,7 +515,7 @@ class Word2Vec:
         """
         if self.W_in is None or self.vocab is None or self.W_out is None:
             raise NotFittedError("This Word2Vec instance is not fitted yet; nothing to save.")
-        if not (np.isfinite(self.W_in).all() and np.isfinite(self.W_out).all()):
+        if not all_finite(self.W_in, self.W_out):
             raise TrainingDivergedError(
                 "The weights contain NaN or infinite values (training diverged?); not saving. "
                 f"Refit with a smaller alpha than {self.config.start_alpha}."

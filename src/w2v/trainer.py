@@ -43,6 +43,7 @@ from .kernels import (
     LOSS_HS,
     LOSS_NS,
     LOSS_SOFTMAX,
+    all_finite,
     build_alias_table,
     noise_codes,
     sync_hot_rows,
@@ -236,6 +237,31 @@ def _diverged(alpha: float, epoch: int, what: str) -> TrainingDivergedError:
     )
 
 
+def _run_kernel(
+    config: TrainConfig,
+    ids: np.ndarray,
+    ends: np.ndarray,
+    W_in: np.ndarray,
+    W_out: np.ndarray,
+    hot: np.ndarray,
+    tables: tuple,
+    schedule: tuple[float, float, float, float],
+    seed: np.uint64,
+    hot_start: int,
+) -> tuple[float, int]:
+    """Train one batch with the kernel of ``config.arch``; return (summed loss, examples)."""
+    kind = _LOSS_KIND[config.loss]
+    if config.arch == "skipgram":
+        return train_batch_skipgram(
+            ids, ends, W_in, W_out, hot, tables, kind, config.negative, config.window,
+            schedule, seed, hot_start, int(config.shared_negatives),
+        )  # fmt: skip
+    return train_batch_cbow(
+        ids, ends, W_in, W_out, hot, tables, kind, config.negative, config.window,
+        schedule, seed, hot_start, int(config.cbow_mean),
+    )  # fmt: skip
+
+
 def train(
     config: TrainConfig,
     vocab: Vocabulary,
@@ -277,11 +303,8 @@ def train(
     epochs = config.epochs
     total = float(epochs * corpus.n_words)
     alpha, min_alpha = config.start_alpha, config.end_alpha
-    loss_kind = _LOSS_KIND[config.loss]
     ends = corpus.sentence_ends
     end_index = np.searchsorted(ends, bounds, side="right")  # batch i: ends[ei[i] : ei[i + 1]]
-    skipgram = config.arch == "skipgram"
-    cbow_mean = int(config.cbow_mean)
     g_end = epochs * n_batches  # global batch index (epoch * n_batches + batch) to stop at
     if piece is not None:
         k, K = piece
@@ -315,7 +338,7 @@ def train(
     def save(s: TrainState, reason: str) -> None:
         assert checkpoint is not None
         s.word_position = position(s)
-        if not (np.isfinite(W_in).all() and np.isfinite(W_out).all()):
+        if not all_finite(W_in, W_out):
             raise _diverged(alpha, s.epoch, "the weights are no longer finite")
         checkpoint(s, reason)
         last_save[0] = time.monotonic()
@@ -333,38 +356,9 @@ def train(
         local_ends = ends[end_index[i] : end_index[i + 1]] - a
         schedule = (alpha, min_alpha, float(epoch * corpus.n_words + a), total)
         seed = batch_seed(config.seed, epoch, i)
-        if skipgram:
-            loss, n = train_batch_skipgram(
-                ids,
-                local_ends,
-                W_in,
-                W_out,
-                hot,
-                tables,
-                loss_kind,
-                config.negative,
-                config.window,
-                schedule,
-                seed,
-                hot_start,
-                int(config.shared_negatives),
-            )
-        else:
-            loss, n = train_batch_cbow(
-                ids,
-                local_ends,
-                W_in,
-                W_out,
-                hot,
-                tables,
-                loss_kind,
-                config.negative,
-                config.window,
-                schedule,
-                seed,
-                hot_start,
-                cbow_mean,
-            )
+        loss, n = _run_kernel(
+            config, ids, local_ends, W_in, W_out, hot, tables, schedule, seed, hot_start
+        )
         if not math.isfinite(loss):
             raise _diverged(alpha, epoch, f"the loss of batch {i + 1} is {loss}")
         out_loss[i] = loss
@@ -459,7 +453,7 @@ def train(
             n_examples = int(state.batch_n.sum())
             all_examples += n_examples
             epoch_loss = float(state.batch_loss.sum() / n_examples) if n_examples else math.nan
-            if not (np.isfinite(W_in).all() and np.isfinite(W_out).all()):
+            if not all_finite(W_in, W_out):
                 raise _diverged(alpha, state.epoch, "the weights are no longer finite")
             done = state.epoch
             # one assignment: a Ctrl-C sees either the finished epoch or the next one
