@@ -18,6 +18,7 @@ import numpy as np
 
 from . import checkpoint as ckpt_io
 from . import formats
+from ._jit import release_compiler_pages
 from .config import TrainConfig
 from .corpus import CorpusLike, ReadStats
 from .errors import (
@@ -31,7 +32,7 @@ from .errors import (
 from .formats import atomic_write
 from .huffman import HuffmanTree
 from .kernels import all_finite, kernel_matrix
-from .trainer import TrainState, batch_seed, huffman_of, train
+from .trainer import TrainState, batch_seed, huffman_of, load_kernels, train
 from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build_vocab_and_encode, encode
 
@@ -185,6 +186,7 @@ class Word2Vec:
                 )
 
             resolve_device(cfg.device)
+        release_compiler_pages()  # LLVM's code, resident since Numba's import, idles while reading
         stats = ReadStats()
         t_start = time.perf_counter()
         counted = vocab is None and self.vocab is None
@@ -205,6 +207,8 @@ class Word2Vec:
             if encoded.n_words == 0:
                 raise CorpusError("None of the corpus words is in the model's vocabulary.")
             backup = None
+            if cfg.device is None:
+                load_kernels(cfg)  # before W_in is filled: see load_kernels
             if self.W_in is None:
                 self._init_weights(vocab)
             else:

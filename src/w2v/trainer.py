@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._jit import release_compiler_pages
 from ._progress import progress_bar
 from .config import TrainConfig
 from .errors import CorpusError, TrainingDivergedError
@@ -45,6 +46,7 @@ from .kernels import (
     LOSS_SOFTMAX,
     all_finite,
     build_alias_table,
+    kernel_matrix,
     noise_codes,
     sync_hot_rows,
     train_batch_cbow,
@@ -262,6 +264,27 @@ def _run_kernel(
     )  # fmt: skip
 
 
+def load_kernels(config: TrainConfig) -> None:
+    """Load (or compile) the kernels a fit with ``config`` runs, then release the compiler.
+
+    Runs the kernel on an empty batch (and the hot-row sync on one row): this loads their
+    cached code and starts Numba's runtime, the last things LLVM is needed for. Then
+    :func:`w2v._jit.release_compiler_pages` gives LLVM's pages back. :meth:`Word2Vec.fit`
+    calls this before it fills W_in, so the compiler's pages and the weights are never
+    resident together; :func:`train` calls it too (for its other callers; cheap the
+    second time).
+    """
+    tiny = Vocabulary(["a", "b"], np.array([2, 1], dtype=np.int64))
+    tables = build_tables(config, tiny).as_tuple()
+    W = kernel_matrix(2, config.dim)
+    hot = W[:1].copy()
+    no_ids, no_ends = np.zeros(0, np.int32), np.zeros(0, np.int64)
+    _run_kernel(config, no_ids, no_ends, W, W, hot, tables, (0.0, 0.0, 0.0, 1.0), np.uint64(1), 0)
+    if config.n_workers > 1:
+        sync_hot_rows(W, hot, hot.copy(), 0)
+    release_compiler_pages()
+
+
 def train(
     config: TrainConfig,
     vocab: Vocabulary,
@@ -344,6 +367,7 @@ def train(
         last_save[0] = time.monotonic()
         since_words[0] = 0
 
+    load_kernels(config)
     n_threads = min(config.n_workers, max(1, n_batches))
     hot_start, n_hot = hot_rows(config, W_out.shape[0], n_threads)
 
