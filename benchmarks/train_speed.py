@@ -100,8 +100,14 @@ else:  # word2vec.c
     keep = [i for i, w in enumerate(kv.words) if w != "</s>"]
     words, vectors = [kv.words[i] for i in keep], kv.vectors[keep]
     out.update(vocab=len(words), words=None)
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-if tool == "w2v_c":
+# Linux keeps ru_maxrss across exec: a child started by a large parent inherits the parent's
+# peak. VmHWM is this process image's own peak (the benchmark's parent read the corpus).
+try:
+    with open("/proc/self/status") as fh:
+        rss = next(int(l.split()[1]) for l in fh if l.startswith("VmHWM:")) / 1024
+except (OSError, StopIteration):
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+if tool == "w2v_c":  # its parent (this small child) has no corpus or model in memory
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 out["peak_rss_mb"] = rss
 from w2v import KeyedVectors
@@ -115,11 +121,17 @@ print("RESULT " + json.dumps(out))
 
 
 def _corpus_words(path: str) -> int:
-    n = 0
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 24), b""):
-            n += len(block.split())
-    return n
+    n, tail = 0, b""
+    with open(path, "rb") as fh:  # small blocks: this parent's memory stays small
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            block = tail + block
+            cut = max(block.rfind(b" "), block.rfind(b"\n"))
+            if cut < 0:
+                tail = block
+                continue
+            n += len(block[:cut].split())
+            tail = block[cut:]
+    return n + len(tail.split())
 
 
 def _softmax_corpus(corpus: str, tmp: str, vocab_size: int, words: int) -> str:
