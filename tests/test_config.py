@@ -35,6 +35,10 @@ def test_defaults_follow_word2vec_c():
         ({"workers": 0}, r"'workers' parameter must be an int in the range \[1, inf\)"),
         ({"seed": -1}, r"'seed' parameter must be an int in the range \[0, inf\)"),
         ({"batch_words": True}, r"'batch_words' parameter must be an int.*\(bool\)"),
+        (
+            {"arch": "skipgram", "shared_negatives": True, "device": "cpu"},
+            r"shared_negatives=True is an option of the CPU trainer.*device='cpu'",
+        ),
     ],
 )
 def test_bad_parameter_raises_config_error(params, match):

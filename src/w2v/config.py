@@ -198,6 +198,13 @@ class TrainConfig:
                 "The 'device' parameter must be None (the CPU trainer), 'cuda', 'cuda:N' or "
                 f"'cpu' (the PyTorch backend). Got {self.device!r} instead."
             )
+        if self.device is not None and self.shared_negatives:
+            raise ConfigError(
+                f"shared_negatives=True is an option of the CPU trainer; the PyTorch backend "
+                f"(device={self.device!r}) draws fresh noise words per pair. Use device=None, "
+                "or shared_negatives=False (the backend's own sharing, neg_group, is in "
+                "docs/gpu.md)."
+            )
 
     @property
     def start_alpha(self) -> float:
