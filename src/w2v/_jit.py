@@ -18,13 +18,11 @@ path fails for any reason, the normal loader runs instead. ``tests/test_jit.py``
 fresh interpreter that training through cached code takes the short path and gives the same
 vectors as freshly compiled code.
 
-:func:`release_compiler_pages` hands LLVM's code back to the OS while it is idle: see there.
+``w2v._memory.release_compiler_pages`` hands LLVM's code back to the OS while it is idle.
 """
 
 from __future__ import annotations
 
-import ctypes
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -60,43 +58,3 @@ def jit(fn: Callable | None = None, *, fastmath: bool | set[str] = False) -> Any
         return dispatcher
 
     return decorate if fn is None else decorate(fn)
-
-
-_MADV_PAGEOUT = 21  # Linux 5.4+: reclaim these pages now (clean file pages are dropped)
-_COMPILER_LIBRARY = "libllvmlite"
-
-
-def release_compiler_pages() -> int:
-    """Ask Linux to reclaim the resident pages of LLVM's library; return the bytes advised.
-
-    Numba's compiler is LLVM, one shared library (llvmlite, 180 MB on disk). Importing Numba
-    already faults 36–40 MB of its code into memory, and starting the runtime and loading
-    the cached kernels ~30 MB more; after that a fit never runs LLVM again: the kernels are
-    plain machine code. Those pages are clean copies of the file, so reclaiming them loses
-    nothing: if LLVM is needed later (a kernel for another configuration), they are read
-    back from the file. Measured on a CBOW NS fit of the 12.6M-word corpus: resident memory
-    during training 207 → 140 MB.
-
-    Only the library's read-only and executable mappings are advised (``MADV_PAGEOUT``);
-    pages another process also maps are left alone by the kernel. Does nothing (returns 0)
-    where ``/proc/self/maps`` or ``MADV_PAGEOUT`` is missing (not Linux, or Linux < 5.4).
-    """
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
-            ranges = []
-            for line in fh:
-                parts = line.split(maxsplit=5)
-                if len(parts) == 6 and "w" not in parts[1]:
-                    if os.path.basename(parts[5].rstrip("\n")).startswith(_COMPILER_LIBRARY):
-                        start, stop = (int(x, 16) for x in parts[0].split("-"))
-                        ranges.append((start, stop - start))
-        libc = ctypes.CDLL(None, use_errno=True)
-        madvise = libc.madvise
-    except (OSError, AttributeError, ValueError):
-        return 0
-    madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
-    advised = 0
-    for start, length in ranges:
-        if madvise(start, length, _MADV_PAGEOUT) == 0:
-            advised += length
-    return advised

@@ -18,7 +18,6 @@ import numpy as np
 
 from . import checkpoint as ckpt_io
 from . import formats
-from ._jit import release_compiler_pages
 from .config import TrainConfig
 from .corpus import CorpusLike, ReadStats
 from .errors import (
@@ -186,7 +185,8 @@ class Word2Vec:
                 )
 
             resolve_device(cfg.device)
-        release_compiler_pages()  # LLVM's code, resident since Numba's import, idles while reading
+        if cfg.device is None:
+            load_kernels(cfg)  # then LLVM's pages go, before the corpus and weights come in
         stats = ReadStats()
         t_start = time.perf_counter()
         counted = vocab is None and self.vocab is None
@@ -207,8 +207,6 @@ class Word2Vec:
             if encoded.n_words == 0:
                 raise CorpusError("None of the corpus words is in the model's vocabulary.")
             backup = None
-            if cfg.device is None:
-                load_kernels(cfg)  # before W_in is filled: see load_kernels
             if self.W_in is None:
                 self._init_weights(vocab)
             else:

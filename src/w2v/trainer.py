@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._jit import release_compiler_pages
+from ._memory import release_compiler_pages, trim_heap
 from ._progress import progress_bar
 from .config import TrainConfig
 from .errors import CorpusError, TrainingDivergedError
@@ -269,10 +269,10 @@ def load_kernels(config: TrainConfig) -> None:
 
     Runs the kernel on an empty batch (and the hot-row sync on one row): this loads their
     cached code and starts Numba's runtime, the last things LLVM is needed for. Then
-    :func:`w2v._jit.release_compiler_pages` gives LLVM's pages back. :meth:`Word2Vec.fit`
-    calls this before it fills W_in, so the compiler's pages and the weights are never
-    resident together; :func:`train` calls it too (for its other callers; cheap the
-    second time).
+    :func:`w2v._memory.release_compiler_pages` gives LLVM's pages back. :meth:`Word2Vec.fit`
+    calls this first, so that neither the corpus pass nor the weights share memory with the
+    compiler's pages; :func:`train` calls it too (for its other callers; cheap the second
+    time).
     """
     tiny = Vocabulary(["a", "b"], np.array([2, 1], dtype=np.int64))
     tables = build_tables(config, tiny).as_tuple()
@@ -283,6 +283,7 @@ def load_kernels(config: TrainConfig) -> None:
     if config.n_workers > 1:
         sync_hot_rows(W, hot, hot.copy(), 0)
     release_compiler_pages()
+    trim_heap()  # what LLVM freed after compiling the runtime
 
 
 def train(

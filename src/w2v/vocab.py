@@ -16,7 +16,6 @@ table per reduction, so one pass still suffices.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import os
 import tempfile
@@ -30,6 +29,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from ._memory import trim_heap
 from .corpus import CorpusLike, ReadStats, iter_pieces
 from .errors import CorpusError
 
@@ -354,10 +354,7 @@ def _unpack_words(blob: bytes, offsets: np.ndarray) -> list[str]:
 def _give_back_memory() -> None:
     """Return freed heap pages to the OS (glibc only), e.g. a corpus's rare tokens."""
     gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: the memory is reused, not returned
-        pass
+    trim_heap()
 
 
 def build_vocab_and_encode(
