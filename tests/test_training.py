@@ -14,7 +14,7 @@ from conftest import ROOT, VARIANTS
 from planted import twin_corpus
 from w2v import NotFittedError, TrainingDivergedError, Word2Vec
 from w2v.checkpoint import load_checkpoint
-from w2v.errors import ConfigError, CorpusError
+from w2v.errors import ConfigError, CorpusError, CorpusNotFoundError
 from w2v.trainer import batch_seed, plan_batches
 
 CORPUS = twin_corpus()
@@ -207,3 +207,16 @@ def test_weights_start_on_cache_lines_after_fit_update_vocab_and_resume(loss, tm
         for W in matrices:
             assert W.ctypes.data % 64 == 0 and W.flags["C_CONTIGUOUS"], how
             assert W.dtype == np.float32, how
+
+
+def test_a_missing_corpus_path_fails_before_any_kernel_is_loaded(tmp_path, monkeypatch):
+    """fit loads (on a first run: compiles) its kernels before reading; a typo in the path
+    must not wait for that."""
+    import w2v.model
+
+    def no_kernels(config):
+        raise AssertionError("load_kernels ran before the corpus path was checked")
+
+    monkeypatch.setattr(w2v.model, "load_kernels", no_kernels)
+    with pytest.raises(CorpusNotFoundError, match="no-such-corpus.txt"):
+        Word2Vec(**SMALL).fit(tmp_path / "no-such-corpus.txt")

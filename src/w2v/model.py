@@ -19,7 +19,7 @@ import numpy as np
 from . import checkpoint as ckpt_io
 from . import formats
 from .config import TrainConfig
-from .corpus import CorpusLike, ReadStats
+from .corpus import CorpusLike, ReadStats, corpus_files
 from .errors import (
     ConfigError,
     CorpusError,
@@ -186,6 +186,8 @@ class Word2Vec:
 
             resolve_device(cfg.device)
         if cfg.device is None:
+            if isinstance(corpus, str | os.PathLike):
+                corpus_files(corpus)  # a wrong path fails now, not after a first compile
             load_kernels(cfg)  # then LLVM's pages go, before the corpus and weights come in
         stats = ReadStats()
         t_start = time.perf_counter()
