@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from llvmlite import ir
 from llvmlite.binding import llvm_version_info
+from numba import config as numba_config
 from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
@@ -104,6 +105,12 @@ def prefetch_row(typingctx, M, row):  # type: ignore[no-untyped-def]  # pragma: 
         return context.get_dummy_value()
 
     return types.void(M, row), codegen
+
+
+if numba_config.DISABLE_JIT:  # the kernels run as plain Python (NUMBA_DISABLE_JIT=1: debugging)
+
+    def prefetch_row(M: np.ndarray, row: int) -> None:  # type: ignore[no-redef]
+        """A prefetch is only a hint to the CPU: plain Python has nothing to do."""
 
 
 @jit
