@@ -53,9 +53,13 @@ print(json.dumps(out, default=str))
 """
 
 
-def _run(mode: str) -> dict:
+def _run(mode: str, **env: str) -> dict:
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, mode], capture_output=True, text=True, timeout=600
+        [sys.executable, "-c", CHILD, mode],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **env},
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -108,40 +112,14 @@ def test_jit_is_njit_with_nogil_and_cache():
     assert twice._cache is not None
 
 
-PURE_CHILD = r"""
-import json
-import numpy as np
-from w2v import Word2Vec
-rng = np.random.default_rng(0)
-words = [f"w{i}" for i in range(20)]
-corpus = [[words[j] for j in rng.integers(0, 20, 8)] for _ in range(30)]
-out = {}
-for arch in ("cbow", "skipgram"):
-    for loss in ("ns", "hs", "softmax"):
-        m = Word2Vec(arch=arch, loss=loss, dim=8, min_count=1, epochs=1, workers=1, seed=3)
-        out[f"{arch}-{loss}"] = m.fit(corpus, progress=False).W_in.astype(float).tolist()
-print(json.dumps(out))
-"""
-
-
 def test_training_runs_as_plain_python_with_numba_disable_jit():
     """NUMBA_DISABLE_JIT=1 (stepping through a kernel in a debugger) trains every variant,
-    to the compiled kernels' vectors up to float rounding (fastmath reorders sums)."""
-    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
-    proc = subprocess.run(
-        [sys.executable, "-c", PURE_CHILD], capture_output=True, text=True, timeout=600, env=env
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    pure = json.loads(proc.stdout.strip().splitlines()[-1])
-    compiled = json.loads(
-        subprocess.run(
-            [sys.executable, "-c", PURE_CHILD], capture_output=True, text=True, timeout=600
-        )
-        .stdout.strip()
-        .splitlines()[-1]
-    )
-    assert pure.keys() == compiled.keys() and len(pure) == 6
-    for variant, vectors in pure.items():
-        np.testing.assert_allclose(
-            vectors, compiled[variant], rtol=1e-4, atol=1e-6, err_msg=variant
-        )
+    learns phrases and writes vectors, matching the compiled code up to float rounding
+    (fastmath reorders sums)."""
+    pure = _run("short", NUMBA_DISABLE_JIT="1")
+    compiled = _run("short")
+    variants = [k for k in compiled if k.startswith(("cbow-", "skipgram-"))]
+    assert len(variants) == 6
+    for key in [*variants, "binary_roundtrip"]:
+        np.testing.assert_allclose(pure[key], compiled[key], rtol=1e-4, atol=1e-6, err_msg=key)
+    assert pure["phrases"] == compiled["phrases"] and pure["two_workers_finite"]
