@@ -125,7 +125,7 @@ def _corpus_words(path: str) -> int:
     with open(path, "rb") as fh:  # small blocks: this parent's memory stays small
         for block in iter(lambda: fh.read(1 << 20), b""):
             block = tail + block
-            cut = max(block.rfind(b" "), block.rfind(b"\n"))
+            cut = max(block.rfind(c) for c in (b" ", b"\n", b"\t", b"\r"))  # any separator
             if cut < 0:
                 tail = block
                 continue
