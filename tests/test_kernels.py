@@ -18,7 +18,13 @@ from w2v.kernels import (
     train_batch_cbow,
     train_batch_skipgram,
 )
-from w2v.kernels.common import all_finite, kernel_matrix, prefetch_row, prefetch_units
+from w2v.kernels.common import (
+    all_finite,
+    kernel_matrix,
+    prefetch_row,
+    prefetch_units,
+    row_ptr,
+)
 from w2v.kernels.outputs import logistic_units, softmax_update
 from w2v.kernels.skipgram import subsample_sentence
 
@@ -26,7 +32,7 @@ V, DIM = 6, 8
 COUNTS = np.array([20, 11, 7, 5, 3, 2])
 KIND = {"softmax": LOSS_SOFTMAX, "hs": LOSS_HS, "ns": LOSS_NS}
 TOL = {"rtol": 2e-5, "atol": 2e-6}
-NO_HOT = np.zeros((0, 1), dtype=np.float32)  # no thread-private output rows
+NO_HOT = np.zeros((0, 1), dtype=np.float32)  # no thread-private rows
 
 
 def _matrices(loss: str, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -146,11 +152,37 @@ def test_batch_kernel_equals_reference_on_a_sentence(arch, loss):
     seed = np.uint64(12345)
     if arch == "skipgram":
         got_loss, got_n = train_batch_skipgram(
-            ids, ends, W_in, W_out, NO_HOT, tables, KIND[loss], negative, 1, schedule, seed, 0, 0
+            ids,
+            ends,
+            W_in,
+            W_out,
+            NO_HOT,
+            NO_HOT,
+            tables,
+            KIND[loss],
+            negative,
+            1,
+            schedule,
+            seed,
+            0,
+            0,
         )
     else:
         got_loss, got_n = train_batch_cbow(
-            ids, ends, W_in, W_out, NO_HOT, tables, KIND[loss], negative, 1, schedule, seed, 0, 1
+            ids,
+            ends,
+            W_in,
+            W_out,
+            NO_HOT,
+            NO_HOT,
+            tables,
+            KIND[loss],
+            negative,
+            1,
+            schedule,
+            seed,
+            0,
+            1,
         )
     assert got_n == exp_n
     assert got_loss == pytest.approx(exp_loss, rel=1e-5)
@@ -183,6 +215,7 @@ def test_cbow_sum_uses_the_sum_of_context_rows():
         ends,
         W_in,
         W_out,
+        NO_HOT,
         NO_HOT,
         tables,
         LOSS_SOFTMAX,
@@ -231,6 +264,7 @@ def test_dynamic_window_radius_is_uniform():
         W_in,
         W_out,
         NO_HOT,
+        NO_HOT,
         tables,
         LOSS_HS,
         0,
@@ -262,7 +296,8 @@ def test_subsampling_keeps_words_with_their_keep_probability():
 
 @pytest.mark.parametrize(("arch", "loss"), [v for v in VARIANTS if v[1] != "softmax"])
 def test_private_hot_rows_train_like_shared_rows_in_one_thread(arch, loss):
-    """A batch trained with part of W_out in a private copy, then synced, equals plain W_out."""
+    """A batch trained with part of W_in and of W_out in private copies, then synced, equals
+    one trained on the plain matrices, and leaves the shared rows alone until the sync."""
     W_in, W_out = _matrices(loss, seed=5)
     ids = np.array([0, 3, 0, 5, 2, 4, 1, 1, 3], dtype=np.int32)
     ends = np.array([4, 9], dtype=np.int64)
@@ -272,20 +307,55 @@ def test_private_hot_rows_train_like_shared_rows_in_one_thread(arch, loss):
     tables = (*tables, noise_codes(2))
     kernel = train_batch_skipgram if arch == "skipgram" else train_batch_cbow
     extra = (0,) if arch == "skipgram" else (1,)  # shared_negatives off; cbow_mean on
-    start = 2  # rows 2.. are private (HS: the nodes nearest the root)
+    start = 2  # output rows 2.. are private (HS: the nodes nearest the root)
+    k_in = 3  # input rows 0, 1, 2 are private
     shared_in, shared_out = W_in.copy(), W_out.copy()
     args = (KIND[loss], 2, 2, (0.05, 0.05, 0.0, 1.0), np.uint64(3))
-    exp = kernel(ids, ends, shared_in, shared_out, NO_HOT, tables, *args, 0, *extra)
-    hot = W_out[start:].copy()
-    base = hot.copy()
-    got = kernel(ids, ends, W_in, W_out, hot, tables, *args, start, *extra)
-    assert not np.array_equal(hot, base)  # the private rows were trained...
-    np.testing.assert_array_equal(W_out[start:], base)  # ...and W_out's were not touched
-    sync_hot_rows(W_out, hot, base, start)
+    exp = kernel(ids, ends, shared_in, shared_out, NO_HOT, NO_HOT, tables, *args, 0, *extra)
+    hot_in, hot_out = W_in[:k_in].copy(), W_out[start:].copy()
+    base_in, base_out = hot_in.copy(), hot_out.copy()
+    got = kernel(ids, ends, W_in, W_out, hot_in, hot_out, tables, *args, start, *extra)
+    assert not np.array_equal(hot_in, base_in)  # the private rows were trained...
+    assert not np.array_equal(hot_out, base_out)
+    np.testing.assert_array_equal(W_in[:k_in], base_in)  # ...and the shared ones were not
+    np.testing.assert_array_equal(W_out[start:], base_out)
+    sync_hot_rows(W_in, hot_in, base_in, 0)
+    sync_hot_rows(W_out, hot_out, base_out, start)
     assert got == exp
     np.testing.assert_allclose(W_in, shared_in, **TOL)
     np.testing.assert_allclose(W_out, shared_out, **TOL)
-    np.testing.assert_array_equal(hot, W_out[start:])
+    np.testing.assert_array_equal(hot_in, W_in[:k_in])
+    np.testing.assert_array_equal(hot_out, W_out[start:])
+
+
+def test_row_ptr_picks_the_private_copy_exactly_inside_its_range():
+    """Rows start..start+K-1 come from the private copy, every other row (below start too:
+    the unsigned compare) from the matrix; writes through the pointer land there."""
+    from numba import njit
+
+    @njit
+    def first_and_add(M, private, start, row, x):
+        p = row_ptr(M, private, start, row)
+        first = p[0]
+        for k in range(M.shape[1]):
+            p[k] += x
+        return first
+
+    M = np.arange(40, dtype=np.float32).reshape(10, 4)
+    private = -np.arange(1, 13, dtype=np.float32).reshape(3, 4)  # stands for rows 4, 5, 6
+    for row in range(10):
+        m, p = M.copy(), private.copy()
+        first = first_and_add(m, p, 4, row, 100.0)
+        if 4 <= row <= 6:
+            assert first == private[row - 4, 0]
+            np.testing.assert_array_equal(p[row - 4], private[row - 4] + 100)
+            np.testing.assert_array_equal(m, M)
+        else:
+            assert first == M[row, 0]
+            np.testing.assert_array_equal(m[row], M[row] + 100)
+            np.testing.assert_array_equal(p, private)
+    empty = np.zeros((0, 4), np.float32)
+    assert first_and_add(M.copy(), empty, 0, 0, 1.0) == M[0, 0]  # no private rows: all in M
 
 
 @pytest.mark.parametrize(("arch", "loss"), VARIANTS)
@@ -302,7 +372,7 @@ def test_words_after_the_last_sentence_end_are_one_more_sentence(arch, loss):
     runs = {}
     for name, ends in (("listed", [4, 9]), ("implied", [4]), ("one sentence", [9])):
         W_in, W_out = _matrices(loss, seed=5)
-        out = kernel(ids, np.array(ends, np.int64), W_in, W_out, NO_HOT, tables, *args)
+        out = kernel(ids, np.array(ends, np.int64), W_in, W_out, NO_HOT, NO_HOT, tables, *args)
         runs[name] = (out, W_in, W_out)
     (out, W_in, W_out), (out2, W_in2, W_out2) = runs["listed"], runs["implied"]
     assert out == out2
@@ -336,7 +406,7 @@ def _skipgram_ns_batch(shared: int, prob, alias, negative: int, seed: int = 11):
     tables = (*tables, np.zeros(1, np.int32), noise_codes(negative))
     ids, ends = np.array([0, 1, 2], np.int32), np.array([3], np.int64)
     args = (LOSS_NS, negative, 1, (0.05, 0.05, 0.0, 1.0), np.uint64(seed), 0, shared)
-    train_batch_skipgram(ids, ends, W_in, W_out, NO_HOT, tables, *args)
+    train_batch_skipgram(ids, ends, W_in, W_out, NO_HOT, NO_HOT, tables, *args)
     return W_in, W_out
 
 

@@ -59,21 +59,29 @@ _MASK64 = (1 << 64) - 1
 
 EpochCallback = Callable[..., object]
 
-# Output rows every example touches (the top of the Huffman tree; the most frequent words'
-# rows for NS) are written by all threads at once, and the cache lines bouncing between cores
-# made 2 threads slower than 1 for hierarchical softmax. With more than one worker, each
-# thread trains its own copy of these rows and publishes its change after every batch.
+# Rows that most examples touch (the top of the Huffman tree; the most frequent words' NS
+# rows, and in CBOW their input rows) are written by all threads at once, and the cache lines
+# bouncing between cores made 2 threads slower than 1 for hierarchical softmax and cost two
+# CBOW NS threads ~12 %. With more than one worker, each thread trains its own copy of these
+# rows and publishes its change after every batch.
+#
+# Skip-gram keeps its input rows shared: with private copies of them its vectors scored
+# lower (skip-gram HS on the quality slice, 5 seeds: analogy 5.74 -> 5.43 %, WS353
+# 0.503 -> 0.486), and two skip-gram workers already scale ~1.9x without them.
 HOT_ROWS = 1024
 _NO_HOT = np.zeros((0, 1), dtype=np.float32)
 
 
-def hot_rows(config: TrainConfig, n_out: int, workers: int) -> tuple[int, int]:
-    """(first row, number of rows) of W_out that each thread keeps a private copy of."""
+def hot_rows(config: TrainConfig, n_in: int, n_out: int, workers: int) -> tuple[int, int, int]:
+    """The rows each thread keeps a private copy of: (k_in, start, k_out) for the input rows
+    W_in[:k_in] (the most frequent words; CBOW only) and the output rows
+    W_out[start : start + k_out]."""
     if workers <= 1 or config.loss == "softmax":
-        return 0, 0
-    k = min(HOT_ROWS, n_out)
+        return 0, 0, 0
+    k_in = min(HOT_ROWS, n_in) if config.arch == "cbow" else 0
+    k_out = min(HOT_ROWS, n_out)
     # Huffman inner nodes are numbered in order of creation: the root is the last row.
-    return (n_out - k, k) if config.loss == "hs" else (0, k)
+    return k_in, (n_out - k_out if config.loss == "hs" else 0), k_out
 
 
 def _splitmix64(x: int) -> int:
@@ -245,7 +253,8 @@ def _run_kernel(
     ends: np.ndarray,
     W_in: np.ndarray,
     W_out: np.ndarray,
-    hot: np.ndarray,
+    hot_in: np.ndarray,
+    hot_out: np.ndarray,
     tables: tuple,
     schedule: tuple[float, float, float, float],
     seed: np.uint64,
@@ -255,12 +264,12 @@ def _run_kernel(
     kind = _LOSS_KIND[config.loss]
     if config.arch == "skipgram":
         return train_batch_skipgram(
-            ids, ends, W_in, W_out, hot, tables, kind, config.negative, config.window,
-            schedule, seed, hot_start, int(config.shared_negatives),
+            ids, ends, W_in, W_out, hot_in, hot_out, tables, kind, config.negative,
+            config.window, schedule, seed, hot_start, int(config.shared_negatives),
         )  # fmt: skip
     return train_batch_cbow(
-        ids, ends, W_in, W_out, hot, tables, kind, config.negative, config.window,
-        schedule, seed, hot_start, int(config.cbow_mean),
+        ids, ends, W_in, W_out, hot_in, hot_out, tables, kind, config.negative,
+        config.window, schedule, seed, hot_start, int(config.cbow_mean),
     )  # fmt: skip
 
 
@@ -279,7 +288,8 @@ def load_kernels(config: TrainConfig) -> None:
     W = kernel_matrix(2, config.dim)
     hot = W[:1].copy()
     no_ids, no_ends = np.zeros(0, np.int32), np.zeros(0, np.int64)
-    _run_kernel(config, no_ids, no_ends, W, W, hot, tables, (0.0, 0.0, 0.0, 1.0), np.uint64(1), 0)
+    no_schedule = (0.0, 0.0, 0.0, 1.0)
+    _run_kernel(config, no_ids, no_ends, W, W, hot, hot, tables, no_schedule, np.uint64(1), 0)
     if config.n_workers > 1:
         sync_hot_rows(W, hot, hot.copy(), 0)
     release_compiler_pages()
@@ -370,10 +380,15 @@ def train(
 
     load_kernels(config)
     n_threads = min(config.n_workers, max(1, n_batches))
-    hot_start, n_hot = hot_rows(config, W_out.shape[0], n_threads)
+    n_hot_in, hot_start, n_hot = hot_rows(config, W_in.shape[0], W_out.shape[0], n_threads)
 
     def run_batch(
-        epoch: int, i: int, out_loss: np.ndarray, out_n: np.ndarray, hot: np.ndarray
+        epoch: int,
+        i: int,
+        out_loss: np.ndarray,
+        out_n: np.ndarray,
+        hot_in: np.ndarray,
+        hot_out: np.ndarray,
     ) -> None:
         a, b = int(bounds[i]), int(bounds[i + 1])
         ids = corpus.read(a, b)
@@ -382,8 +397,9 @@ def train(
         schedule = (alpha, min_alpha, float(epoch * corpus.n_words + a), total)
         seed = batch_seed(config.seed, epoch, i)
         loss, n = _run_kernel(
-            config, ids, local_ends, W_in, W_out, hot, tables, schedule, seed, hot_start
-        )
+            config, ids, local_ends, W_in, W_out, hot_in, hot_out, tables, schedule, seed,
+            hot_start,
+        )  # fmt: skip
         if not math.isfinite(loss):
             raise _diverged(alpha, epoch, f"the loss of batch {i + 1} is {loss}")
         out_loss[i] = loss
@@ -407,14 +423,16 @@ def train(
                 return i
 
         def worker() -> None:
-            hot = W_out[hot_start : hot_start + n_hot].copy() if n_hot else _NO_HOT
-            base = hot.copy()
+            hot_in = W_in[:n_hot_in].copy() if n_hot_in else _NO_HOT
+            hot_out = W_out[hot_start : hot_start + n_hot].copy() if n_hot else _NO_HOT
+            base_in, base_out = hot_in.copy(), hot_out.copy()
             try:
                 while (i := take()) >= 0:
-                    run_batch(epoch, i, batch_loss, batch_n, hot)
-                    if n_hot:
+                    run_batch(epoch, i, batch_loss, batch_n, hot_in, hot_out)
+                    if n_hot_in or n_hot:
                         with hot_lock:  # two syncs at once would lose one thread's change
-                            sync_hot_rows(W_out, hot, base, hot_start)
+                            sync_hot_rows(W_in, hot_in, base_in, 0)
+                            sync_hot_rows(W_out, hot_out, base_out, hot_start)
                     words = int(bounds[i + 1] - bounds[i])
                     with lock:
                         done_words[0] += words

@@ -15,8 +15,8 @@ from .common import (
     draw_noise_words,
     kernel_matrix,
     sigmoid_table,
+    sync_hot_rows,
 )
-from .outputs import sync_hot_rows
 from .skipgram import noise_codes, train_batch_skipgram
 
 __all__ = [

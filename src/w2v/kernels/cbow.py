@@ -19,9 +19,10 @@ from .common import (
     LOSS_NS,
     LOSS_SOFTMAX,
     draw_negatives,
-    prefetch_row,
+    prefetch_ptr,
     prefetch_units,
     rand_below,
+    row_ptr,
 )
 from .outputs import logistic_units, softmax_update
 from .skipgram import learning_rate, subsample_sentence
@@ -33,7 +34,8 @@ def train_batch_cbow(
     ends: np.ndarray,
     W_in: np.ndarray,
     W_out: np.ndarray,
-    hot: np.ndarray,
+    hot_in: np.ndarray,
+    hot_out: np.ndarray,
     tables: tuple,
     loss_kind: int,
     negative: int,
@@ -50,6 +52,7 @@ def train_batch_cbow(
     """
     n = ids.shape[0]
     dim = W_in.shape[1]
+    row_bytes = dim * W_in.itemsize
     keep_prob, noise_prob, noise_alias, points, codes, lengths, ns_codes = tables
     state = seed
     kept = np.empty(n, dtype=np.int32)
@@ -82,37 +85,37 @@ def train_batch_cbow(
                 n_neg, state = draw_negatives(
                     noise_prob, noise_alias, negative, centre, ns_rows, state
                 )
-                prefetch_units(W_out, hot, hot_start, ns_rows, 0, n_neg + 1)
+                prefetch_units(W_out, hot_out, hot_start, ns_rows, 0, n_neg + 1)
             elif loss_kind == LOSS_HS:
-                prefetch_units(W_out, hot, hot_start, points, centre, lengths[centre])
+                prefetch_units(W_out, hot_out, hot_start, points, centre, lengths[centre])
             if i + window + 1 < m:  # the input row that can enter the next windows
-                prefetch_row(W_in, kept[i + window + 1])
+                prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[i + window + 1]), row_bytes)
             for k in range(dim):
                 h[k] = 0.0
                 grad_v[k] = 0.0
             for j in range(lo, hi):
                 if j != i:
-                    c = kept[j]
+                    row = row_ptr(W_in, hot_in, 0, kept[j])
                     for k in range(dim):
-                        h[k] += W_in[c, k]
+                        h[k] += row[k]
             if cbow_mean:
                 inv = np.float32(1.0 / cw)
                 for k in range(dim):
                     h[k] *= inv  # (dim,) mean of the context rows
             if loss_kind == LOSS_NS:
                 loss += logistic_units(
-                    W_out, hot, hot_start, h, grad_v, ns_rows, ns_codes, 0, n_neg + 1, lr
+                    W_out, hot_out, hot_start, h, grad_v, ns_rows, ns_codes, 0, n_neg + 1, lr
                 )
             elif loss_kind == LOSS_HS:
                 loss += logistic_units(
-                    W_out, hot, hot_start, h, grad_v, points, codes, centre, lengths[centre], lr
+                    W_out, hot_out, hot_start, h, grad_v, points, codes, centre, lengths[centre], lr
                 )
             else:
                 loss += softmax_update(W_out, h, grad_v, centre, scores, lr)
             for j in range(lo, hi):
                 if j != i:
-                    c = kept[j]
+                    row = row_ptr(W_in, hot_in, 0, kept[j])
                     for k in range(dim):
-                        W_in[c, k] += grad_v[k]
+                        row[k] += grad_v[k]
             n_examples += 1
     return loss, n_examples

@@ -28,10 +28,7 @@ import math
 import numpy as np
 
 from .._jit import jit
-from .common import FASTMATH, dot_row, logistic, prefetch_row
-
-#: How many rows ahead ``sync_hot_rows`` prefetches the shared rows.
-_SYNC_AHEAD = 8
+from .common import FASTMATH, dot_row, logistic, row_ptr
 
 
 @jit(fastmath=FASTMATH)
@@ -61,30 +58,17 @@ def logistic_units(
     """
     loss = 0.0
     dim = v.shape[0]
-    n_hot = hot.shape[0]
-    # The two branches repeat the same lines on purpose: binding W_out or hot to one variable
-    # would make Numba reference-count that array on every unit (see CONTRIBUTING.md).
     for d in range(n):
-        row = rows[which, d]
+        u = row_ptr(W_out, hot, hot_start, rows[which, d])  # the unit's row, shared or private
         label = 1.0 - codes[which, d]
         score = np.float32(0.0)
-        if row - hot_start < n_hot and row >= hot_start:
-            r = row - hot_start
-            for k in range(dim):
-                score += hot[r, k] * v[k]
-            g, unit_loss = logistic(score, label, lr)
-            for k in range(dim):
-                u_k = hot[r, k]
-                grad_v[k] += g * u_k
-                hot[r, k] = u_k + g * v[k]
-        else:
-            for k in range(dim):
-                score += W_out[row, k] * v[k]
-            g, unit_loss = logistic(score, label, lr)
-            for k in range(dim):
-                u_k = W_out[row, k]
-                grad_v[k] += g * u_k
-                W_out[row, k] = u_k + g * v[k]
+        for k in range(dim):
+            score += u[k] * v[k]
+        g, unit_loss = logistic(score, label, lr)
+        for k in range(dim):
+            u_k = u[k]
+            grad_v[k] += g * u_k
+            u[k] = u_k + g * v[k]
         loss += unit_loss
     return loss
 
@@ -120,25 +104,3 @@ def softmax_update(
             grad_v[k] += g * u_k
             W_out[w, k] = u_k + g * v[k]
     return loss
-
-
-@jit(fastmath=FASTMATH)
-def sync_hot_rows(
-    W_out: np.ndarray, hot: np.ndarray, base: np.ndarray, hot_start: int
-) -> None:  # pragma: no cover - numba
-    """Publish a thread's private hot rows and take the other threads' updates.
-
-    hot, base : (K, dim) float32; ``base`` is the value of ``hot`` at the last sync. The
-    thread's own change (hot − base) is added to W_out[hot_start : hot_start + K], then both
-    copies are refreshed from W_out, which now holds every thread's published changes.
-    """
-    n_hot = hot.shape[0]
-    for r in range(n_hot):
-        row = hot_start + r
-        if r + _SYNC_AHEAD < n_hot:  # the other threads last wrote these rows: fetch early
-            prefetch_row(W_out, row + _SYNC_AHEAD)
-        for k in range(hot.shape[1]):
-            shared = W_out[row, k] + (hot[r, k] - base[r, k])
-            W_out[row, k] = shared
-            hot[r, k] = shared
-            base[r, k] = shared

@@ -26,10 +26,11 @@ from .common import (
     LOSS_NS,
     LOSS_SOFTMAX,
     draw_negatives,
-    prefetch_row,
+    prefetch_ptr,
     prefetch_units,
     rand_below,
     rand_unit,
+    row_ptr,
 )
 from .outputs import logistic_units, softmax_update
 
@@ -84,7 +85,8 @@ def train_batch_skipgram(
     ends: np.ndarray,
     W_in: np.ndarray,
     W_out: np.ndarray,
-    hot: np.ndarray,
+    hot_in: np.ndarray,
+    hot_out: np.ndarray,
     tables: tuple,
     loss_kind: int,
     negative: int,
@@ -101,18 +103,21 @@ def train_batch_skipgram(
                words after the last end, if any, are one more sentence
     W_in     : (V, dim) float32 input vectors, updated in place
     W_out    : (V, dim) float32 output vectors ((V−1, dim) for HS), updated in place
-    hot      : (K, dim) float32, this thread's copy of W_out[hot_start : hot_start + K]
+    hot_in   : (K_in, dim) float32, this thread's copy of W_in[:K_in] (the most frequent
+               words' input rows), used instead of them; (0, dim) for none
+    hot_out  : (K, dim) float32, this thread's copy of W_out[hot_start : hot_start + K]
                (the most shared output rows), used instead of them; (0, dim) for none
     tables   : (keep_prob (V,) f32, noise_prob (V,) f32, noise_alias (V,) i32,
                 points (V, L) i32, codes (V, L) i8, code_lengths (V,) i32,
                 noise codes (1, negative+1) i8 from ``noise_codes``)
     schedule : (alpha, min_alpha, pos0, total) float64; see ``learning_rate``
     seed     : nonzero uint64 seeding this batch's generator
-    hot_start: the first W_out row that ``hot`` stands for
+    hot_start: the first W_out row that ``hot_out`` stands for
     shared_negatives: 1 = NS draws the noise words once per window, for all its pairs
     """
     n = ids.shape[0]
     dim = W_in.shape[1]
+    row_bytes = dim * W_in.itemsize
     keep_prob, noise_prob, noise_alias, points, codes, lengths, ns_codes = tables
     state = seed
     kept = np.empty(n, dtype=np.int32)
@@ -139,17 +144,17 @@ def train_batch_skipgram(
                 n_neg, state = draw_negatives(
                     noise_prob, noise_alias, negative, centre, ns_rows, state
                 )
-                prefetch_units(W_out, hot, hot_start, ns_rows, 0, n_neg + 1)
+                prefetch_units(W_out, hot_out, hot_start, ns_rows, 0, n_neg + 1)
             elif loss_kind == LOSS_HS:  # the centre's path serves every pair of the window
-                prefetch_units(W_out, hot, hot_start, points, centre, lengths[centre])
+                prefetch_units(W_out, hot_out, hot_start, points, centre, lengths[centre])
             if i + window + 1 < m:  # the input row that can enter the next windows
-                prefetch_row(W_in, kept[i + window + 1])
+                prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[i + window + 1]), row_bytes)
             for j in range(max(0, i - r), min(m, i + r + 1)):
                 if j == i:
                     continue
-                context = kept[j]
+                row = row_ptr(W_in, hot_in, 0, kept[j])  # the context word's input row
                 for k in range(dim):
-                    v[k] = W_in[context, k]  # hidden layer: the context word's input row
+                    v[k] = row[k]  # hidden layer
                     grad_v[k] = 0.0
                 if loss_kind == LOSS_NS:
                     if not shared_negatives:
@@ -157,17 +162,26 @@ def train_batch_skipgram(
                         n_neg, state = draw_negatives(
                             noise_prob, noise_alias, negative, centre, ns_rows, state
                         )
-                        prefetch_units(W_out, hot, hot_start, ns_rows, 0, n_neg + 1)
+                        prefetch_units(W_out, hot_out, hot_start, ns_rows, 0, n_neg + 1)
                     loss += logistic_units(
-                        W_out, hot, hot_start, v, grad_v, ns_rows, ns_codes, 0, n_neg + 1, lr
+                        W_out, hot_out, hot_start, v, grad_v, ns_rows, ns_codes, 0, n_neg + 1, lr
                     )
                 elif loss_kind == LOSS_HS:
                     loss += logistic_units(
-                        W_out, hot, hot_start, v, grad_v, points, codes, centre, lengths[centre], lr
+                        W_out,
+                        hot_out,
+                        hot_start,
+                        v,
+                        grad_v,
+                        points,
+                        codes,
+                        centre,
+                        lengths[centre],
+                        lr,
                     )
                 else:
                     loss += softmax_update(W_out, v, grad_v, centre, scores, lr)
                 for k in range(dim):
-                    W_in[context, k] += grad_v[k]
+                    row[k] += grad_v[k]
                 n_examples += 1
     return loss, n_examples
