@@ -120,6 +120,10 @@ print("RESULT " + json.dumps(out))
 """
 
 
+#: The tools the child knows (``w2v_c`` needs W2V_C_BIN and is added when it is set).
+TOOLS = ("w2v", "w2v_1w", "w2v_shared", "gensim_iter", "gensim_file", "w2v_c")
+
+
 def _corpus_words(path: str) -> int:
     n, tail = 0, b""
     with open(path, "rb") as fh:  # small blocks: this parent's memory stays small
@@ -195,6 +199,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--output", default=str(RESULTS / "train_speed.json"))
     args = parser.parse_args(argv)
     tools = args.tools.split(",")
+    unknown = [t for t in tools if t not in TOOLS]
+    if unknown:  # an unknown name would otherwise fall through to the word2vec.c branch
+        parser.error(f"unknown tool(s) {', '.join(unknown)}; choose from {', '.join(TOOLS)}")
+    if "w2v_c" in tools and not os.environ.get("W2V_C_BIN"):
+        parser.error("--tools w2v_c needs W2V_C_BIN (see benchmarks/build_word2vec_c.sh)")
     if os.environ.get("W2V_C_BIN") and "w2v_c" not in tools:
         tools.append("w2v_c")
     rows: list[dict] = []
