@@ -149,41 +149,10 @@ def test_batch_kernel_equals_reference_on_a_sentence(arch, loss):
         )
         exp_loss += lsum
         exp_n += n
-    seed = np.uint64(12345)
-    if arch == "skipgram":
-        got_loss, got_n = train_batch_skipgram(
-            ids,
-            ends,
-            W_in,
-            W_out,
-            NO_HOT,
-            NO_HOT,
-            tables,
-            KIND[loss],
-            negative,
-            1,
-            schedule,
-            seed,
-            0,
-            0,
-        )
-    else:
-        got_loss, got_n = train_batch_cbow(
-            ids,
-            ends,
-            W_in,
-            W_out,
-            NO_HOT,
-            NO_HOT,
-            tables,
-            KIND[loss],
-            negative,
-            1,
-            schedule,
-            seed,
-            0,
-            1,
-        )
+    kernel = train_batch_skipgram if arch == "skipgram" else train_batch_cbow
+    extra = 0 if arch == "skipgram" else 1  # shared_negatives off; cbow_mean on
+    args = (KIND[loss], negative, 1, schedule, np.uint64(12345), 0, extra)
+    got_loss, got_n = kernel(ids, ends, W_in, W_out, NO_HOT, NO_HOT, tables, *args)
     assert got_n == exp_n
     assert got_loss == pytest.approx(exp_loss, rel=1e-5)
     np.testing.assert_allclose(W_in, exp_in, **TOL)
