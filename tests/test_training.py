@@ -220,3 +220,23 @@ def test_a_missing_corpus_path_fails_before_any_kernel_is_loaded(tmp_path, monke
     monkeypatch.setattr(w2v.model, "load_kernels", no_kernels)
     with pytest.raises(CorpusNotFoundError, match="no-such-corpus.txt"):
         Word2Vec(**SMALL).fit(tmp_path / "no-such-corpus.txt")
+
+
+def test_private_rows_cover_cbow_input_rows_but_not_skipgram_ones():
+    """With 2 workers CBOW copies W_in's most frequent rows per thread; skip-gram does not
+    (its vectors scored lower with them); one worker and softmax copy nothing."""
+    from w2v.config import TrainConfig
+    from w2v.trainer import HOT_ROWS, hot_rows
+
+    V = 5000
+    cbow_ns = TrainConfig(arch="cbow", loss="ns")
+    assert hot_rows(cbow_ns, V, V, 2) == (HOT_ROWS, 0, HOT_ROWS)
+    assert hot_rows(TrainConfig(arch="cbow", loss="hs"), V, V - 1, 2) == (
+        HOT_ROWS,
+        V - 1 - HOT_ROWS,
+        HOT_ROWS,
+    )
+    assert hot_rows(TrainConfig(arch="skipgram", loss="ns"), V, V, 2) == (0, 0, HOT_ROWS)
+    assert hot_rows(cbow_ns, 10, 10, 2) == (10, 0, 10)  # a small vocabulary: all of it
+    assert hot_rows(cbow_ns, V, V, 1) == (0, 0, 0)
+    assert hot_rows(TrainConfig(arch="cbow", loss="softmax"), V, V, 2) == (0, 0, 0)

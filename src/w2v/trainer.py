@@ -247,29 +247,30 @@ def _diverged(alpha: float, epoch: int, what: str) -> TrainingDivergedError:
     )
 
 
+#: The four matrices a batch trains, in the kernels' order: W_in, W_out, and the calling
+#: thread's private copies hot_in (of W_in[:k_in]) and hot_out (of W_out[start:start+k_out]).
+Rows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
 def _run_kernel(
     config: TrainConfig,
     ids: np.ndarray,
     ends: np.ndarray,
-    W_in: np.ndarray,
-    W_out: np.ndarray,
-    hot_in: np.ndarray,
-    hot_out: np.ndarray,
+    rows: Rows,
     tables: tuple,
     schedule: tuple[float, float, float, float],
     seed: np.uint64,
     hot_start: int,
 ) -> tuple[float, int]:
     """Train one batch with the kernel of ``config.arch``; return (summed loss, examples)."""
-    kind = _LOSS_KIND[config.loss]
-    if config.arch == "skipgram":
-        return train_batch_skipgram(
-            ids, ends, W_in, W_out, hot_in, hot_out, tables, kind, config.negative,
-            config.window, schedule, seed, hot_start, int(config.shared_negatives),
-        )  # fmt: skip
-    return train_batch_cbow(
-        ids, ends, W_in, W_out, hot_in, hot_out, tables, kind, config.negative,
-        config.window, schedule, seed, hot_start, int(config.cbow_mean),
+    kernel, last = (
+        (train_batch_skipgram, int(config.shared_negatives))
+        if config.arch == "skipgram"
+        else (train_batch_cbow, int(config.cbow_mean))
+    )
+    return kernel(
+        ids, ends, *rows, tables, _LOSS_KIND[config.loss], config.negative, config.window,
+        schedule, seed, hot_start, last,
     )  # fmt: skip
 
 
@@ -289,7 +290,7 @@ def load_kernels(config: TrainConfig) -> None:
     hot = W[:1].copy()
     no_ids, no_ends = np.zeros(0, np.int32), np.zeros(0, np.int64)
     no_schedule = (0.0, 0.0, 0.0, 1.0)
-    _run_kernel(config, no_ids, no_ends, W, W, hot, hot, tables, no_schedule, np.uint64(1), 0)
+    _run_kernel(config, no_ids, no_ends, (W, W, hot, hot), tables, no_schedule, np.uint64(1), 0)
     if config.n_workers > 1:
         sync_hot_rows(W, hot, hot.copy(), 0)
     release_compiler_pages()
@@ -382,24 +383,14 @@ def train(
     n_threads = min(config.n_workers, max(1, n_batches))
     n_hot_in, hot_start, n_hot = hot_rows(config, W_in.shape[0], W_out.shape[0], n_threads)
 
-    def run_batch(
-        epoch: int,
-        i: int,
-        out_loss: np.ndarray,
-        out_n: np.ndarray,
-        hot_in: np.ndarray,
-        hot_out: np.ndarray,
-    ) -> None:
+    def run_batch(epoch: int, i: int, out_loss: np.ndarray, out_n: np.ndarray, rows: Rows) -> None:
         a, b = int(bounds[i]), int(bounds[i + 1])
         ids = corpus.read(a, b)
         # the sentence ends in (a, b]; a batch that ends inside a sentence trains its start
         local_ends = ends[end_index[i] : end_index[i + 1]] - a
         schedule = (alpha, min_alpha, float(epoch * corpus.n_words + a), total)
         seed = batch_seed(config.seed, epoch, i)
-        loss, n = _run_kernel(
-            config, ids, local_ends, W_in, W_out, hot_in, hot_out, tables, schedule, seed,
-            hot_start,
-        )  # fmt: skip
+        loss, n = _run_kernel(config, ids, local_ends, rows, tables, schedule, seed, hot_start)
         if not math.isfinite(loss):
             raise _diverged(alpha, epoch, f"the loss of batch {i + 1} is {loss}")
         out_loss[i] = loss
@@ -426,9 +417,10 @@ def train(
             hot_in = W_in[:n_hot_in].copy() if n_hot_in else _NO_HOT
             hot_out = W_out[hot_start : hot_start + n_hot].copy() if n_hot else _NO_HOT
             base_in, base_out = hot_in.copy(), hot_out.copy()
+            rows = (W_in, W_out, hot_in, hot_out)
             try:
                 while (i := take()) >= 0:
-                    run_batch(epoch, i, batch_loss, batch_n, hot_in, hot_out)
+                    run_batch(epoch, i, batch_loss, batch_n, rows)
                     if n_hot_in or n_hot:
                         with hot_lock:  # two syncs at once would lose one thread's change
                             sync_hot_rows(W_in, hot_in, base_in, 0)
