@@ -12,7 +12,7 @@ Settings: dim 100, window 5, negative 5, min_count 5, sample 1e-3, word2vec.c's 
 The full-softmax configs train on the first ``--softmax-words`` words restricted to their
 ``--softmax-vocab`` most frequent (30,000); the CPU trainer, O(V) per example, gets only
 the first ``--softmax-cpu-words`` of those. Backend knobs (--batch, --neg-group, --row-cap,
---chunk-words, --compile) set ``torch_backend.DEFAULT_OPTIONS``.
+--chunk-words, --compile) set ``w2v.engines.torch.DEFAULT_OPTIONS``.
 
 Prints one table and writes the rows to benchmarks/results/gpu_speed.json.
 """
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
 
     from dataclasses import replace
 
-    from w2v.backends import torch_backend as tb
+    from w2v.engines import torch as tb
 
     changes: dict = {"compile": args.compile}
     for name in ("batch", "neg_group", "chunk_words"):

@@ -33,7 +33,7 @@ FIRST_WORD = {
     "w2v": r"""
 import time
 t0 = time.perf_counter()
-import w2v.trainer as trainer
+import w2v.engines.cpu as trainer
 from w2v import Word2Vec
 first = []
 kernel = trainer.train_batch_skipgram

@@ -25,7 +25,7 @@ from w2v import ConfigError, CorpusError, KeyedVectors, NotFittedError, Word2Vec
 from w2v.checkpoint import load_checkpoint, parse_every
 from w2v.cli import main
 from w2v.errors import FormatError, TrainingDivergedError, TrainingInterrupted
-from w2v.trainer import batch_seed, plan_batches
+from w2v.schedule import batch_seed, plan_batches
 
 CORPUS = twin_corpus(800)
 PARAMS = dict(dim=16, min_count=1, epochs=3, workers=1, sample=1e-2, seed=3, batch_words=400)
@@ -268,7 +268,7 @@ import signal, sys, time
 # A shell that starts a job in the background (as a CI runner may) leaves SIGINT ignored in
 # it, and so in this child; a person's Ctrl-C in a terminal has Python's default handler.
 signal.signal(signal.SIGINT, signal.default_int_handler)
-import w2v.trainer as t
+import w2v.engines.cpu as t
 from w2v.cli import main
 real, calls = t.train_batch_skipgram, [0]
 def slow(*args):

@@ -11,10 +11,10 @@ import pytest
 
 from conftest import VARIANTS
 from w2v.cli import main
+from w2v.config import TrainConfig
 from w2v.explain import Explanation, explain
 from w2v.huffman import build_huffman
-from w2v.model import Word2Vec
-from w2v.vocab import Vocabulary
+from w2v.model import init_weights
 
 CAT = "the cat sits on the mat"
 TRUCKS = "i love trucks"
@@ -189,9 +189,8 @@ def test_steps_lower_the_loss_and_raise_the_target_probability(arch, loss):
 def test_word2vec_init_is_the_trainers_start():
     """--init word2vec: W is Word2Vec's initial W_in for the seed, W' zero, p uniform."""
     ex = explain(CAT, loss="softmax", dim=4, init="word2vec", seed=3)
-    model = Word2Vec(dim=4, seed=3, loss="softmax")
-    model._init_weights(Vocabulary(ex.words, ex.counts))
-    np.testing.assert_array_equal(ex.W_in, model.W_in.astype(np.float64))
+    W_in, _ = init_weights(TrainConfig(dim=4, seed=3, loss="softmax"), len(ex.words))
+    np.testing.assert_array_equal(ex.W_in, W_in.astype(np.float64))
     assert not ex.W_out.any()
     np.testing.assert_allclose(ex.distribution, np.full(5, 0.2))
 

@@ -24,9 +24,9 @@ from w2v.kernels.common import (
     prefetch_row,
     prefetch_units,
     row_ptr,
+    subsample_sentence,
 )
 from w2v.kernels.outputs import logistic_units, softmax_update
-from w2v.kernels.skipgram import subsample_sentence
 
 V, DIM = 6, 8
 COUNTS = np.array([20, 11, 7, 5, 3, 2])

@@ -48,14 +48,14 @@ def test_fits_after_releasing_the_compiler_give_the_same_vectors(monkeypatch):
     """Releasing LLVM's pages changes no result, and compiling afterwards still works."""
     from numba import njit
 
-    import w2v.trainer
+    import w2v.engines.cpu
 
     rng = np.random.default_rng(0)
     words = [f"w{i}" for i in range(40)]
     corpus = [[words[j] for j in rng.integers(0, 40, 12)] for _ in range(300)]
     params = dict(arch="cbow", loss="ns", dim=8, min_count=1, epochs=2, workers=1, seed=3)
     released = w2v.Word2Vec(**params).fit(corpus, progress=False).W_in
-    monkeypatch.setattr(w2v.trainer, "release_compiler_pages", lambda: 0)
+    monkeypatch.setattr(w2v.engines.cpu, "release_compiler_pages", lambda: 0)
     kept = w2v.Word2Vec(**params).fit(corpus, progress=False).W_in
     np.testing.assert_array_equal(released, kept)
     release_compiler_pages()

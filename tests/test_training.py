@@ -14,8 +14,10 @@ from conftest import ROOT, VARIANTS
 from planted import twin_corpus
 from w2v import NotFittedError, TrainingDivergedError, Word2Vec
 from w2v.checkpoint import load_checkpoint
+from w2v.config import TrainConfig
 from w2v.errors import ConfigError, CorpusError, CorpusNotFoundError
-from w2v.trainer import batch_seed, plan_batches
+from w2v.model import init_weights
+from w2v.schedule import batch_seed, plan_batches
 
 CORPUS = twin_corpus()
 SMALL = dict(dim=20, min_count=1, epochs=5, workers=1, sample=0.0, seed=1)
@@ -165,11 +167,11 @@ def test_single_long_line_trains_every_word(tmp_path):
 
 def test_vectors_differ_from_initialisation_and_w_out_starts_at_zero():
     """W_in starts uniform in ±0.5/dim and W_out at zero; training moves both."""
-    model = Word2Vec(**dict(SMALL, epochs=1))
-    model._init_weights(Word2Vec(**SMALL).fit(CORPUS).vocab)
-    assert np.abs(model.W_in).max() <= 0.5 / 20 and np.abs(model.W_in).max() > 0.45 / 20
-    assert not model.W_out.any()
-    digest = hashlib.sha256(model.W_in.tobytes()).hexdigest()
+    V = len(Word2Vec(**SMALL).fit(CORPUS).vocab)
+    W_in, W_out = init_weights(TrainConfig(**dict(SMALL, epochs=1)), V)
+    assert np.abs(W_in).max() <= 0.5 / 20 and np.abs(W_in).max() > 0.45 / 20
+    assert not W_out.any()
+    digest = hashlib.sha256(W_in.tobytes()).hexdigest()
     trained = Word2Vec(**dict(SMALL, epochs=1)).fit(CORPUS)
     assert hashlib.sha256(trained.W_in.tobytes()).hexdigest() != digest
     assert trained.W_out.any()
@@ -212,12 +214,12 @@ def test_weights_start_on_cache_lines_after_fit_update_vocab_and_resume(loss, tm
 def test_a_missing_corpus_path_fails_before_any_kernel_is_loaded(tmp_path, monkeypatch):
     """fit loads (on a first run: compiles) its kernels before reading; a typo in the path
     must not wait for that."""
-    import w2v.model
+    from w2v.engines.cpu import CpuEngine
 
-    def no_kernels(config):
+    def no_kernels(self, config):
         raise AssertionError("load_kernels ran before the corpus path was checked")
 
-    monkeypatch.setattr(w2v.model, "load_kernels", no_kernels)
+    monkeypatch.setattr(CpuEngine, "prepare", no_kernels)
     with pytest.raises(CorpusNotFoundError, match="no-such-corpus.txt"):
         Word2Vec(**SMALL).fit(tmp_path / "no-such-corpus.txt")
 
@@ -226,7 +228,7 @@ def test_private_rows_cover_cbow_input_rows_but_not_skipgram_ones():
     """With 2 workers CBOW copies W_in's most frequent rows per thread; skip-gram does not
     (its vectors scored lower with them); one worker and softmax copy nothing."""
     from w2v.config import TrainConfig
-    from w2v.trainer import HOT_ROWS, hot_rows
+    from w2v.engines.cpu import HOT_ROWS, hot_rows
 
     V = 5000
     cbow_ns = TrainConfig(arch="cbow", loss="ns")

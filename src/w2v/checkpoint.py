@@ -42,7 +42,7 @@ from .formats import (
 )
 from .huffman import HuffmanTree
 from .kernels import kernel_matrix
-from .trainer import TrainState
+from .schedule import TrainState
 from .vocab import EncodedCorpus, Vocabulary
 
 _FORMAT = "w2v-checkpoint"
@@ -225,7 +225,7 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
             W_out=_trainable(z["W_out"]),
             state=state,
             corpus=dict(meta["corpus"]),
-            tree=_checked_tree(z, len(words), config.loss, p),
+            tree=_checked_tree(z, len(words), config, p),
             loss_history=[float(x) for x in meta["loss_history"]],
             epochs_trained=int(meta["epochs_trained"]),
             every=meta.get("checkpoint_every"),
@@ -245,8 +245,11 @@ def _trainable(a: np.ndarray) -> np.ndarray:
     return kernel_matrix(a.shape[0], a.shape[1], source=a)
 
 
-def _checked_tree(z: dict[str, np.ndarray], V: int, loss: str, p: str) -> HuffmanTree | None:
+def _checked_tree(
+    z: dict[str, np.ndarray], V: int, config: TrainConfig, p: str
+) -> HuffmanTree | None:
     """The Huffman tree of an ``hs`` checkpoint, its paths checked to stay inside W_out."""
+    loss = config.loss
     present = [k for k in ("points", "codes", "lengths") if k in z]
     if loss != "hs":
         if present:
@@ -255,7 +258,7 @@ def _checked_tree(z: dict[str, np.ndarray], V: int, loss: str, p: str) -> Huffma
     if len(present) != 3:
         raise FormatError(f"{p}: an hs checkpoint lacks its Huffman tree (points, codes, lengths).")
     points, codes, lengths = z["points"], z["codes"], z["lengths"]
-    n_inner = max(V - 1, 1)  # the rows of W_out
+    n_inner = config.output_rows(V)  # the inner nodes: the rows of W_out
     L = points.shape[1]
     if points.shape[0] != V or codes.shape != points.shape or lengths.shape != (V,):
         raise FormatError(
@@ -278,14 +281,10 @@ def _checked_tree(z: dict[str, np.ndarray], V: int, loss: str, p: str) -> Huffma
 
 def _check_sizes(ck: Checkpoint, p: str) -> None:
     """FormatError unless every array has the shape the vocabulary and config give it."""
-    V, dim, s = len(ck.vocab.words), ck.config.dim, ck.state
-    n_out = max(V - 1, 1) if ck.config.loss == "hs" else V
-    if len(ck.vocab.counts) != V or ck.W_in.shape != (V, dim) or ck.W_out.shape != (n_out, dim):
-        raise FormatError(
-            f"{p}: the vocabulary and the matrices disagree in size: {V} words, "
-            f"{len(ck.vocab.counts)} counts, W_in {ck.W_in.shape}, W_out {ck.W_out.shape}; "
-            f"expected W_in ({V}, {dim}) and W_out ({n_out}, {dim})."
-        )
+    s = ck.state
+    wrong = ck.config.size_mismatch(len(ck.vocab.words), len(ck.vocab.counts), ck.W_in, ck.W_out)
+    if wrong is not None:
+        raise FormatError(f"{p}: {wrong}")
     if s.batch_loss.shape != s.batch_n.shape or not 0 <= s.batch <= len(s.batch_n):
         raise FormatError(
             f"{p}: the position is damaged: batch {s.batch} of batch_loss "

@@ -507,7 +507,7 @@ def _print_read_notes(stats: Any) -> None:
 
 def _train_spark(args: argparse.Namespace, config: TrainConfig):
     """``w2v train --spark MASTER``: the corpus is read and trained by w2v.spark."""
-    from .backends import spark
+    from . import spark
 
     if args.read_vocab:
         raise _UserError("--read-vocab is not supported with --spark; Spark counts the corpus.")

@@ -225,6 +225,22 @@ class TrainConfig:
         """The number of training threads: ``workers`` or the number of CPU cores."""
         return self.workers if self.workers is not None else max(1, os.cpu_count() or 1)
 
+    def output_rows(self, vocab_size: int) -> int:
+        """The rows of W_out for ``vocab_size`` words: the V−1 inner nodes of the Huffman tree
+        (at least 1) for hierarchical softmax, one per word otherwise."""
+        return max(vocab_size - 1, 1) if self.loss == "hs" else vocab_size
+
+    def size_mismatch(self, n_words: int, n_counts: int, W_in: Any, W_out: Any) -> str | None:
+        """What disagrees between a vocabulary and weights stored for this config, or None."""
+        n_out, dim = self.output_rows(n_words), self.dim
+        if n_counts == n_words and W_in.shape == (n_words, dim) and W_out.shape == (n_out, dim):
+            return None
+        return (
+            f"the vocabulary and the matrices disagree in size: {n_words} words, {n_counts} "
+            f"counts, W_in {W_in.shape}, W_out {W_out.shape}; expected W_in ({n_words}, {dim}) "
+            f"and W_out ({n_out}, {dim})."
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (JSON-serialisable)."""
         return dataclasses.asdict(self)

@@ -38,6 +38,15 @@ class NotFittedError(W2VError, AttributeError):
 class TrainingDivergedError(W2VError, FloatingPointError):
     """The training loss became NaN or infinite (the learning rate is too high)."""
 
+    @classmethod
+    def at(cls, alpha: float, epoch: int, what: str) -> TrainingDivergedError:
+        """The error every engine raises when ``what`` went non-finite in epoch ``epoch``
+        (0-based), naming ``alpha`` and a smaller one to try."""
+        return cls(
+            f"Training diverged in epoch {epoch + 1}: {what}. "
+            f"The learning rate alpha={alpha} is too high; try alpha={alpha / 10:g}."
+        )
+
 
 class TrainingInterrupted(KeyboardInterrupt):
     """Ctrl-C stopped a fit that had a checkpoint path; the checkpoint was written first.

@@ -287,11 +287,10 @@ def _pick_center(sentences: list[list[str]], center: str | None) -> tuple[int, i
 def _init_weights(init: str, V: int, n_out: int, dim: int, seed: int, config: TrainConfig):
     """(W_in, W_out) in float64 for ``init`` (see :data:`INITS`)."""
     if init == "word2vec":
-        from .model import Word2Vec
+        from .model import init_weights
 
-        model = Word2Vec(config)
-        model._init_weights(Vocabulary([str(i) for i in range(V)], np.ones(V, np.int64)))
-        return model.W_in.astype(np.float64), model.W_out.astype(np.float64)
+        W_in, W_out = init_weights(config, V)
+        return W_in.astype(np.float64), W_out.astype(np.float64)
     rng = np.random.default_rng(seed)
     W_in = rng.uniform(-0.5, 0.5, (V, dim))
     W_out = rng.uniform(-0.5, 0.5, (n_out, dim))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -18,8 +17,10 @@ import numpy as np
 
 from . import checkpoint as ckpt_io
 from . import formats
+from ._progress import show_progress
 from .config import TrainConfig
 from .corpus import CorpusLike, ReadStats, corpus_files
+from .engines import Checkpoints, Engine, engine_for
 from .errors import (
     ConfigError,
     CorpusError,
@@ -31,7 +32,8 @@ from .errors import (
 from .formats import atomic_write
 from .huffman import HuffmanTree
 from .kernels import all_finite, kernel_matrix
-from .trainer import TrainState, batch_seed, huffman_of, load_kernels, train
+from .schedule import TrainState, batch_seed, learning_rate
+from .tables import build_tables, huffman_of
 from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build_vocab_and_encode, encode
 
@@ -171,79 +173,117 @@ class Word2Vec:
         """
         cfg = self.config
         every = ckpt_io.parse_every(checkpoint_every) if checkpoint is not None else (None, None)
-        if progress is None:
-            progress = sys.stderr.isatty()
         if vocab is not None and self.vocab is not None:
             raise CorpusError("This model already has a vocabulary; call fit without vocab=.")
-        if cfg.device is not None:  # fail before reading the corpus
-            from .backends.torch_backend import resolve_device
+        engine = self._engine(corpus, checkpoint)
+        count = vocab is None and self.vocab is None
 
-            if checkpoint is not None:
-                raise ConfigError(
-                    f"device={cfg.device!r}: checkpoints are not supported on the PyTorch "
-                    "backend yet; call fit without checkpoint=."
-                )
+        def setup(found: Vocabulary, encoded: EncodedCorpus) -> dict[str, Any] | None:
+            if encoded.n_words == 0:
+                raise CorpusError("None of the corpus words is in the model's vocabulary.")
+            if self.W_in is None:
+                self.W_in, self.W_out = init_weights(cfg, len(found))
+            else:
+                assert self.W_out is not None
+                # Train copies laid out for the kernels (a loaded model's matrices are NumPy's,
+                # 16 bytes past a cache line); the originals stay as the backup.
+                self.W_in = kernel_matrix(*self.W_in.shape, source=self.W_in)
+                self.W_out = kernel_matrix(*self.W_out.shape, source=self.W_out)
+            self.vocab = found
+            self._wv = None
+            if checkpoint is None:
+                return None
+            corpus_info = ckpt_io.describe_corpus(corpus, encoded)
+            # max_vocab_size also drops words from the encoded corpus: resume must count
+            # the corpus again the same way to get the same encoding.
+            corpus_info["max_vocab_size"] = cfg.max_vocab_size if count else None
+            return corpus_info
 
-            resolve_device(cfg.device)
-        if cfg.device is None:
-            if isinstance(corpus, str | os.PathLike):
-                corpus_files(corpus)  # a wrong path fails now, not after a first compile
-            load_kernels(cfg)  # then LLVM's pages go, before the corpus and weights come in
+        return self._run(
+            engine,
+            corpus,
+            vocab=None if count else (vocab if vocab is not None else self.vocab),
+            max_vocab_size=cfg.max_vocab_size,
+            tmp_dir=tmp_dir,
+            setup=setup,
+            callbacks=callbacks,
+            progress=progress,
+            checkpoint=checkpoint,
+            every=(checkpoint_every, *every),
+        )
+
+    def _engine(self, corpus: CorpusLike, checkpoint: object) -> Engine:
+        """The config's engine, ready to train: checked and loaded before the corpus is read
+        (a wrong path or device fails at once, not after a first compile or a long read)."""
+        engine = engine_for(self.config)
+        if checkpoint is not None and not engine.supports_checkpoints:
+            raise ConfigError(
+                f"device={self.config.device!r}: checkpoints are not supported on the PyTorch "
+                "backend yet; call fit without checkpoint=."
+            )
+        engine.check(self.config)
+        if isinstance(corpus, str | os.PathLike):
+            corpus_files(corpus)
+        engine.prepare(self.config)  # (CPU: LLVM's pages go before the corpus and weights come)
+        return engine
+
+    def _run(
+        self,
+        engine: Engine,
+        corpus: CorpusLike,
+        *,
+        vocab: Vocabulary | None,
+        max_vocab_size: int | None,
+        tmp_dir: str | None,
+        setup: Callable[[Vocabulary, EncodedCorpus], dict[str, Any] | None],
+        callbacks: Sequence[Callable[[Word2Vec, int, float], object]],
+        progress: bool | None,
+        checkpoint: str | os.PathLike | None,
+        every: tuple[str | int | None, int | None, float | None],
+        start: TrainState | None = None,
+        tree: HuffmanTree | None = None,
+    ) -> Word2Vec:
+        """The one path of :meth:`fit` and :meth:`resume`: read the corpus, set up, train.
+
+        Counts the corpus (``vocab`` None, pruned by ``max_vocab_size``) or encodes it with
+        ``vocab``; ``setup(vocab, encoded)`` checks the result, puts the weights in place and
+        returns the corpus description a checkpoint records. If setup or training raises
+        TrainingDivergedError or CorpusError, the vocabulary and weights from before are put
+        back, so no NaN or untrained vectors are kept. The encoded corpus is always closed.
+        """
         stats = ReadStats()
         t_start = time.perf_counter()
-        counted = vocab is None and self.vocab is None
-        if counted:
+        cfg = self.config
+        if vocab is None:
             vocab, encoded = build_vocab_and_encode(
                 corpus,
                 cfg.min_count,
                 epochs=cfg.epochs,
                 stats=stats,
                 tmp_dir=tmp_dir,
-                max_vocab_size=cfg.max_vocab_size,
+                max_vocab_size=max_vocab_size,
             )
         else:
-            vocab = vocab if vocab is not None else self.vocab
-            assert vocab is not None
             encoded = encode(corpus, vocab, epochs=cfg.epochs, stats=stats, tmp_dir=tmp_dir)
+        backup = (self.vocab, self.W_in, self.W_out)
         try:
-            if encoded.n_words == 0:
-                raise CorpusError("None of the corpus words is in the model's vocabulary.")
-            backup = None
-            if self.W_in is None:
-                self._init_weights(vocab)
-            else:
-                assert self.W_out is not None
-                # Train copies laid out for the kernels (a loaded model's matrices are NumPy's,
-                # 16 bytes past a cache line); the originals are the backup.
-                backup = (self.vocab, self.W_in, self.W_out)
-                self.W_in = kernel_matrix(*self.W_in.shape, source=self.W_in)
-                self.W_out = kernel_matrix(*self.W_out.shape, source=self.W_out)
-            self.vocab = vocab
+            corpus_info = setup(vocab, encoded)
+            self._train(
+                engine,
+                encoded,
+                t_start,
+                callbacks=callbacks,
+                progress=show_progress(progress),
+                checkpoint=checkpoint,
+                every=every,
+                corpus_info=corpus_info,
+                start=start,
+                tree=tree,
+            )
+        except (TrainingDivergedError, CorpusError):
+            self.vocab, self.W_in, self.W_out = backup
             self._wv = None
-            corpus_info = None
-            if checkpoint is not None:
-                corpus_info = ckpt_io.describe_corpus(corpus, encoded)
-                # max_vocab_size also drops words from the encoded corpus: resume must count
-                # the corpus again the same way to get the same encoding.
-                corpus_info["max_vocab_size"] = cfg.max_vocab_size if counted else None
-            try:
-                self._train(
-                    encoded,
-                    t_start,
-                    callbacks=callbacks,
-                    progress=progress,
-                    checkpoint=checkpoint,
-                    checkpoint_every=checkpoint_every,
-                    every=every,
-                    corpus_info=corpus_info,
-                )
-            except (TrainingDivergedError, CorpusError):  # no NaN or untrained vectors kept
-                if backup is None:
-                    self.vocab = self.W_in = self.W_out = None
-                else:
-                    self.vocab, self.W_in, self.W_out = backup
-                self._wv = None
-                raise
+            raise
         finally:
             encoded.close()
             self.read_stats = stats
@@ -251,33 +291,31 @@ class Word2Vec:
 
     def _train(
         self,
+        engine: Engine,
         encoded: EncodedCorpus,
         t_start: float,
         *,
         callbacks: Sequence[Callable[[Word2Vec, int, float], object]],
         progress: bool,
         checkpoint: str | os.PathLike | None,
-        checkpoint_every: str | int | None,
-        every: tuple[int | None, float | None],
+        every: tuple[str | int | None, int | None, float | None],
         corpus_info: dict[str, Any] | None,
-        start: TrainState | None = None,
-        tree: HuffmanTree | None = None,
+        start: TrainState | None,
+        tree: HuffmanTree | None,
     ) -> None:
-        """Run the trainer on an encoded corpus, saving checkpoints; extend loss_history."""
+        """Run the engine on an encoded corpus, saving checkpoints; extend loss_history."""
         cfg, vocab = self.config, self.vocab
         assert vocab is not None and self.W_in is not None and self.W_out is not None
         if cfg.loss == "hs" and tree is None:
             tree = huffman_of(vocab.counts)
         history_before, epochs_before = list(self.loss_history), self.epochs_trained
         interrupted: list[TrainState] = []
+        every_value, every_words, every_seconds = every
 
         def save_state(state: TrainState, reason: str) -> None:
             assert checkpoint is not None and corpus_info is not None
             assert self.W_in is not None and self.W_out is not None
-            pos, total = state.word_position, cfg.epochs * encoded.n_words
-            lr = max(
-                cfg.end_alpha, cfg.start_alpha - (cfg.start_alpha - cfg.end_alpha) * pos / total
-            )
+            total = cfg.epochs * encoded.n_words
             ckpt_io.save_checkpoint(
                 checkpoint,
                 ckpt_io.Checkpoint(
@@ -290,34 +328,38 @@ class Word2Vec:
                     tree=tree,
                     loss_history=history_before,
                     epochs_trained=epochs_before,
-                    every=checkpoint_every,
+                    every=every_value,
                     next_batch_seed=int(batch_seed(cfg.seed, state.epoch, state.batch)),
-                    learning_rate=lr,
+                    learning_rate=learning_rate(
+                        cfg.start_alpha, cfg.end_alpha, state.word_position, total
+                    ),
                 ),
             )
             if reason == "interrupt":
                 interrupted.append(state)
 
+        def on_epoch_end(epoch: int, loss: float) -> None:
+            for cb in callbacks:
+                cb(self, epoch, loss)
+
         t_train = time.perf_counter()
         try:
-            args = (cfg, vocab, encoded, self.W_in, self.W_out)
-            common: dict[str, Any] = dict(
-                progress=progress, on_epoch_end=callbacks, callback_model=self
+            history = engine.train(
+                cfg,
+                vocab,
+                encoded,
+                self.W_in,
+                self.W_out,
+                tables=build_tables(cfg, vocab, tree),
+                progress=progress,
+                on_epoch_end=on_epoch_end if callbacks else None,
+                start=start,
+                checkpoints=(
+                    Checkpoints(save_state, every_words, every_seconds)
+                    if checkpoint is not None
+                    else None
+                ),
             )
-            if cfg.device is not None:  # the PyTorch backend, imported only when asked for
-                from .backends.torch_backend import train as train_on_device
-
-                history = train_on_device(*args, **common)
-            else:
-                history = train(
-                    *args,
-                    **common,
-                    tree=tree,
-                    start=start,
-                    checkpoint=save_state if checkpoint is not None else None,
-                    every_words=every[0],
-                    every_seconds=every[1],
-                )
         except KeyboardInterrupt:
             if interrupted:
                 s = interrupted[-1]
@@ -388,32 +430,23 @@ class Word2Vec:
                 )
             corpus = recorded["path"]
         config = ck.config if workers is None else ck.config.replace(workers=workers)
-        model = cls(config)
-        model.vocab = ck.vocab
-        model.W_in, model.W_out = ck.W_in, ck.W_out
-        model.loss_history, model.epochs_trained = list(ck.loss_history), ck.epochs_trained
-        if progress is None:
-            progress = sys.stderr.isatty()
-        stats = ReadStats()
-        t_start = time.perf_counter()
-        if recorded.get("max_vocab_size") is not None:
-            counted, encoded = build_vocab_and_encode(
-                corpus,
-                config.min_count,
-                epochs=config.epochs,
-                stats=stats,
-                tmp_dir=tmp_dir,
-                max_vocab_size=recorded["max_vocab_size"],
-            )
-            if counted.words != ck.vocab.words:
-                encoded.close()
+        model = cls.from_weights(
+            config,
+            ck.vocab,
+            ck.W_in,
+            ck.W_out,
+            loss_history=ck.loss_history,
+            epochs_trained=ck.epochs_trained,
+        )
+        engine = model._engine(corpus, path)
+        counted = recorded.get("max_vocab_size") is not None
+
+        def setup(found: Vocabulary, encoded: EncodedCorpus) -> dict[str, Any]:
+            if counted and found.words != ck.vocab.words:
                 raise CorpusError(
                     f"{path}: the corpus is not the one this checkpoint was trained on (its "
                     "vocabulary differs). Resume with the same corpus."
                 )
-        else:
-            encoded = encode(corpus, ck.vocab, epochs=config.epochs, stats=stats, tmp_dir=tmp_dir)
-        try:
             now = ckpt_io.describe_corpus(corpus, encoded)
             if now["digest"] != recorded["digest"]:
                 was = recorded.get("path") or f"an in-memory {recorded.get('kind')}"
@@ -425,25 +458,22 @@ class Word2Vec:
                 )
             if ck.next_batch_seed != int(batch_seed(config.seed, ck.state.epoch, ck.state.batch)):
                 raise FormatError(f"{path}: written by an incompatible version of w2v.")
-            model._train(
-                encoded,
-                t_start,
-                callbacks=callbacks,
-                progress=progress,
-                checkpoint=path,
-                checkpoint_every=every_value,
-                every=every,
-                corpus_info=recorded,
-                start=ck.state,
-                tree=ck.tree,
-            )
-        except TrainingDivergedError:
-            model.vocab = model.W_in = model.W_out = None
-            raise
-        finally:
-            encoded.close()
-            model.read_stats = stats
-        return model
+            return recorded
+
+        return model._run(
+            engine,
+            corpus,
+            vocab=None if counted else ck.vocab,
+            max_vocab_size=recorded.get("max_vocab_size"),
+            tmp_dir=tmp_dir,
+            setup=setup,
+            callbacks=callbacks,
+            progress=progress,
+            checkpoint=path,
+            every=(every_value, *every),
+            start=ck.state,
+            tree=ck.tree,
+        )
 
     def update_vocab(self, corpus: CorpusLike, *, tmp_dir: str | None = None) -> Word2Vec:
         """Add the words of ``corpus`` that reach ``min_count`` in it; return self.
@@ -483,14 +513,13 @@ class Word2Vec:
                 new_counts.append(count)
         vocab = Vocabulary(old.words + new_words, np.concatenate((counts, new_counts)))
         V_old, k, dim = len(old), len(new_words), cfg.dim
-        rng = np.random.default_rng([cfg.seed, V_old])
-        rows = (rng.random((k, dim), dtype=np.float32) - np.float32(0.5)) / np.float32(dim)
         W_in = kernel_matrix(V_old + k, dim)
-        W_in[:V_old], W_in[V_old:] = self.W_in, rows
+        W_in[:V_old] = self.W_in
+        _fill_uniform(np.random.default_rng([cfg.seed, V_old]), W_in[V_old:])
         self.W_in = W_in
         if cfg.loss == "hs":
             if k or not _same_tree(huffman_of(old.counts), huffman_of(vocab.counts)):
-                self.W_out = kernel_matrix(max(len(vocab) - 1, 1), dim)
+                self.W_out = kernel_matrix(cfg.output_rows(len(vocab)), dim)
         else:
             W_out = kernel_matrix(V_old + k, dim)  # the new words' rows stay zero
             W_out[:V_old] = self.W_out
@@ -499,17 +528,34 @@ class Word2Vec:
         self._wv = None
         return self
 
-    def _init_weights(self, vocab: Vocabulary) -> None:
-        """W_in uniform in ±0.5/dim (word2vec.c), W_out zero; drawn from ``seed``."""
-        V, dim = len(vocab), self.config.dim
-        rng = np.random.default_rng(self.config.seed)
-        W_in = kernel_matrix(V, dim)
-        rng.random(out=W_in, dtype=np.float32)  # in place: no (V, dim) temporaries
-        W_in -= np.float32(0.5)
-        W_in /= np.float32(dim)
-        self.W_in = W_in
-        n_out = max(V - 1, 1) if self.config.loss == "hs" else V
-        self.W_out = kernel_matrix(n_out, dim)
+    @classmethod
+    def from_weights(
+        cls,
+        config: TrainConfig,
+        vocab: Vocabulary,
+        W_in: np.ndarray,
+        W_out: np.ndarray,
+        *,
+        loss_history: Sequence[float] = (),
+        epochs_trained: int = 0,
+        read_stats: ReadStats | None = None,
+        fit_seconds: dict[str, float] | None = None,
+    ) -> Word2Vec:
+        """A fitted model made of trained parts (as an engine such as ``w2v.spark`` returns).
+
+        ``W_in`` is (V, dim) and ``W_out`` (``config.output_rows(V)``, dim), float32; they are
+        used as they are (not copied). ValueError when the sizes disagree.
+        """
+        wrong = config.size_mismatch(len(vocab), len(vocab.counts), W_in, W_out)
+        if wrong is not None:
+            raise ValueError(wrong)
+        model = cls(config)
+        model.vocab, model.W_in, model.W_out = vocab, W_in, W_out
+        model.loss_history = [float(x) for x in loss_history]
+        model.epochs_trained = epochs_trained
+        model.read_stats = read_stats if read_stats is not None else ReadStats()
+        model.fit_seconds = dict(fit_seconds or {})
+        return model
 
     # -- persistence ----------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> None:
@@ -557,6 +603,24 @@ class Word2Vec:
         model.loss_history = [float(x) for x in meta["loss_history"]]
         model.epochs_trained = int(meta["epochs_trained"])
         return model
+
+
+def init_weights(config: TrainConfig, vocab_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fresh weights for a fit: (W_in, W_out), float32, each row on a cache line.
+
+    W_in (V, dim) uniform in ±0.5/dim (word2vec.c), drawn from ``config.seed``; W_out
+    (``config.output_rows(V)``, dim) zero. Every engine starts from these.
+    """
+    W_in = kernel_matrix(vocab_size, config.dim)
+    _fill_uniform(np.random.default_rng(config.seed), W_in)
+    return W_in, kernel_matrix(config.output_rows(vocab_size), config.dim)
+
+
+def _fill_uniform(rng: np.random.Generator, W: np.ndarray) -> None:
+    """Fill W (rows of dim values) uniformly in ±0.5/dim, in place: no (V, dim) temporaries."""
+    rng.random(out=W, dtype=np.float32)
+    W -= np.float32(0.5)
+    W /= np.float32(W.shape[1])
 
 
 def _same_tree(a: HuffmanTree, b: HuffmanTree) -> bool:
@@ -616,13 +680,9 @@ def _read_model_file(
         raise FormatError(f"{p}: the model's metadata is damaged ({exc}).") from None
     counts, W_in, W_out = z["counts"], z["W_in"], z["W_out"]
     V = len(words)
-    n_out = max(V - 1, 1) if config.loss == "hs" else V
-    if len(counts) != V or W_in.shape != (V, config.dim) or W_out.shape != (n_out, config.dim):
-        raise FormatError(
-            f"{p}: the vocabulary and the matrices disagree in size: {V} words, {len(counts)} "
-            f"counts, W_in {W_in.shape}, W_out {W_out.shape}; expected W_in ({V}, {config.dim}) "
-            f"and W_out ({n_out}, {config.dim})."
-        )
+    wrong = config.size_mismatch(V, len(counts), W_in, W_out)
+    if wrong is not None:
+        raise FormatError(f"{p}: {wrong}")
     # Counts need not be sorted: update_vocab appends new words after the old ones.
     if len(set(words)) != V or (V and counts.min() < 0):
         raise FormatError(f"{p}: the vocabulary is damaged (repeated words or negative counts).")

@@ -3,10 +3,173 @@
 >>> import w2v.spark  # doctest: +SKIP
 >>> model = w2v.spark.fit(df, column="tokens", arch="skipgram", loss="ns", epochs=5)
 
-The algorithm, its ``sync_every`` trade-off and how to run it on a cluster are described in
-:mod:`w2v.backends.spark` and ``docs/spark.md``.
+This module builds the model; the training itself is :class:`w2v.engines.spark.SparkEngine`,
+whose docstring (and ``docs/spark.md``) describes the algorithm, its ``sync_every``
+trade-off and how to run it on a cluster.
 """
 
-from .backends.spark import count_vocabulary, fit, fit_text, session, train_text_file
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING, Any
+
+from ._progress import show_progress
+from .config import TrainConfig
+from .engines.spark import SparkEngine, count_vocabulary, import_pyspark
+from .errors import CorpusNotFoundError
+from .model import Word2Vec, init_weights
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pyspark import RDD
+    from pyspark.sql import DataFrame, SparkSession
 
 __all__ = ["count_vocabulary", "fit", "fit_text", "session", "train_text_file"]
+
+
+def fit(
+    data: DataFrame | RDD,
+    column: str | None = None,
+    *,
+    config: TrainConfig | None = None,
+    partitions: int | None = None,
+    sync_every: int | None = None,
+    lr_scale: float | None = None,
+    progress: bool | None = None,
+    **params: Any,
+) -> Word2Vec:
+    """Train word2vec on a Spark DataFrame column or RDD of token lists; return the model.
+
+    Parameters
+    ----------
+    data : pyspark.sql.DataFrame or pyspark.RDD
+        A DataFrame with an ``array<string>`` column of tokens (one row per sentence), or
+        an RDD of lists of str. Null rows and null tokens are skipped.
+    column : str, optional
+        The DataFrame's token column; may be left out when the DataFrame has one column.
+    config : TrainConfig, optional
+        All hyperparameters at once, or pass them as keywords (``arch="cbow"``, ...). ``workers``
+        is the threads per partition; default: ``spark.task.cpus`` (set it to
+        ``spark.executor.cores`` with one partition per executor to use every core).
+    partitions : int, optional
+        Train on this many partitions, cut from the data as consecutive slices in order;
+        default: the data's own partitioning.
+    sync_every : int, optional
+        Words each partition trains between two synchronisations. Smaller is closer to
+        single-machine training and costs more rounds; see :mod:`w2v.engines.spark`.
+        Default: 100,000, raised as needed to make at most 32 rounds.
+    lr_scale : float, optional
+        Partitions train with ``alpha`` and ``min_alpha`` multiplied by this, to make up for
+        averaging (see :mod:`w2v.engines.spark`); default: the number of partitions that
+        hold data, at most 4. 1 trains each partition exactly as one machine would.
+    progress : bool, optional
+        Show a progress bar of the rounds on stderr; default: when stderr is a terminal.
+
+    Returns
+    -------
+    Word2Vec
+        A fitted model on the driver, like ``Word2Vec(...).fit(...)`` returns.
+        ``fit_seconds`` has ``read`` (counting and encoding), ``train``, ``words``,
+        ``rounds``, ``partitions`` and ``lr_scale``; ``loss_history`` the mean loss of each
+        epoch over all partitions.
+
+    Examples
+    --------
+    >>> import w2v.spark  # doctest: +SKIP
+    >>> spark = w2v.spark.session("local[4]")  # doctest: +SKIP
+    >>> df = spark.read.text("c.txt").selectExpr("split(value, ' ') AS tokens")  # doctest: +SKIP
+    >>> model = w2v.spark.fit(df, "tokens", loss="hs", epochs=5)  # doctest: +SKIP
+    >>> model.wv.most_similar("king")  # doctest: +SKIP
+    """
+    if config is not None:
+        config = config.replace(**params) if params else config
+    else:
+        config = TrainConfig.from_kwargs(**params)
+    engine = SparkEngine(partitions=partitions, sync_every=sync_every, lr_scale=lr_scale)
+    engine.check(config)
+    progress = show_progress(progress)
+    t_start = time.perf_counter()
+    with engine.read(data, column, config) as corpus:
+        rounds, scale = engine.plan(config, corpus)
+        W_in, W_out = init_weights(config, len(corpus.vocab))
+        t_train = time.perf_counter()
+        history = engine.train(config, corpus.vocab, corpus, W_in, W_out, progress=progress)
+    return Word2Vec.from_weights(
+        config,
+        corpus.vocab,
+        W_in,
+        W_out,
+        loss_history=history,
+        epochs_trained=config.epochs,
+        read_stats=corpus.stats,
+        fit_seconds={
+            "read": t_train - t_start,
+            "train": time.perf_counter() - t_train,
+            "words": float(corpus.n_words),
+            "rounds": float(rounds),
+            "partitions": float(corpus.busy),
+            "lr_scale": scale,
+        },
+    )
+
+
+def fit_text(
+    spark: SparkSession,
+    path: str,
+    *,
+    config: TrainConfig | None = None,
+    partitions: int | None = None,
+    sync_every: int | None = None,
+    lr_scale: float | None = None,
+    progress: bool | None = None,
+    **params: Any,
+) -> Word2Vec:
+    """Train on a text file or folder read by Spark: one sentence per line, whitespace tokens.
+
+    ``path`` is anything ``SparkContext.textFile`` reads (a file, a folder, a glob,
+    ``hdfs://`` or ``s3a://`` URLs; ``.gz`` and ``.bz2`` are decompressed). Other parameters
+    as :func:`fit`.
+    """
+    path = str(path)
+    if "://" not in path and not any(c in path for c in "*?[{") and not os.path.exists(path):
+        raise CorpusNotFoundError(f"Corpus not found: {path!r} does not exist.")
+    sc = spark.sparkContext
+    lines = sc.textFile(str(path), minPartitions=partitions)
+    return fit(
+        lines.map(str.split),
+        config=config,
+        partitions=partitions,
+        sync_every=sync_every,
+        lr_scale=lr_scale,
+        progress=progress,
+        **params,
+    )
+
+
+def train_text_file(master: str, path: str, **kwargs: Any) -> Word2Vec:
+    """:func:`fit_text` on a session for ``master``, stopped afterwards if this call
+    started it (the ``w2v train --spark MASTER`` command)."""
+    import_pyspark()
+    from pyspark.sql import SparkSession
+
+    existing = SparkSession.getActiveSession()
+    spark = session(master)
+    try:
+        return fit_text(spark, path, **kwargs)
+    finally:
+        if existing is None:
+            spark.stop()
+
+
+def session(master: str, app_name: str = "w2v", **conf: str) -> SparkSession:
+    """A SparkSession on ``master`` (``local[4]``, ``spark://host:7077``, ``yarn``, ...).
+
+    ``conf`` holds extra Spark settings, e.g. ``**{"spark.executor.cores": "8"}``.
+    """
+    import_pyspark()
+    from pyspark.sql import SparkSession
+
+    builder = SparkSession.builder.master(master).appName(app_name)
+    for key, value in {"spark.ui.showConsoleProgress": "false", **conf}.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()

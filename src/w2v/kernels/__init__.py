@@ -14,10 +14,11 @@ from .common import (
     build_alias_table,
     draw_noise_words,
     kernel_matrix,
+    noise_codes,
     sigmoid_table,
     sync_hot_rows,
 )
-from .skipgram import noise_codes, train_batch_skipgram
+from .skipgram import train_batch_skipgram
 
 __all__ = [
     "LOSS_HS",

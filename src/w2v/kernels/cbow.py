@@ -19,13 +19,14 @@ from .common import (
     LOSS_NS,
     LOSS_SOFTMAX,
     draw_negatives,
+    learning_rate,
     prefetch_ptr,
     prefetch_units,
     rand_below,
     row_ptr,
+    subsample_sentence,
 )
 from .outputs import logistic_units, softmax_update
-from .skipgram import learning_rate, subsample_sentence
 
 
 @jit(fastmath=FASTMATH)

@@ -1,8 +1,9 @@
-"""Kernel building blocks: the per-batch random generator, sigmoid, dot and axpy, noise tables.
+"""Kernel building blocks both architectures share: generator, sigmoid, rows, noise, schedule.
 
 Randomness is explicit state: a one-element uint64 array holding an xorshift64* generator,
-seeded per batch from (seed, epoch, batch) by the trainer. Nothing here touches ``np.random``
-(Numba's generator is separate from NumPy's and cannot be seeded per thread).
+seeded per batch from (seed, epoch, batch) by the schedule (``w2v.schedule``). Nothing here
+touches ``np.random`` (Numba's generator is separate from NumPy's and cannot be seeded per
+thread).
 """
 
 from __future__ import annotations
@@ -401,3 +402,51 @@ def build_alias_table(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # pragma
             n_large += 1
     # leftovers are 1 up to rounding
     return prob.astype(np.float32), alias
+
+
+@jit(fastmath=FASTMATH)
+def subsample_sentence(
+    ids: np.ndarray,
+    start: int,
+    stop: int,
+    keep_prob: np.ndarray,
+    kept: np.ndarray,
+    kept_pos: np.ndarray,
+    state: np.uint64,
+) -> tuple[int, np.uint64]:  # pragma: no cover - numba
+    """Copy the words of ids[start:stop] that survive subsampling into ``kept``.
+
+    ``kept_pos`` receives each kept word's position in ``ids`` (for the learning rate).
+    Returns (number kept, generator state).
+    """
+    m = 0
+    for p in range(start, stop):
+        w = ids[p]
+        keep = keep_prob[w]
+        if keep < 1.0:
+            u, state = rand_unit(state)
+            if keep < u:
+                continue
+        kept[m] = w
+        kept_pos[m] = p
+        m += 1
+    return m, state
+
+
+@jit
+def learning_rate(schedule: tuple, p: int) -> float:  # pragma: no cover - numba
+    """Linear decay: schedule = (alpha, min_alpha, pos0, total); p is the local position.
+
+    The compiled twin of :func:`w2v.schedule.learning_rate` at global position pos0 + p
+    (``tests/test_schedule.py`` pins them equal).
+    """
+    alpha, min_alpha, pos0, total = schedule
+    lr = alpha - (alpha - min_alpha) * (pos0 + p) / total
+    return lr if lr > min_alpha else min_alpha
+
+
+def noise_codes(negative: int) -> np.ndarray:
+    """(1, negative + 1) int8 codes of an NS example: 0 for the target, 1 for noise words."""
+    codes = np.ones((1, negative + 1), dtype=np.int8)
+    codes[0, 0] = 0
+    return codes

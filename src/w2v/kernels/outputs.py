@@ -54,7 +54,7 @@ def logistic_units(
 
     Rows ``hot_start <= row < hot_start + len(hot)`` are read and written in ``hot`` (K, dim),
     the calling thread's private copy of the most-shared output rows (see ``hot_rows`` in
-    trainer.py); pass an empty ``hot`` to use ``W_out`` alone.
+    engines/cpu.py); pass an empty ``hot`` to use ``W_out`` alone.
     """
     loss = 0.0
     dim = v.shape[0]

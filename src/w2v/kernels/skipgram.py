@@ -26,57 +26,14 @@ from .common import (
     LOSS_NS,
     LOSS_SOFTMAX,
     draw_negatives,
+    learning_rate,
     prefetch_ptr,
     prefetch_units,
     rand_below,
-    rand_unit,
     row_ptr,
+    subsample_sentence,
 )
 from .outputs import logistic_units, softmax_update
-
-
-@jit(fastmath=FASTMATH)
-def subsample_sentence(
-    ids: np.ndarray,
-    start: int,
-    stop: int,
-    keep_prob: np.ndarray,
-    kept: np.ndarray,
-    kept_pos: np.ndarray,
-    state: np.uint64,
-) -> tuple[int, np.uint64]:  # pragma: no cover - numba
-    """Copy the words of ids[start:stop] that survive subsampling into ``kept``.
-
-    ``kept_pos`` receives each kept word's position in ``ids`` (for the learning rate).
-    Returns (number kept, generator state).
-    """
-    m = 0
-    for p in range(start, stop):
-        w = ids[p]
-        keep = keep_prob[w]
-        if keep < 1.0:
-            u, state = rand_unit(state)
-            if keep < u:
-                continue
-        kept[m] = w
-        kept_pos[m] = p
-        m += 1
-    return m, state
-
-
-@jit
-def learning_rate(schedule: tuple, p: int) -> float:  # pragma: no cover - numba
-    """Linear decay: schedule = (alpha, min_alpha, pos0, total); p is the local position."""
-    alpha, min_alpha, pos0, total = schedule
-    lr = alpha - (alpha - min_alpha) * (pos0 + p) / total
-    return lr if lr > min_alpha else min_alpha
-
-
-def noise_codes(negative: int) -> np.ndarray:
-    """(1, negative + 1) int8 codes of an NS example: 0 for the target, 1 for noise words."""
-    codes = np.ones((1, negative + 1), dtype=np.int8)
-    codes[0, 0] = 0
-    return codes
 
 
 @jit(fastmath=FASTMATH)

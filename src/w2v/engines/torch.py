@@ -1,10 +1,12 @@
-"""The PyTorch backend: word2vec's recipe as batched tensor operations on a GPU (or the CPU).
+"""The PyTorch engine: word2vec's recipe as batched tensor operations on a GPU (or the CPU).
 
-Selected by ``TrainConfig.device`` ('cuda', 'cuda:N' or 'cpu'); :func:`w2v.model.Word2Vec.fit`
-imports this module only then, so ``import w2v`` never imports torch. It trains the same
-numpy ``W_in`` / ``W_out`` as the Numba trainer, from the same vocabulary, subsampling, noise
-and Huffman tables (``trainer.build_tables``), so a model trained here is saved and queried
-exactly like a CPU-trained one.
+Selected by ``TrainConfig.device`` ('cuda', 'cuda:N' or 'cpu') through
+:func:`w2v.engines.engine_for`, which imports this module only then; torch itself is imported
+inside the functions here, so ``import w2v`` never imports torch. It trains the same numpy
+``W_in`` / ``W_out`` as the CPU engine, from the same vocabulary, subsampling, noise and
+Huffman tables (:func:`w2v.tables.build_tables`) and the same schedule
+(:mod:`w2v.schedule`), so a model trained here is saved and queried exactly like a
+CPU-trained one.
 
 One epoch, per *chunk* of ``chunk_words`` corpus words (cut at sentence ends, and at the
 Numba trainer's ``batch_words`` pieces inside long sentences), all on the device:
@@ -43,16 +45,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .._progress import TrainingProgress
 from ..config import TrainConfig
 from ..errors import DeviceError, TrainingDivergedError
-from ..trainer import _Progress, batch_seed, build_tables, plan_batches
+from ..schedule import TrainState, batch_seed, learning_rate, plan_batches
+from ..tables import Tables, build_tables
 from ..vocab import EncodedCorpus, Vocabulary
+from . import Checkpoints, EpochCallback
 
 _INSTALL_HINT = 'pip install "w2v[gpu]"'
 
@@ -264,11 +268,9 @@ class DeviceTables:
     lengths: Any
 
     @classmethod
-    def build(cls, config: TrainConfig, vocab: Vocabulary, device: Any, dtype: Any):
-        """The trainer's tables (``trainer.build_tables``), moved to ``device``."""
+    def build(cls, t: Tables, device: Any, dtype: Any):
+        """The engines' tables (:func:`w2v.tables.build_tables`), moved to ``device``."""
         import torch
-
-        t = build_tables(config, vocab)
 
         def to(a, dt):
             return torch.as_tensor(np.ascontiguousarray(a)).to(device=device, dtype=dt)
@@ -384,30 +386,70 @@ def _padded(t, size: int):
     return torch.cat([t, pad])
 
 
-def train(
+class TorchEngine:
+    """PyTorch on ``config.device`` (see the module docstring); no checkpoints yet."""
+
+    name = "torch"
+    supports_checkpoints = False
+
+    def __init__(self, options: TorchOptions | None = None):
+        self.options = options
+
+    def check(self, config: TrainConfig) -> None:
+        """Import torch and check that ``config.device`` exists (DeviceError naming it)."""
+        assert config.device is not None
+        resolve_device(config.device)
+
+    def prepare(self, config: TrainConfig) -> None:
+        """Nothing to load before the corpus: torch compiles (if asked) on the first batch."""
+
+    def train(
+        self,
+        config: TrainConfig,
+        vocab: Vocabulary,
+        corpus: EncodedCorpus,
+        W_in: np.ndarray,
+        W_out: np.ndarray,
+        *,
+        tables: Tables | None = None,
+        progress: bool = False,
+        on_epoch_end: EpochCallback | None = None,
+        start: TrainState | None = None,
+        checkpoints: Checkpoints | None = None,
+    ) -> list[float]:
+        """Train W_in and W_out (numpy, updated in place) on ``config.device``; return the
+        epoch losses.
+
+        Same contract as :meth:`w2v.engines.Engine.train`: ``on_epoch_end`` sees W_in and
+        W_out already copied back; an epoch whose mean loss is not finite raises
+        TrainingDivergedError. ``start`` and ``checkpoints`` are not supported.
+        """
+        if start is not None or checkpoints is not None:  # Word2Vec.fit refuses them first
+            raise ValueError("The PyTorch engine takes no start state or checkpoints.")
+        if tables is None:
+            tables = build_tables(config, vocab)
+        return _train(
+            config, vocab, corpus, W_in, W_out, tables, progress, on_epoch_end, self.options
+        )
+
+
+def _train(
     config: TrainConfig,
     vocab: Vocabulary,
     corpus: EncodedCorpus,
     W_in: np.ndarray,
     W_out: np.ndarray,
-    *,
-    progress: bool = False,
-    on_epoch_end: Sequence[Callable[..., object]] = (),
-    callback_model: object = None,
-    options: TorchOptions | None = None,
+    tables: Tables,
+    progress: bool,
+    on_epoch_end: EpochCallback | None,
+    options: TorchOptions | None,
 ) -> list[float]:
-    """Train W_in and W_out (numpy, updated in place) on ``config.device``; return epoch losses.
-
-    Same contract as :func:`w2v.trainer.train`: callbacks get ``(callback_model, epoch,
-    loss)`` after every epoch, with W_in and W_out already copied back; an epoch whose mean
-    loss is not finite raises TrainingDivergedError.
-    """
     torch = import_torch()
     assert config.device is not None
     device = resolve_device(config.device)
     opts = options or DEFAULT_OPTIONS
     dtype = torch.float32
-    tables = DeviceTables.build(config, vocab, device, dtype)
+    dev_tables = DeviceTables.build(tables, device, dtype)
     # on the CPU the tensors share memory with the numpy arrays; elsewhere they are copies
     Win = torch.from_numpy(W_in).to(device)
     Wout = torch.from_numpy(W_out).to(device)
@@ -435,7 +477,7 @@ def train(
         sg_fn = torch.compile(skipgram_step, dynamic=False)
         cbow_fn = torch.compile(cbow_step, dynamic=False)
     gen = torch.Generator(device=device)
-    bar = _Progress(epochs * n_words, progress)
+    bar = TrainingProgress(epochs * n_words, progress)
     history: list[float] = []
     try:
         for epoch in range(epochs):
@@ -450,14 +492,14 @@ def train(
                 seg[torch.from_numpy(local)] = 1
                 seg = seg.to(device).cumsum_(0)
                 pos, inputs, mask, targets = chunk_examples(
-                    ids, seg, tables, config.window, skipgram, gen
+                    ids, seg, dev_tables, config.window, skipgram, gen
                 )
                 E = pos.shape[0]
                 n_examples += E
                 if E:
                     size = -(-E // B) * B
                     where = (pos + (epoch * n_words + a)).to(torch.float64)
-                    lr = (alpha - (alpha - min_alpha) * where / total).clamp_min(min_alpha)
+                    lr = learning_rate(alpha, min_alpha, where, total)
                     lr = _padded(lr.to(dtype), size)  # padding examples get lr 0
                     weight = _padded(torch.ones(E, dtype=dtype, device=device), size)
                     inputs, targets = _padded(inputs, size), _padded(targets, size)
@@ -465,7 +507,7 @@ def train(
                         mask = _padded(mask, size)
                     negs = None
                     if config.loss == "ns":
-                        negs = draw_negatives(tables, (size // G, K), gen)
+                        negs = draw_negatives(dev_tables, (size // G, K), gen)
                     for s in range(0, size, B):
                         out: dict[str, Any] = {"group": G, "opts": opts}
                         if negs is not None:
@@ -473,30 +515,26 @@ def train(
                         sl = slice(s, s + B)
                         if skipgram:
                             loss = sg_fn(
-                                config.loss, Win, Wout, inputs[sl], targets[sl], lr[sl], tables,
+                                config.loss, Win, Wout, inputs[sl], targets[sl], lr[sl], dev_tables,
                                 **out,
                             )  # fmt: skip
                         else:
                             loss = cbow_fn(
                                 config.loss, Win, Wout, inputs[sl], mask[sl], targets[sl],
-                                lr[sl], config.cbow_mean, tables, **out,
+                                lr[sl], config.cbow_mean, dev_tables, **out,
                             )  # fmt: skip
                         loss_sum += (loss * weight[sl]).sum(dtype=torch.float64)
                 if progress:
                     done = epoch * n_words + b
-                    lr_now = max(min_alpha, alpha - (alpha - min_alpha) * done / total)
+                    lr_now = learning_rate(alpha, min_alpha, done, total)
                     bar.update(done, lr_now, float(loss_sum) / max(1, n_examples), epoch)
             epoch_loss = float(loss_sum) / n_examples if n_examples else math.nan
             if n_examples and not math.isfinite(epoch_loss):
-                raise TrainingDivergedError(
-                    f"Training diverged in epoch {epoch + 1}: the mean loss is {epoch_loss}. "
-                    f"The learning rate alpha={alpha} is too high; try alpha={alpha / 10:g}."
-                )
+                raise TrainingDivergedError.at(alpha, epoch, f"the mean loss is {epoch_loss}")
             history.append(epoch_loss)
-            if on_epoch_end:
+            if on_epoch_end is not None:
                 copy_back()
-            for cb in on_epoch_end:
-                cb(callback_model, epoch, epoch_loss)
+                on_epoch_end(epoch, epoch_loss)
     finally:
         bar.close()
     copy_back()

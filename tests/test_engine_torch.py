@@ -15,7 +15,7 @@ from w2v.cli import main
 from w2v.huffman import build_huffman
 
 torch = pytest.importorskip("torch")
-tb = pytest.importorskip("w2v.backends.torch_backend")
+tb = pytest.importorskip("w2v.engines.torch")
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -1,4 +1,4 @@
-"""Training on a Spark cluster: partitions train with w2v's kernels, the driver averages them.
+"""The Spark engine: partitions train with the CPU engine, the driver averages them in rounds.
 
 The algorithm (synchronous model averaging over the rows each partition touched):
 
@@ -11,8 +11,9 @@ The algorithm (synchronous model averaging over the rows each partition touched)
 3. **Rounds.** The whole schedule — ``epochs`` passes over each partition's words — is cut
    into R rounds. In round r every partition starts from the broadcast ``W_in`` and
    ``W_out`` and trains the r-th of R equal pieces of *its own* schedule with
-   :func:`w2v.trainer.train` (the same compiled kernels and Hogwild threads as on one
-   machine; ``piece=(r, R)``), with the learning rate of those positions in the global
+   :class:`w2v.engines.cpu.CpuEngine` (the same compiled kernels and Hogwild threads as on
+   one machine; ``start``/``stop`` at :func:`w2v.schedule.piece_bounds`), with the learning
+   rate of those positions in the global
    linear decay: every partition is at the same fraction of its schedule, so the averaged
    model follows the single-machine schedule. R = ceil(epochs × words per partition /
    ``sync_every``); by default R = min(32, ceil(epochs × words per partition / 100,000)).
@@ -47,17 +48,18 @@ the collection of the changed rows.
 
 With one partition, any number of rounds gives exactly the single-machine result
 (bit-identical with ``workers=1``). PySpark is imported only inside the functions here.
+
+The engine returns the trained parts (vocabulary, weights, losses); :func:`w2v.spark.fit`
+builds the model from them.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -65,15 +67,16 @@ import numpy as np
 
 from ..config import TrainConfig
 from ..corpus import ReadStats
-from ..errors import ConfigError, CorpusError, CorpusNotFoundError, W2VError
+from ..errors import ConfigError, CorpusError, W2VError
 from ..kernels import kernel_matrix
-from ..model import Word2Vec
-from ..trainer import train
+from ..schedule import TrainState, piece_bounds, plan_batches
+from ..tables import Tables
 from ..vocab import ArrayCorpus, Vocabulary, encode_sentences, vocab_from_counts
+from . import Checkpoints, EpochCallback
+from .cpu import CpuEngine
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark import RDD
-    from pyspark.sql import DataFrame, SparkSession
 
 #: By default a partition trains at least this many words between two synchronisations...
 DEFAULT_SYNC_EVERY = 100_000
@@ -86,7 +89,8 @@ MAX_DEFAULT_LR_SCALE = 4
 _INSTALL_HINT = "The Spark backend needs PySpark: pip install 'w2v[spark]'."
 
 
-def _import_pyspark() -> Any:
+def import_pyspark() -> Any:
+    """Import pyspark, or raise W2VError naming the extra to install."""
     try:
         import pyspark
     except ImportError:
@@ -97,7 +101,7 @@ def _import_pyspark() -> Any:
 # -- input ----------------------------------------------------------------------------------
 def _sentences(data: Any, column: str | None) -> RDD:
     """The RDD of token lists behind ``data`` (a DataFrame column or an RDD)."""
-    _import_pyspark()
+    import_pyspark()
     from pyspark import RDD
     from pyspark.sql import DataFrame
     from pyspark.sql.types import ArrayType, StringType
@@ -227,15 +231,18 @@ def _train_partition(
             workers=config.workers or _task_cpus(),
             seed=config.seed + index,  # partition 0 keeps the single-machine random stream
         )
+        n_batches = len(plan_batches(ends, len(ids), cfg.batch_words)) - 1
+        first, stop = piece_bounds(*piece, cfg.epochs * n_batches)
         losses: list[tuple[int, float]] = []
-        train(
+        CpuEngine().train(
             cfg,
             bc_vocab.value,
             ArrayCorpus(ids, ends),
             W_in,
             W_out,
-            piece=piece,
-            on_epoch_end=[lambda _m, epoch, loss, out=losses: out.append((epoch, loss))],
+            start=TrainState.at(n_batches, first),
+            stop=stop,
+            on_epoch_end=lambda epoch, loss, out=losses: out.append((epoch, loss)),
         )
         rows_in = np.flatnonzero((W_in != W_in0).any(axis=1))
         rows_out = np.flatnonzero((W_out != W_out0).any(axis=1))
@@ -248,7 +255,7 @@ _REMOTE_ERROR = re.compile(r"w2v\.errors\.(\w+): (.+)")
 
 def _collect(rdd: RDD) -> list:
     """``rdd.collect()``, re-raising a w2v error from an executor as itself (one line)."""
-    from .. import errors
+    from .. import errors  # the classes by name
 
     try:
         return rdd.collect()
@@ -297,249 +304,194 @@ def count_vocabulary(sentences: RDD, min_count: int) -> tuple[Vocabulary, ReadSt
     return vocab, stats
 
 
-def fit(
-    data: DataFrame | RDD,
-    column: str | None = None,
-    *,
-    config: TrainConfig | None = None,
-    partitions: int | None = None,
-    sync_every: int | None = None,
-    lr_scale: float | None = None,
-    progress: bool | None = None,
-    **params: Any,
-) -> Word2Vec:
-    """Train word2vec on a Spark DataFrame column or RDD of token lists; return the model.
+# -- the engine -----------------------------------------------------------------------------
+@dataclass
+class SparkCorpus:
+    """A corpus counted and encoded on the executors: each partition's ids, cached there.
+
+    Made by :meth:`SparkEngine.read`; :meth:`close` (or leaving a ``with`` block) frees the
+    cached partitions and the broadcast vocabulary.
+    """
+
+    encoded: RDD  # one (ids int32, sentence_ends int64) pair per partition, cached
+    vocab: Vocabulary
+    bc_vocab: Any  # the vocabulary, broadcast to the executors
+    stats: ReadStats
+    n_words: int  # in-vocabulary words, all partitions
+    busy: int  # partitions that hold at least one word
+
+    def close(self) -> None:
+        """Free the cached partitions and the broadcast vocabulary."""
+        self.encoded.unpersist()
+        self.bc_vocab.destroy()
+
+    def __enter__(self) -> SparkCorpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SparkEngine:
+    """Partitions on a Spark cluster, synchronised in rounds (see the module docstring).
 
     Parameters
     ----------
-    data : pyspark.sql.DataFrame or pyspark.RDD
-        A DataFrame with an ``array<string>`` column of tokens (one row per sentence), or
-        an RDD of lists of str. Null rows and null tokens are skipped.
-    column : str, optional
-        The DataFrame's token column; may be left out when the DataFrame has one column.
-    config : TrainConfig, optional
-        All hyperparameters at once, or pass them as keywords (``arch="cbow"``, ...). ``workers``
-        is the threads per partition; default: ``spark.task.cpus`` (set it to
-        ``spark.executor.cores`` with one partition per executor to use every core).
     partitions : int, optional
         Train on this many partitions, cut from the data as consecutive slices in order;
         default: the data's own partitioning.
     sync_every : int, optional
-        Words each partition trains between two synchronisations. Smaller is closer to
-        single-machine training and costs more rounds; see the module docstring. Default:
-        100,000, raised as needed to make at most 32 rounds.
+        Words each partition trains between two synchronisations; default: 100,000, raised
+        as needed to make at most 32 rounds.
     lr_scale : float, optional
-        Partitions train with ``alpha`` and ``min_alpha`` multiplied by this, to make up for
-        averaging (see the module docstring); default: the number of partitions that hold
-        data, at most 4. 1 trains each partition exactly as one machine would.
-    progress : bool, optional
-        Show a progress bar of the rounds on stderr; default: when stderr is a terminal.
-
-    Returns
-    -------
-    Word2Vec
-        A fitted model on the driver, like ``Word2Vec(...).fit(...)`` returns.
-        ``fit_seconds`` has ``read`` (counting and encoding), ``train``, ``words``,
-        ``rounds``, ``partitions`` and ``lr_scale``; ``loss_history`` the mean loss of each
-        epoch over all partitions.
-
-    Examples
-    --------
-    >>> import w2v.spark  # doctest: +SKIP
-    >>> spark = w2v.spark.session("local[4]")  # doctest: +SKIP
-    >>> df = spark.read.text("c.txt").selectExpr("split(value, ' ') AS tokens")  # doctest: +SKIP
-    >>> model = w2v.spark.fit(df, "tokens", loss="hs", epochs=5)  # doctest: +SKIP
-    >>> model.wv.most_similar("king")  # doctest: +SKIP
+        Partitions train with ``alpha`` and ``min_alpha`` multiplied by this; default: the
+        number of partitions that hold data, at most 4.
     """
-    if config is not None:
-        config = config.replace(**params) if params else config
-    else:
-        config = TrainConfig.from_kwargs(**params)
-    for name, value in (("partitions", partitions), ("sync_every", sync_every)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ConfigError(f"The {name!r} parameter must be an int >= 1. Got {value!r}.")
-        if value is not None and value < 1:
-            raise ConfigError(f"The {name!r} parameter must be an int >= 1. Got {value}.")
-    if lr_scale is not None and (
-        isinstance(lr_scale, bool)
-        or not isinstance(lr_scale, int | float)
-        or not math.isfinite(lr_scale)
-        or lr_scale <= 0
-    ):
-        raise ConfigError(f"The 'lr_scale' parameter must be a float > 0. Got {lr_scale!r}.")
-    if progress is None:
-        progress = sys.stderr.isatty()
-    t_start = time.perf_counter()
-    sentences = _sentences(data, column)
-    from pyspark import StorageLevel
 
-    sc = sentences.context
-    if partitions is not None and sentences.getNumPartitions() != partitions:
-        sentences = _contiguous(sentences, partitions)
-    vocab, stats = count_vocabulary(sentences, config.min_count)
-    bc_vocab = sc.broadcast(vocab)
-    encoded = sentences.mapPartitions(partial(_encode_partition, bc_vocab)).persist(
-        StorageLevel.MEMORY_AND_DISK
-    )
-    try:
-        sizes = _collect(encoded.map(lambda part: len(part[0])))
-        n_words = sum(sizes)
-        if n_words == 0:
-            raise CorpusError("None of the corpus words is in the vocabulary.")
-        busy = sum(1 for s in sizes if s > 0)
-        per_partition = config.epochs * n_words / busy
-        if sync_every is None:
+    name = "spark"
+    supports_checkpoints = False
+
+    def __init__(
+        self,
+        partitions: int | None = None,
+        sync_every: int | None = None,
+        lr_scale: float | None = None,
+    ):
+        for name, value in (("partitions", partitions), ("sync_every", sync_every)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ConfigError(f"The {name!r} parameter must be an int >= 1. Got {value!r}.")
+            if value is not None and value < 1:
+                raise ConfigError(f"The {name!r} parameter must be an int >= 1. Got {value}.")
+        if lr_scale is not None and (
+            isinstance(lr_scale, bool)
+            or not isinstance(lr_scale, int | float)
+            or not math.isfinite(lr_scale)
+            or lr_scale <= 0
+        ):
+            raise ConfigError(f"The 'lr_scale' parameter must be a float > 0. Got {lr_scale!r}.")
+        self.partitions, self.sync_every, self.lr_scale = partitions, sync_every, lr_scale
+
+    def check(self, config: TrainConfig) -> None:
+        """Import pyspark (W2VError naming the extra when it is missing)."""
+        import_pyspark()
+
+    def prepare(self, config: TrainConfig) -> None:
+        """Nothing to load: the executors load the CPU engine's kernels."""
+
+    def read(self, data: Any, column: str | None, config: TrainConfig) -> SparkCorpus:
+        """Count the vocabulary of ``data`` (a DataFrame column or an RDD of token lists) and
+        encode its partitions on the executors, cached there."""
+        sentences = _sentences(data, column)
+        from pyspark import StorageLevel
+
+        sc = sentences.context
+        if self.partitions is not None and sentences.getNumPartitions() != self.partitions:
+            sentences = _contiguous(sentences, self.partitions)
+        vocab, stats = count_vocabulary(sentences, config.min_count)
+        bc_vocab = sc.broadcast(vocab)
+        encoded = sentences.mapPartitions(partial(_encode_partition, bc_vocab)).persist(
+            StorageLevel.MEMORY_AND_DISK
+        )
+        corpus = SparkCorpus(encoded, vocab, bc_vocab, stats, 0, 0)
+        try:
+            sizes = _collect(encoded.map(lambda part: len(part[0])))
+            corpus.n_words = sum(sizes)
+            if corpus.n_words == 0:
+                raise CorpusError("None of the corpus words is in the vocabulary.")
+            corpus.busy = sum(1 for s in sizes if s > 0)
+        except BaseException:
+            corpus.close()
+            raise
+        return corpus
+
+    def plan(self, config: TrainConfig, corpus: SparkCorpus) -> tuple[int, float]:
+        """(rounds, learning-rate scale) of a fit of ``corpus`` with ``config``."""
+        per_partition = config.epochs * corpus.n_words / corpus.busy
+        if self.sync_every is None:
             rounds = min(DEFAULT_MAX_ROUNDS, math.ceil(per_partition / DEFAULT_SYNC_EVERY))
         else:
-            rounds = math.ceil(per_partition / sync_every)
-        rounds = max(1, rounds)
-        scale = float(min(busy, MAX_DEFAULT_LR_SCALE) if lr_scale is None else lr_scale)
+            rounds = math.ceil(per_partition / self.sync_every)
+        busy = corpus.busy
+        scale = float(min(busy, MAX_DEFAULT_LR_SCALE) if self.lr_scale is None else self.lr_scale)
+        return max(1, rounds), scale
+
+    def train(
+        self,
+        config: TrainConfig,
+        vocab: Vocabulary,
+        corpus: SparkCorpus,
+        W_in: np.ndarray,
+        W_out: np.ndarray,
+        *,
+        tables: Tables | None = None,
+        progress: bool = False,
+        on_epoch_end: EpochCallback | None = None,
+        start: TrainState | None = None,
+        checkpoints: Checkpoints | None = None,
+    ) -> list[float]:
+        """Run the synchronisation rounds, updating W_in and W_out; return the epoch losses.
+
+        ``on_epoch_end`` is called once the last round that trains an epoch is averaged.
+        The partitions build their own tables from the broadcast vocabulary (``tables``
+        must be None); ``start`` and ``checkpoints`` are not supported.
+        """
+        if start is not None or checkpoints is not None or tables is not None:
+            raise ValueError("The Spark engine takes no checkpoints, start state or tables.")
+        from .._progress import progress_bar
+
+        rounds, scale = self.plan(config, corpus)
         partition_config = config.replace(
             alpha=config.start_alpha * scale, min_alpha=config.end_alpha * scale
         )
-        model = Word2Vec(config)
-        model._init_weights(vocab)
-        model.vocab = vocab
-        W_in, W_out = model.W_in, model.W_out
-        assert W_in is not None and W_out is not None
-        t_train = time.perf_counter()
-        history = _train_rounds(
-            sc, encoded, partition_config, bc_vocab, W_in, W_out, rounds, progress
-        )
-    finally:
-        encoded.unpersist()
-        bc_vocab.destroy()
-    model.loss_history = history
-    model.epochs_trained = config.epochs
-    model.read_stats = stats
-    model.fit_seconds = {
-        "read": t_train - t_start,
-        "train": time.perf_counter() - t_train,
-        "words": float(n_words),
-        "rounds": float(rounds),
-        "partitions": float(busy),
-        "lr_scale": scale,
-    }
-    return model
-
-
-def _train_rounds(
-    sc: Any,
-    encoded: RDD,
-    config: TrainConfig,
-    bc_vocab: Any,
-    W_in: np.ndarray,
-    W_out: np.ndarray,
-    rounds: int,
-    progress: bool,
-) -> list[float]:
-    """Run the synchronisation rounds, updating W_in and W_out; return the epoch losses."""
-    epochs = config.epochs
-    loss_sum = np.zeros(epochs)
-    loss_weight = np.zeros(epochs)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=rounds, unit="round", file=sys.stderr, dynamic_ncols=True)
-    try:
-        for r in range(rounds):
-            bc_weights = sc.broadcast((W_in, W_out))
-            job = encoded.mapPartitionsWithIndex(
-                partial(
-                    _train_partition,
-                    config=config,
-                    bc_vocab=bc_vocab,
-                    bc_weights=bc_weights,
-                    piece=(r, rounds),
-                )
-            )
-            try:
-                results = _collect(job)
-            finally:
-                bc_weights.destroy()
-            _average_rows(W_in, ((res[1], res[2]) for res in results))
-            _average_rows(W_out, ((res[3], res[4]) for res in results))
-            # Round r covers [r/R, (r+1)/R) of the schedule; epoch e covers [e/E, (e+1)/E).
-            for res in results:
-                for epoch, loss in res[5]:
-                    share = min((r + 1) / rounds, (epoch + 1) / epochs) - max(
-                        r / rounds, epoch / epochs
+        sc = corpus.encoded.context
+        epochs = config.epochs
+        loss_sum = np.zeros(epochs)
+        loss_weight = np.zeros(epochs)
+        reported = 0  # epochs handed to on_epoch_end
+        bar = progress_bar(progress, total=rounds, unit="round", unit_scale=False)
+        try:
+            for r in range(rounds):
+                bc_weights = sc.broadcast((W_in, W_out))
+                job = corpus.encoded.mapPartitionsWithIndex(
+                    partial(
+                        _train_partition,
+                        config=partition_config,
+                        bc_vocab=corpus.bc_vocab,
+                        bc_weights=bc_weights,
+                        piece=(r, rounds),
                     )
-                    if math.isfinite(loss) and share > 0:
-                        loss_sum[epoch] += loss * share * res[6]
-                        loss_weight[epoch] += share * res[6]
-            if bar is not None:
-                done = loss_weight.nonzero()[0]
-                last = done[-1] if len(done) else 0
-                bar.set_postfix_str(
-                    f"epoch {last + 1} loss {loss_sum[last] / max(loss_weight[last], 1e-300):.4f}",
-                    refresh=False,
                 )
-                bar.update(1)
-    finally:
-        if bar is not None:
-            bar.close()
-    return [float(s / w) if w > 0 else math.nan for s, w in zip(loss_sum, loss_weight, strict=True)]
+                try:
+                    results = _collect(job)
+                finally:
+                    bc_weights.destroy()
+                _average_rows(W_in, ((res[1], res[2]) for res in results))
+                _average_rows(W_out, ((res[3], res[4]) for res in results))
+                # Round r covers [r/R, (r+1)/R) of the schedule; epoch e covers [e/E, (e+1)/E).
+                for res in results:
+                    for epoch, loss in res[5]:
+                        share = min((r + 1) / rounds, (epoch + 1) / epochs) - max(
+                            r / rounds, epoch / epochs
+                        )
+                        if math.isfinite(loss) and share > 0:
+                            loss_sum[epoch] += loss * share * res[6]
+                            loss_weight[epoch] += share * res[6]
+                finished = min(epochs, (r + 1) * epochs // rounds)
+                for epoch in range(reported, finished if on_epoch_end is not None else 0):
+                    on_epoch_end(epoch, _mean(loss_sum[epoch], loss_weight[epoch]))
+                reported = max(reported, finished)
+                if bar is not None:
+                    done = loss_weight.nonzero()[0]
+                    last = done[-1] if len(done) else 0
+                    loss = loss_sum[last] / max(loss_weight[last], 1e-300)
+                    bar.set_postfix_str(f"epoch {last + 1} loss {loss:.4f}", refresh=False)
+                    bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()
+        return [_mean(s, w) for s, w in zip(loss_sum, loss_weight, strict=True)]
 
 
-def fit_text(
-    spark: SparkSession,
-    path: str,
-    *,
-    config: TrainConfig | None = None,
-    partitions: int | None = None,
-    sync_every: int | None = None,
-    lr_scale: float | None = None,
-    progress: bool | None = None,
-    **params: Any,
-) -> Word2Vec:
-    """Train on a text file or folder read by Spark: one sentence per line, whitespace tokens.
-
-    ``path`` is anything ``SparkContext.textFile`` reads (a file, a folder, a glob,
-    ``hdfs://`` or ``s3a://`` URLs; ``.gz`` and ``.bz2`` are decompressed). Other parameters
-    as :func:`fit`.
-    """
-    path = str(path)
-    if "://" not in path and not any(c in path for c in "*?[{") and not os.path.exists(path):
-        raise CorpusNotFoundError(f"Corpus not found: {path!r} does not exist.")
-    sc = spark.sparkContext
-    lines = sc.textFile(str(path), minPartitions=partitions)
-    return fit(
-        lines.map(str.split),
-        config=config,
-        partitions=partitions,
-        sync_every=sync_every,
-        lr_scale=lr_scale,
-        progress=progress,
-        **params,
-    )
-
-
-def train_text_file(master: str, path: str, **kwargs: Any) -> Word2Vec:
-    """:func:`fit_text` on a session for ``master``, stopped afterwards if this call
-    started it (the ``w2v train --spark MASTER`` command)."""
-    _import_pyspark()
-    from pyspark.sql import SparkSession
-
-    existing = SparkSession.getActiveSession()
-    spark = session(master)
-    try:
-        return fit_text(spark, path, **kwargs)
-    finally:
-        if existing is None:
-            spark.stop()
-
-
-def session(master: str, app_name: str = "w2v", **conf: str) -> SparkSession:
-    """A SparkSession on ``master`` (``local[4]``, ``spark://host:7077``, ``yarn``, ...).
-
-    ``conf`` holds extra Spark settings, e.g. ``**{"spark.executor.cores": "8"}``.
-    """
-    _import_pyspark()
-    from pyspark.sql import SparkSession
-
-    builder = SparkSession.builder.master(master).appName(app_name)
-    for key, value in {"spark.ui.showConsoleProgress": "false", **conf}.items():
-        builder = builder.config(key, value)
-    return builder.getOrCreate()
+def _mean(total: float, weight: float) -> float:
+    """total / weight, NaN for no weight."""
+    return float(total / weight) if weight > 0 else math.nan
