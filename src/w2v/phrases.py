@@ -25,7 +25,6 @@ import io
 import json
 import math
 import os
-import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import repeat
@@ -34,7 +33,7 @@ from typing import Literal, overload
 import numpy as np
 
 from ._jit import jit
-from ._progress import progress_bar
+from ._progress import progress_bar, show_progress
 from .corpus import CorpusLike, LineCorpus, ReadStats, iter_pieces, sentences
 from .errors import ConfigError, CorpusError, FormatError, NotFittedError
 
@@ -373,8 +372,7 @@ class Phrases:
         Phrases
             self, fitted: counts of words and pairs seen at least ``min_count`` times.
         """
-        if progress is None:
-            progress = sys.stderr.isatty()
+        progress = show_progress(progress)
         stats = ReadStats()
         index: defaultdict[str, int] = defaultdict()
         index.default_factory = index.__len__  # new word -> next id
@@ -807,8 +805,7 @@ def write_corpus(
     """
     from .formats import atomic_write
 
-    if progress is None:
-        progress = sys.stderr.isatty()
+    progress = show_progress(progress)
     lines = words = 0
     bar = progress_bar(progress, desc="writing")
     try:
