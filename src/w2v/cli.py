@@ -19,12 +19,12 @@ from typing import Any
 
 from . import __version__
 from ._args import int_at_least
+from ._files import check_output_path
 from .config import ARCHS, LOSSES, TrainConfig, config_fields
 from .corpus import MAX_TOKEN_CHARS, ReadStats
 from .demo import add_demo_parser, cmd_demo
 from .errors import W2VError
 from .explain import add_explain_parser, cmd_explain
-from .formats import check_output_path
 from .plot import add_plot_parser, check_output, cmd_plot, plot_loss
 
 _TEXT_SUFFIXES = {".txt", ".vec", ".text"}
@@ -654,7 +654,7 @@ def _cmd_phrases(args: argparse.Namespace) -> int:
         corpus = model.transform(corpus)
     n_lines, n_words = write_corpus(corpus, args.output, progress=args.progress)
     if args.table:
-        from .formats import atomic_write
+        from ._files import atomic_write
 
         with atomic_write(args.table) as fh:
             fh.write(b"phrase\tcount\tscore\tpass\n")

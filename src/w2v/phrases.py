@@ -33,8 +33,10 @@ from typing import Literal, overload
 
 import numpy as np
 
+from ._files import atomic_write, check_regular_file
 from ._jit import jit
 from ._progress import progress_bar
+from .archives import WORD_ARRAYS, load_npz, pack_words, unpack_words
 from .corpus import CorpusLike, LineCorpus, ReadStats, iter_pieces, sentences
 from .errors import ConfigError, CorpusError, FormatError, NotFittedError
 
@@ -551,7 +553,6 @@ class Phrases:
     def export_phrases(self, path: str | os.PathLike) -> int:
         """Write the phrase table as TSV (``phrase``, ``count``, ``score``, with a header line),
         highest score first, atomically; return the number of phrases."""
-        from .formats import atomic_write
 
         rows = self.phrase_table()
         with atomic_write(path) as fh:
@@ -657,7 +658,6 @@ class Phrases:
         Only words and pairs seen at least ``min_count`` times are kept after fitting, so
         the file holds exactly what scoring needs.
         """
-        from .formats import atomic_write, pack_words
 
         self._check_fitted()
         meta = {
@@ -685,11 +685,10 @@ class Phrases:
     def load(cls, path: str | os.PathLike) -> Phrases:
         """Load a model written by :meth:`save`.
 
-        Read with :func:`w2v.formats.load_npz` (nothing unpickled) and checked: FormatError
+        Read with :func:`w2v.archives.load_npz` (nothing unpickled) and checked: FormatError
         naming the path for another file, a missing or damaged part, or a pair of words
         that are not in the file's vocabulary.
         """
-        from .formats import WORD_ARRAYS, check_regular_file, load_npz, unpack_words
 
         p = check_regular_file(path, "Phrases file")
         z = load_npz(
@@ -805,7 +804,6 @@ def write_corpus(
     A file's lines stay lines (blank lines included) and a long line is written piece by
     piece, never held whole. Returns (lines, tokens) written.
     """
-    from .formats import atomic_write
 
     if progress is None:
         progress = sys.stderr.isatty()

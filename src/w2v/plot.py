@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._args import int_at_least
+from ._files import atomic_write, check_output_path
 from .errors import OutputPathError, W2VError
-from .formats import atomic_write, check_output_path
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
