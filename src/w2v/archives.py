@@ -2,24 +2,27 @@
 
 Every header is checked against the bytes that follow it before anything is allocated or
 mapped, so a damaged or hostile file raises :class:`~w2v.errors.FormatError` naming the path
-and member instead of allocating what it claims. Word lists travel inside archives as two
-arrays (:func:`pack_words`, :func:`unpack_words`); the vocabulary packs its words the same way.
+and member instead of allocating what it claims. w2v's own archives (models, checkpoints,
+phrases) hold JSON metadata, a word list and arrays (:func:`save_npz`, :func:`read_meta`);
+word lists travel as two arrays (:func:`pack_words`, :func:`unpack_words`), and the
+vocabulary packs its words the same way.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import tokenize
 import warnings
 import zipfile
 import zlib
 from collections.abc import Collection, Iterable
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
-from ._files import check_regular_file
+from ._files import atomic_write, check_regular_file
 from .errors import FormatError
 
 
@@ -129,6 +132,43 @@ def load_npz(
             raise
         raise FormatError(f"{path}: not a {what} ({exc}).") from None
     return out
+
+
+# -- w2v's own archives: JSON metadata, a word list and arrays ---------------------------------
+
+#: The metadata member of :func:`save_npz`, with its dtype, for :func:`load_npz`.
+META_ARRAY = {"meta": ("|u1", 1)}
+
+
+def save_npz(
+    path: str | os.PathLike, meta: dict[str, Any], words: Iterable[str], **arrays: np.ndarray
+) -> None:
+    """Write one ``.npz`` atomically: ``meta`` as JSON, ``words`` packed, then ``arrays``.
+
+    The members are ``meta`` (the JSON's bytes), ``word_bytes`` and ``word_offsets`` (see
+    :func:`pack_words`) and the arrays in the order given; nothing is pickled.
+    """
+    with atomic_write(path) as fh:
+        np.savez(
+            fh,
+            meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+            **pack_words(words),
+            **arrays,
+        )
+
+
+def read_meta(arrays: dict[str, np.ndarray], path: str, fmt: str, what: str) -> dict[str, Any]:
+    """The JSON metadata of :func:`save_npz`, checked to name format ``fmt``.
+
+    FormatError ``"<path>: not a <what> (...)."`` if it is not JSON or not ``fmt``'s.
+    """
+    try:
+        meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
+    except ValueError as exc:
+        raise FormatError(f"{path}: not a {what} ({exc}).") from None
+    if not isinstance(meta, dict) or meta.get("format") != fmt:
+        raise FormatError(f"{path}: not a {what} (no {fmt} metadata).")
+    return meta
 
 
 # -- word lists inside .npz archives ----------------------------------------------------------

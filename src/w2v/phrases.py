@@ -22,7 +22,6 @@ pairs as int64 keys ``id_a << 32 | id_b`` in a compiled open-addressing hash tab
 from __future__ import annotations
 
 import io
-import json
 import math
 import os
 import sys
@@ -36,7 +35,7 @@ import numpy as np
 from ._files import atomic_write, check_regular_file
 from ._jit import jit
 from ._progress import progress_bar
-from .archives import WORD_ARRAYS, load_npz, pack_words, unpack_words
+from .archives import META_ARRAY, WORD_ARRAYS, load_npz, read_meta, save_npz, unpack_words
 from .corpus import CorpusLike, LineCorpus, ReadStats, iter_pieces, sentences
 from .errors import ConfigError, CorpusError, FormatError, NotFittedError
 
@@ -671,15 +670,14 @@ class Phrases:
             "total_words": self.total_words,
             "prune_level": self.prune_level,
         }
-        with atomic_write(path) as fh:
-            np.savez(
-                fh,
-                meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-                **pack_words(self.words),
-                word_counts=self.word_counts,
-                pair_keys=self.pair_keys,
-                pair_counts=self.pair_counts,
-            )
+        save_npz(
+            path,
+            meta,
+            self.words,
+            word_counts=self.word_counts,
+            pair_keys=self.pair_keys,
+            pair_counts=self.pair_counts,
+        )
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Phrases:
@@ -694,7 +692,7 @@ class Phrases:
         z = load_npz(
             p,
             {
-                "meta": ("|u1", 1),
+                **META_ARRAY,
                 **WORD_ARRAYS,
                 "word_counts": ("<i8", 1),
                 "pair_keys": ("<i8", 1),
@@ -702,12 +700,7 @@ class Phrases:
             },
             what="w2v phrases file",
         )
-        try:
-            meta = json.loads(z["meta"].tobytes().decode())
-        except ValueError as exc:
-            raise FormatError(f"{p}: not a w2v phrases file ({exc}).") from None
-        if not isinstance(meta, dict) or meta.get("format") != "w2v-phrases":
-            raise FormatError(f"{p}: not a w2v phrases file (no w2v-phrases metadata).")
+        meta = read_meta(z, p, "w2v-phrases", "w2v phrases file")
         if meta.get("version") != FORMAT_VERSION:
             raise FormatError(
                 f"{p}: has phrases format version {meta.get('version')!r}; this w2v "
