@@ -4,6 +4,9 @@ Results go to stdout, progress to stderr. A user mistake prints one line and exi
 status 2; Ctrl-C exits with 130 (during ``w2v train`` after writing a checkpoint and printing
 the ``w2v resume`` command that finishes the run). ``w2v train`` takes one flag per
 TrainConfig field.
+
+Every command's argument parsing and glue is here; the library modules it calls (``demo``,
+``plot``, ``explain``, ...) hold no argparse code.
 """
 
 from __future__ import annotations
