@@ -16,9 +16,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import w2v._files as files
 import w2v.checkpoint as ckpt_io
 import w2v.formats as formats
 import w2v.model as model_mod
+import w2v.native as native
 from conftest import ROOT
 from planted import twin_corpus
 from w2v import ConfigError, CorpusError, KeyedVectors, NotFittedError, Word2Vec
@@ -419,7 +421,7 @@ class _FullDisk:
 
 
 def _fail_half_way(monkeypatch: pytest.MonkeyPatch, budget: int) -> None:
-    real = formats.atomic_write
+    real = files.atomic_write
 
     @contextlib.contextmanager
     def failing(path) -> Iterator[_FullDisk]:
@@ -486,7 +488,7 @@ def test_native_save_failing_half_way_keeps_the_previous_folder(tmp_path, monkey
             raise OSError(errno.EIO, "I/O error")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(formats.os, "replace", replace_fails_second)
+    monkeypatch.setattr(native.os, "replace", replace_fails_second)
     with pytest.raises(OSError, match="I/O error"):
         KeyedVectors(["c"], np.ones((1, 2), np.float32)).save(path)
     monkeypatch.undo()

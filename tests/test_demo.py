@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-import functools
 import hashlib
 import io
 import json
@@ -16,7 +14,8 @@ import pytest
 
 from w2v import KeyedVectors
 from w2v import demo as demo_module
-from w2v.demo import add_demo_parser, cmd_demo, run_demo, score_analogies
+from w2v.cli import main
+from w2v.demo import run_demo, score_analogies
 from w2v.synthetic import (
     CAPITALS,
     GENDER,
@@ -197,24 +196,19 @@ def test_unknown_corpus_is_a_config_error():
 
 
 def test_demo_parser_and_json_output(monkeypatch, capsys):
-    """`demo --json` parses its flags and prints only a JSON object on stdout."""
-    parser = argparse.ArgumentParser(prog="w2v")
-    add_demo_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["demo", "--epochs", "1", "--workers", "1", "--json"])
-    assert (args.command, args.corpus, args.epochs, args.workers, args.json) == (
-        "demo",
-        "synthetic",
-        1,
-        1,
-        True,
-    )
-    assert parser.parse_args(["demo", "--corpus", "text8", "--cache-dir", "d"]).cache_dir == "d"
+    """`demo --json` passes its flags on and prints only a JSON object on stdout."""
     with pytest.raises(SystemExit):
-        parser.parse_args(["demo", "--corpus", "wiki"])
-    capsys.readouterr()
-    small = functools.partial(demo_module.run_demo, n_sentences=3000)
+        main(["demo", "--corpus", "wiki"])
+    assert "invalid choice: 'wiki'" in capsys.readouterr().err
+    calls = []
+
+    def small(corpus, **kwargs):
+        calls.append((corpus, kwargs["epochs"], kwargs["workers"], kwargs["cache_dir"]))
+        return run_demo(corpus, n_sentences=3000, **kwargs)
+
     monkeypatch.setattr(demo_module, "run_demo", small)
-    assert cmd_demo(args) == 0
+    assert main(["demo", "--epochs", "1", "--workers", "1", "--json", "--cache-dir", "d"]) == 0
+    assert calls == [("synthetic", 1, 1, "d")]
     captured = capsys.readouterr()
     result = json.loads(captured.out)
     assert result["config"]["epochs"] == 1 and result["sentences"] == 3000

@@ -21,7 +21,7 @@ from hypothesis.extra import numpy as hnp
 import w2v
 from w2v import formats
 from w2v.errors import FormatError
-from w2v.formats import atomic_write, load_word2vec_format, save_word2vec_format
+from w2v.formats import load_word2vec_format, save_word2vec_format
 
 WORDS = ["king", "café", "naïve", "東京", "x"]
 
@@ -360,41 +360,6 @@ def test_text_words_with_unicode_line_separators(tmp_path: Path, sep: str) -> No
     assert_bit_equal(got, v)
 
 
-# -- atomic_write -------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("exc", [RuntimeError, KeyboardInterrupt])
-def test_atomic_write_failure_keeps_old_file(tmp_path: Path, exc: type[BaseException]) -> None:
-    """If the body raises half-way, the old file is byte-identical and no temp file remains."""
-    path = tmp_path / "vectors.bin"
-    old = b"2 3\nold bytes \x00\xff\n"
-    path.write_bytes(old)
-    with pytest.raises(exc), atomic_write(path) as fh:
-        fh.write(b"half of the new content")
-        raise exc("boom")
-    assert path.read_bytes() == old
-    assert os.listdir(tmp_path) == ["vectors.bin"]
-
-
-def test_atomic_write_failure_without_old_file(tmp_path: Path) -> None:
-    """If the body raises and no file existed, no file and no temp file are left behind."""
-    path = tmp_path / "new.txt"
-    with pytest.raises(OSError), atomic_write(path) as fh:
-        fh.write(b"partial")
-        raise OSError("disk full")
-    assert os.listdir(tmp_path) == []
-
-
-def test_atomic_write_success_replaces(tmp_path: Path) -> None:
-    """On success the new content replaces the old file and no temp file remains."""
-    path = tmp_path / "f"
-    path.write_bytes(b"old")
-    with atomic_write(path) as fh:
-        fh.write(b"new")
-    assert path.read_bytes() == b"new"
-    assert os.listdir(tmp_path) == ["f"]
-
-
 class _FailOnThirdWrite:
     """A file wrapper whose third write raises, as a disk filling up mid-save would."""
 
@@ -589,47 +554,7 @@ def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
         formats.load_vocab(fifo)
 
 
-def test_native_folder_with_wrong_dtype_or_duplicates(tmp_path: Path) -> None:
-    """A native folder whose vectors.npy is float64, or whose words repeat, is refused."""
-    folder = tmp_path / "kv"
-    formats.save_native(folder, ["a", "b"], np.ones((2, 3), np.float32))
-    np.save(folder / "vectors.npy", np.ones((2, 3)))
-    with pytest.raises(FormatError, match=r"vectors.npy: expected a 2-D float32 array, found"):
-        w2v.KeyedVectors.load(folder)
-    formats.save_native(folder, ["a", "b"], np.ones((2, 3), np.float32))
-    (folder / "words.txt").write_bytes(b"a\na")
-    with pytest.raises(FormatError, match=r"words.txt: line 2: the word 'a' appears again"):
-        w2v.KeyedVectors.load(folder)
-
-
-# -- word lists in archives, BOMs, output paths ------------------------------------------------
-
-ODD_WORDS = ["a\nb", "", "\udcff", "x\x00y", "é\r", "\u2028", "plain"]
-
-
-def test_pack_words_round_trips_any_word() -> None:
-    """Newlines, NULs, empty words and lone surrogates survive pack_words/unpack_words."""
-    arrays = formats.pack_words(ODD_WORDS)
-    assert arrays["word_offsets"].dtype == np.int64 and arrays["word_bytes"].dtype == np.uint8
-    assert formats.unpack_words(arrays, "x.npz") == ODD_WORDS
-    assert formats.unpack_words(formats.pack_words([]), "x.npz") == []
-
-
-@pytest.mark.parametrize(
-    "offsets",
-    [[1, 3, 5], [0, 4, 2], [0, 2, 9], []],
-    ids=["not from 0", "backwards", "past the end", "empty"],
-)
-def test_unpack_words_refuses_damaged_offsets(offsets: list[int]) -> None:
-    arrays = {"word_bytes": np.frombuffer(b"abcde", np.uint8), "word_offsets": np.array(offsets)}
-    with pytest.raises(FormatError, match=r"^x\.npz: the word offsets are damaged"):
-        formats.unpack_words(arrays, "x.npz")
-
-
-def test_unpack_words_refuses_bad_utf8() -> None:
-    arrays = {"word_bytes": np.frombuffer(b"\xff", np.uint8), "word_offsets": np.array([0, 1])}
-    with pytest.raises(FormatError, match="not valid UTF-8"):
-        formats.unpack_words(arrays, "x.npz")
+# -- byte-order marks --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("ending", [b"\n", b"\r\n"])
@@ -640,32 +565,3 @@ def test_text_file_with_a_byte_order_mark_loads(tmp_path: Path, ending: bytes) -
     assert formats.detect_format(path) == "text"
     words, vectors = load_word2vec_format(path, binary=False)
     assert words == ["a", "b"] and vectors.tolist() == [[1, 2], [3, 4]]
-
-
-def test_atomic_write_errors_name_the_target_not_the_temp_file(tmp_path: Path) -> None:
-    """A missing folder or a folder as target: one OSError naming the path asked for."""
-    missing = tmp_path / "nope" / "v.bin"
-    with pytest.raises(FileNotFoundError) as info, atomic_write(missing) as fh:
-        fh.write(b"x")
-    assert info.value.filename == str(missing) and ".tmp" not in str(info.value)
-    folder = tmp_path / "emptydir"
-    folder.mkdir()
-    with pytest.raises(IsADirectoryError) as info, atomic_write(folder) as fh:
-        fh.write(b"x")
-    assert info.value.filename == str(folder) and ".tmp" not in str(info.value)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["emptydir"]  # no temporary left
-
-
-def test_check_output_path(tmp_path: Path) -> None:
-    """The folder must exist and the path must not be a folder (unless folder=True)."""
-    from w2v.errors import OutputPathError
-
-    assert formats.check_output_path(tmp_path / "v.bin") == tmp_path / "v.bin"
-    assert formats.check_output_path(tmp_path, folder=True) == tmp_path
-    with pytest.raises(OutputPathError, match=r"^--x folder '.*nope' does not exist"):
-        formats.check_output_path(tmp_path / "nope" / "v.bin", "--x")
-    with pytest.raises(OutputPathError, match="is a folder; give a file name"):
-        formats.check_output_path(tmp_path)
-    (tmp_path / "f").write_text("")
-    with pytest.raises(OutputPathError, match="is not a folder"):
-        formats.check_output_path(tmp_path / "f" / "v.bin")

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import w2v
-from w2v import formats
+from w2v import formats, native
 from w2v.errors import FormatError
 
 FUZZ = settings(
@@ -360,7 +360,7 @@ def test_native_loader_under_corruption(data: st.DataObject, part: str) -> None:
     mmap = data.draw(st.sampled_from([None, "r"]))
     with tempfile.TemporaryDirectory() as d:
         folder = Path(d) / "kv"
-        formats.save_native(folder, words, v)
+        native.save_native(folder, words, v)
         target = folder / part
         target.write_bytes(data.draw(corruption(target.read_bytes())))
         expected = spec_native(folder)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import struct
 import sys
@@ -15,17 +14,9 @@ pytest.importorskip("matplotlib")
 
 from w2v import KeyedVectors
 from w2v import plot as wplot
-from w2v.errors import W2VError
-from w2v.plot import (
-    MissingExtraError,
-    PlotError,
-    add_plot_parser,
-    check_output,
-    cmd_plot,
-    plot_loss,
-    plot_words,
-    project_2d,
-)
+from w2v.cli import main
+from w2v.errors import MissingExtraError, PlotError, W2VError
+from w2v.plot import check_output, plot_loss, plot_words, project_2d
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 QUERIES = ["king", "paris", "dog", "red", "run"]
@@ -58,13 +49,13 @@ def kv() -> KeyedVectors:
 def captured(monkeypatch):
     """The figures handed to the saver, in order (the files are still written)."""
     figures = []
-    original = wplot._save
+    original = wplot.save_figure
 
     def spy(fig, path, fmt):
         figures.append(fig)
         return original(fig, path, fmt)
 
-    monkeypatch.setattr(wplot, "_save", spy)
+    monkeypatch.setattr(wplot, "save_figure", spy)
     return figures
 
 
@@ -324,14 +315,6 @@ def test_check_output_fails_early_on_a_bad_path(tmp_path):
 
 
 # -- w2v plot -----------------------------------------------------------------------------
-def parse(argv: list[str]) -> argparse.Namespace:
-    """Parse ``argv`` with a parser that has only the plot subcommand."""
-    parser = argparse.ArgumentParser(prog="w2v")
-    sub = parser.add_subparsers(dest="command")
-    add_plot_parser(sub)
-    return parser.parse_args(argv)
-
-
 @pytest.mark.parametrize(
     ("name", "binary", "flags"),
     [
@@ -347,40 +330,49 @@ def test_cmd_plot_end_to_end(kv, tmp_path, capsys, captured, name, binary, flags
     vectors = tmp_path / name
     kv.save_word2vec_format(vectors, binary=binary)
     out = tmp_path / "map.png"
-    args = parse(["plot", str(vectors), "king", "dog", "-o", str(out), "-n", "3", *flags])
-    assert args.func is cmd_plot
-    assert cmd_plot(args) == 0
+    assert main(["plot", str(vectors), "king", "dog", "-o", str(out), "-n", "3", *flags]) == 0
     assert capsys.readouterr().out == f"{out}\n"
     png_size(out)
     labels = {t.get_text() for t in captured[0].axes[0].texts}
     assert len(labels) == 2 + 2 * 3 and {"king", "dog"} <= labels
 
 
-def test_cmd_plot_unknown_word_is_a_one_line_user_error(kv, tmp_path):
-    """An unknown word becomes a W2VError naming it (the CLI prints it as one line)."""
+def test_cmd_plot_unknown_word_is_a_one_line_user_error(kv, tmp_path, capsys):
+    """An unknown word is one line naming it on stderr, exit status 2, and no picture."""
     vectors = tmp_path / "v.vec"
     kv.save_word2vec_format(vectors, binary=False)
-    args = parse(["plot", str(vectors), "quenn", "-o", str(tmp_path / "map.png")])
-    with pytest.raises(W2VError, match="'quenn' is not in the vocabulary") as info:
-        cmd_plot(args)
-    assert "\n" not in str(info.value) and not str(info.value).startswith("'")
+    assert main(["plot", str(vectors), "quenn", "-o", str(tmp_path / "map.png")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("w2v: error: Word 'quenn' is not in the vocabulary")
+    assert err.count("\n") == 1
     assert not (tmp_path / "map.png").exists()
 
 
 def test_cmd_plot_arguments_are_validated(tmp_path, capsys):
     """A negative --neighbours or both --binary and --text is an argparse error."""
     with pytest.raises(SystemExit):
-        parse(["plot", "v.bin", "king", "-o", "m.png", "-n", "-1"])
+        main(["plot", "v.bin", "king", "-o", "m.png", "-n", "-1"])
+    assert "must be 0 or more, got -1" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        parse(["plot", "v.bin", "king", "-o", "m.png", "--binary", "--text"])
+        main(["plot", "v.bin", "king", "-o", "m.png", "--binary", "--text"])
     assert "not allowed with argument" in capsys.readouterr().err
-    defaults = parse(["plot", "v.bin", "king", "-o", "m.png"])
-    assert (defaults.neighbours, defaults.method, defaults.vectors_format) == (5, "pca", None)
 
 
-def test_cmd_plot_checks_matplotlib_before_reading_the_vectors(tmp_path, monkeypatch):
-    """Without matplotlib, cmd_plot fails with the install hint before opening the file."""
+def test_cmd_plot_defaults(kv, tmp_path, captured):
+    """Without flags: 5 neighbours per word, PCA, the default title, text read by suffix."""
+    vectors = tmp_path / "v.vec"
+    kv.save_word2vec_format(vectors, binary=False)
+    assert main(["plot", str(vectors), "king", "-o", str(tmp_path / "m.png")]) == 0
+    ax = captured[0].axes[0]
+    assert len(ax.texts) == 1 + 5
+    assert ax.get_title() == "1 word and its 5 nearest neighbours (PCA of unit vectors)"
+    assert ax.get_xlabel() == "PC 1"
+
+
+def test_cmd_plot_checks_matplotlib_before_reading_the_vectors(tmp_path, monkeypatch, capsys):
+    """Without matplotlib, `w2v plot` fails with the install hint before opening the file."""
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    args = parse(["plot", str(tmp_path / "absent.bin"), "king", "-o", str(tmp_path / "m.png")])
-    with pytest.raises(MissingExtraError, match="w2v\\[plot\\]"):
-        cmd_plot(args)
+    argv = ["plot", str(tmp_path / "absent.bin"), "king", "-o", str(tmp_path / "m.png")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "w2v[plot]" in err and "absent.bin" not in err

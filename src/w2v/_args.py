@@ -1,4 +1,4 @@
-"""argparse value types shared by the command lines (``w2v ...`` and ``w2v plot``)."""
+"""argparse value types of the command line: whole numbers with a one-line error."""
 
 from __future__ import annotations
 

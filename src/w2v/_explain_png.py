@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .plot import _check_output, _new_figure, _save
+from ._figures import check_image_path, new_figure, save_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -218,8 +218,8 @@ def _summary(ex: Explanation) -> str:
 
 def save_png(ex: Explanation, path: str | os.PathLike[str]) -> Path:
     """Draw ``ex`` to ``path`` (atomic; the suffix picks the format)."""
-    out, fmt = _check_output(path)
-    fig = _new_figure()
+    out, fmt = check_image_path(path)
+    fig = new_figure()
     height = max(3.6, 0.38 * ex.V + 2.0)
     with_steps = bool(ex.steps)
     fig.set_size_inches(11.0, height + 0.7 + (2.6 if with_steps else 0.0))
@@ -271,4 +271,4 @@ def save_png(ex: Explanation, path: str | os.PathLike[str]) -> Path:
         ax2.grid(True, color="0.92")
         for a in (ax2, ax3):
             a.spines["top"].set_visible(False)
-    return _save(fig, out, fmt)
+    return save_figure(fig, out, fmt)

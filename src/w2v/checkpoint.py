@@ -1,7 +1,7 @@
 """Checkpoints: an unfinished fit saved atomically to one file, and read back to resume it.
 
 A checkpoint is a NumPy ``.npz`` archive without pickled objects, written with
-:func:`w2v.formats.atomic_write` (a crash, a full disk or Ctrl-C while saving leaves the
+:func:`w2v._files.atomic_write` (a crash, a full disk or Ctrl-C while saving leaves the
 previous checkpoint intact). It holds:
 
 * ``meta`` — JSON: the config; the model's ``loss_history`` and ``epochs_trained`` from
@@ -10,7 +10,7 @@ previous checkpoint intact). It holds:
   and the next batch's generator seed, which follows from seed, epoch and batch); the corpus
   (path, size and mtime when it is a path, number of encoded words and sentences, and a
   BLAKE2 digest of the encoded ids and sentence ends); and ``checkpoint_every``.
-* ``word_bytes``, ``word_offsets`` (see :func:`w2v.formats.pack_words`), ``counts`` — the
+* ``word_bytes``, ``word_offsets`` (see :func:`w2v.archives.pack_words`), ``counts`` — the
   vocabulary; ``W_in``, ``W_out`` — the weights;
   ``batch_loss``, ``batch_n`` — the losses of the current epoch's batches so far;
   ``points``, ``codes``, ``lengths`` — the Huffman tree (hierarchical softmax only).
@@ -29,17 +29,11 @@ from typing import Any
 
 import numpy as np
 
+from ._files import atomic_write, check_regular_file
+from .archives import WORD_ARRAYS, load_npz, pack_words, unpack_words
 from .config import TrainConfig
 from .corpus import CorpusLike, LineCorpus
 from .errors import ConfigError, FormatError
-from .formats import (
-    WORD_ARRAYS,
-    atomic_write,
-    check_regular_file,
-    load_npz,
-    pack_words,
-    unpack_words,
-)
 from .huffman import HuffmanTree
 from .kernels import kernel_matrix
 from .schedule import TrainState
@@ -175,7 +169,7 @@ def save_checkpoint(path: str | os.PathLike, ckpt: Checkpoint) -> None:
 def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     """Read a checkpoint written by :func:`save_checkpoint`; FormatError if it is not one.
 
-    Read with :func:`w2v.formats.load_npz` (nothing unpickled), then every array is checked
+    Read with :func:`w2v.archives.load_npz` (nothing unpickled), then every array is checked
     against the vocabulary and the config before the kernels see it: they do not check
     bounds, so a damaged W_out or Huffman path must not reach them.
     """

@@ -4,13 +4,18 @@ Results go to stdout, progress to stderr. A user mistake prints one line and exi
 status 2; Ctrl-C exits with 130 (during ``w2v train`` after writing a checkpoint and printing
 the ``w2v resume`` command that finishes the run). ``w2v train`` takes one flag per
 TrainConfig field.
+
+Every command's argument parsing and glue is here; the library modules it calls (``demo``,
+``plot``, ``explain``, ...) hold no argparse code.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
+import os
 import shlex
 import sys
 from collections.abc import Sequence
@@ -19,13 +24,13 @@ from typing import Any
 
 from . import __version__
 from ._args import int_at_least
+from ._files import check_output_path
 from .config import ARCHS, LOSSES, TrainConfig, config_fields
 from .corpus import MAX_TOKEN_CHARS, ReadStats
-from .demo import add_demo_parser, cmd_demo
+from .demo import CORPORA
 from .errors import W2VError
-from .explain import add_explain_parser, cmd_explain
-from .formats import check_output_path
-from .plot import add_plot_parser, check_output, cmd_plot, plot_loss
+from .explain import INITS, explain
+from .plot import METHODS, check_output, plot_loss, plot_words
 
 _TEXT_SUFFIXES = {".txt", ".vec", ".text"}
 
@@ -35,6 +40,7 @@ class _UserError(W2VError):
 
 
 _positive_int = int_at_least(1)  # --topn, --limit, --workers, ...
+_non_negative_int = int_at_least(0)  # plot --neighbours
 
 
 def _field_type(f: dataclasses.Field[Any]) -> str:
@@ -278,9 +284,9 @@ def _build_parser() -> argparse.ArgumentParser:
         help="show progress on stderr [default: on]",
     )
 
-    add_demo_parser(sub)
-    add_plot_parser(sub)
-    add_explain_parser(sub)
+    _add_demo_parser(sub)
+    _add_plot_parser(sub)
+    _add_explain_parser(sub)
 
     info = sub.add_parser("info", help="describe a vectors file")
     _add_vectors_arg(info)
@@ -307,6 +313,153 @@ def _add_checkpoint_flags(parser: argparse.ArgumentParser) -> None:
 def _add_vectors_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "vectors", help="word2vec binary or text file, or a native folder (format detected)"
+    )
+
+
+def _add_demo_parser(subparsers: argparse._SubParsersAction) -> None:
+    demo = subparsers.add_parser(
+        "demo",
+        help="train on a built-in corpus and show neighbours, analogies and accuracy",
+        description="Train a word2vec model in seconds on a generated corpus with planted "
+        "analogies (or on text8, downloaded once) and print nearest neighbours, analogies and "
+        "the accuracy on the planted analogy questions. Results on stdout, progress on stderr.",
+    )
+    demo.add_argument(
+        "--corpus",
+        choices=CORPORA,
+        default="synthetic",
+        help="synthetic: generated text with planted relations, no download; text8: 17M words "
+        "of Wikipedia (31 MB download, cached; falls back to synthetic without network) "
+        "[default: synthetic]",
+    )
+    demo.add_argument(
+        "--epochs", type=int, default=None, metavar="N", help="[default: synthetic 5, text8 1]"
+    )
+    demo.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="threads [default: all cores]"
+    )
+    demo.add_argument("--json", action="store_true", help="print the results as JSON")
+    demo.add_argument(
+        "--cache-dir",
+        default=None,
+        metavar="DIR",
+        help="where text8 is kept [default: $XDG_CACHE_HOME/w2v or ~/.cache/w2v]",
+    )
+
+
+def _add_plot_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "plot",
+        help="draw a 2-D map of words and their nearest neighbours",
+        description="Draw WORDs and their nearest neighbours from VECTORS on a 2-D map "
+        "(PCA or t-SNE of the unit vectors) and write it to OUTPUT; the suffix picks the "
+        'format. Needs matplotlib: pip install "w2v[plot]".',
+    )
+    p.add_argument("vectors", help="word2vec binary or text file (.txt/.vec = text)")
+    p.add_argument("words", nargs="+", metavar="WORD", help="query words")
+    p.add_argument("-o", "--output", required=True, help="picture to write (.png, .svg, .pdf, ...)")
+    p.add_argument(
+        "-n",
+        "--neighbours",
+        type=_non_negative_int,
+        default=5,
+        metavar="N",
+        help="nearest neighbours drawn per word [default: 5]",
+    )
+    p.add_argument(
+        "--method",
+        choices=METHODS,
+        default="pca",
+        help="projection; tsne needs scikit-learn [default: pca]",
+    )
+    p.add_argument("--title", default=None, help="figure title [default: says what is drawn]")
+    p.add_argument("--seed", type=int, default=0, help="t-SNE random state [default: 0]")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument(
+        "--binary",
+        dest="vectors_format",
+        action="store_const",
+        const="binary",
+        help="VECTORS is word2vec binary [default: by suffix]",
+    )
+    fmt.add_argument(
+        "--text",
+        dest="vectors_format",
+        action="store_const",
+        const="text",
+        help="VECTORS is word2vec text [default: for .txt/.vec]",
+    )
+    p.set_defaults(vectors_format=None)
+
+
+def _add_explain_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "explain",
+        help="run the network on one example of a tiny text and show every number",
+        description="Take one training example from TEXT and show every quantity of the "
+        "network: vocabulary, one-hot input, W and W', projection, scores, output layer, "
+        "loss, gradients and the updated rows; for skip-gram the C output layers of a "
+        "window, for HS the Huffman tree, for NS the noise distribution. "
+        'Example: w2v explain "i love trucks" --arch skipgram --loss softmax --dim 2',
+    )
+    p.add_argument("text", help="a tiny corpus: words separated by spaces, a line per sentence")
+    p.add_argument("--arch", choices=ARCHS, default="skipgram", help="[default: skipgram]")
+    p.add_argument("--loss", choices=LOSSES, default="softmax", help="[default: softmax]")
+    p.add_argument("--dim", type=int, default=2, metavar="N", help="vector size [default: 2]")
+    p.add_argument("--window", type=int, default=2, metavar="N", help="window radius [default: 2]")
+    p.add_argument(
+        "--center",
+        metavar="WORD",
+        help="centre word (its first occurrence) [default: the first sentence's middle word]",
+    )
+    p.add_argument(
+        "--context",
+        metavar="WORD",
+        help="skip-gram: the context word to predict [default: the word after the centre]",
+    )
+    p.add_argument(
+        "--negative", type=int, default=5, metavar="K", help="NS noise words [default: 5]"
+    )
+    p.add_argument(
+        "--ns-exponent",
+        type=float,
+        default=0.75,
+        metavar="X",
+        help="noise distribution ∝ count^X [default: 0.75]",
+    )
+    p.add_argument(
+        "--lr",
+        type=float,
+        default=None,
+        metavar="X",
+        help="learning rate [default: the trainer's, 0.025 skip-gram, 0.05 CBOW]",
+    )
+    p.add_argument(
+        "--cbow-mean",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="CBOW projection is the mean (else the sum) of the context rows [default: mean]",
+    )
+    p.add_argument(
+        "--seed", type=int, default=1, help="initial weights and noise draws [default: 1]"
+    )
+    p.add_argument(
+        "--init",
+        choices=INITS,
+        default="random",
+        help="random: W and W' uniform in [-0.5, 0.5); word2vec: the trainer's start "
+        "(W uniform in ±0.5/dim, W' zero) [default: random]",
+    )
+    p.add_argument(
+        "--steps",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also repeat the example for N SGD steps and show the loss [default: 0]",
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text", help="[default: text]")
+    p.add_argument(
+        "--png", metavar="FILE", help="also draw the network to FILE (needs the 'plot' extra)"
     )
 
 
@@ -654,7 +807,7 @@ def _cmd_phrases(args: argparse.Namespace) -> int:
         corpus = model.transform(corpus)
     n_lines, n_words = write_corpus(corpus, args.output, progress=args.progress)
     if args.table:
-        from .formats import atomic_write
+        from ._files import atomic_write
 
         with atomic_write(args.table) as fh:
             fh.write(b"phrase\tcount\tscore\tpass\n")
@@ -693,6 +846,73 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    out = io.StringIO() if args.json else sys.stdout  # --json: only the JSON on stdout
+    result = run_demo(
+        args.corpus,
+        epochs=args.epochs,
+        workers=args.workers,
+        out=out,
+        err=sys.stderr,
+        cache_dir=args.cache_dir,
+    )
+    if args.json:
+        print(json.dumps(result, indent=2))
+    return 0
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from .vectors import KeyedVectors
+
+    check_output(args.output)  # matplotlib and the image suffix, before loading the vectors
+    binary = not _is_text(args.vectors, args.vectors_format or "auto")
+    kv = KeyedVectors.load_word2vec_format(args.vectors, binary=binary)
+    written = _query(
+        plot_words,
+        kv,
+        args.words,
+        args.output,
+        neighbours=args.neighbours,
+        method=args.method,
+        title=args.title,
+        seed=args.seed,
+    )
+    print(written)
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    if args.png:
+        check_output(args.png)  # fail before computing
+    ex = explain(
+        args.text,
+        arch=args.arch,
+        loss=args.loss,
+        dim=args.dim,
+        window=args.window,
+        center=args.center,
+        context=args.context,
+        negative=args.negative,
+        ns_exponent=args.ns_exponent,
+        lr=args.lr,
+        cbow_mean=args.cbow_mean,
+        seed=args.seed,
+        init=args.init,
+        steps=args.steps,
+    )
+    if args.format == "json":
+        print(json.dumps(ex.to_dict(), ensure_ascii=False))
+    else:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        sys.stdout.write(ex.render_text(color=color))
+    if args.png:
+        written = ex.save_png(args.png)
+        print(f"wrote {written}", file=sys.stderr)
+    return 0
+
+
 _COMMANDS = {
     "train": _cmd_train,
     "resume": _cmd_resume,
@@ -703,9 +923,9 @@ _COMMANDS = {
     "vocab": _cmd_vocab,
     "phrases": _cmd_phrases,
     "info": _cmd_info,
-    "demo": cmd_demo,
-    "plot": cmd_plot,
-    "explain": cmd_explain,
+    "demo": _cmd_demo,
+    "plot": _cmd_plot,
+    "explain": _cmd_explain,
 }
 
 

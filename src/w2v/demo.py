@@ -1,4 +1,4 @@
-"""``w2v demo``: train a real model in seconds and show what it learned.
+"""The demo: train a real model in seconds and show what it learned.
 
 By default the corpus is the generated text of :mod:`w2v.synthetic`, whose planted relations
 (capital/country, male/female, singular/plural) a skip-gram model recovers: the demo prints
@@ -7,14 +7,11 @@ the planted analogy questions, scored here with 3CosAdd, top-1, the question wor
 ``--corpus text8`` downloads text8 (17M words of Wikipedia, once, to the cache folder) and
 trains one epoch on it instead, falling back to the synthetic corpus when there is no network.
 
-Results go to stdout, progress and notes to stderr.
+Results go to stdout, progress and notes to stderr. The command is ``w2v demo`` (in :mod:`w2v.cli`).
 """
 
 from __future__ import annotations
 
-import argparse
-import io
-import json
 import sys
 import time
 from collections.abc import Iterable
@@ -300,53 +297,4 @@ def _is_tty(stream: TextIO) -> bool:
         return False
 
 
-def add_demo_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``demo`` command to an argparse ``subparsers`` object and return its parser."""
-    demo = subparsers.add_parser(
-        "demo",
-        help="train on a built-in corpus and show neighbours, analogies and accuracy",
-        description="Train a word2vec model in seconds on a generated corpus with planted "
-        "analogies (or on text8, downloaded once) and print nearest neighbours, analogies and "
-        "the accuracy on the planted analogy questions. Results on stdout, progress on stderr.",
-    )
-    demo.add_argument(
-        "--corpus",
-        choices=CORPORA,
-        default="synthetic",
-        help="synthetic: generated text with planted relations, no download; text8: 17M words "
-        "of Wikipedia (31 MB download, cached; falls back to synthetic without network) "
-        "[default: synthetic]",
-    )
-    demo.add_argument(
-        "--epochs", type=int, default=None, metavar="N", help="[default: synthetic 5, text8 1]"
-    )
-    demo.add_argument(
-        "--workers", type=int, default=None, metavar="N", help="threads [default: all cores]"
-    )
-    demo.add_argument("--json", action="store_true", help="print the results as JSON")
-    demo.add_argument(
-        "--cache-dir",
-        default=None,
-        metavar="DIR",
-        help="where text8 is kept [default: $XDG_CACHE_HOME/w2v or ~/.cache/w2v]",
-    )
-    return demo
-
-
-def cmd_demo(args: argparse.Namespace) -> int:
-    """Run ``w2v demo`` for parsed ``args``; with ``--json`` print only the JSON on stdout."""
-    out = io.StringIO() if args.json else sys.stdout
-    result = run_demo(
-        args.corpus,
-        epochs=args.epochs,
-        workers=args.workers,
-        out=out,
-        err=sys.stderr,
-        cache_dir=args.cache_dir,
-    )
-    if args.json:
-        print(json.dumps(result, indent=2))
-    return 0
-
-
-__all__ = ["add_demo_parser", "cmd_demo", "run_demo", "score_analogies"]
+__all__ = ["run_demo", "score_analogies"]

@@ -31,6 +31,14 @@ class OutputPathError(W2VError, ValueError):
     """An output path cannot be written: its folder is missing or read-only, or it is a folder."""
 
 
+class MissingExtraError(W2VError, ImportError):
+    """An optional dependency (matplotlib, scikit-learn) is not installed."""
+
+
+class PlotError(W2VError, ValueError):
+    """A picture cannot be drawn as asked: empty input, bad output path or suffix."""
+
+
 class NotFittedError(W2VError, AttributeError):
     """A model was queried before `fit` gave it vectors."""
 

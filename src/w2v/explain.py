@@ -23,10 +23,7 @@ centre word); windows are symmetric, so both orders train the same multiset of p
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +36,7 @@ from .errors import W2VError
 from .huffman import HuffmanTree, build_huffman
 from .vocab import Vocabulary, vocab_from_counts
 
-__all__ = ["INITS", "ExplainError", "Explanation", "add_explain_parser", "cmd_explain", "explain"]
+__all__ = ["INITS", "ExplainError", "Explanation", "explain"]
 
 #: How W and W' start: ``random`` (both uniform in ±0.5, so the first step is not trivial)
 #: or ``word2vec`` (exactly the trainer's start: W uniform in ±0.5/dim, W' zero).
@@ -568,113 +565,3 @@ def _train_steps(ex: Explanation, steps: int) -> list[dict[str, float]]:
                 ex.loss, W_in, W_out, ex.inputs, ex.target, ex.lr, cbow_mean=ex.cbow_mean, **kw
             )
     return record
-
-
-# -- command line -------------------------------------------------------------------------
-def add_explain_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the ``explain`` command to an argparse ``subparsers`` object; return its parser."""
-    from .config import ARCHS, LOSSES
-
-    p = subparsers.add_parser(
-        "explain",
-        help="run the network on one example of a tiny text and show every number",
-        description="Take one training example from TEXT and show every quantity of the "
-        "network: vocabulary, one-hot input, W and W', projection, scores, output layer, "
-        "loss, gradients and the updated rows; for skip-gram the C output layers of a "
-        "window, for HS the Huffman tree, for NS the noise distribution. "
-        'Example: w2v explain "i love trucks" --arch skipgram --loss softmax --dim 2',
-    )
-    p.add_argument("text", help="a tiny corpus: words separated by spaces, a line per sentence")
-    p.add_argument("--arch", choices=ARCHS, default="skipgram", help="[default: skipgram]")
-    p.add_argument("--loss", choices=LOSSES, default="softmax", help="[default: softmax]")
-    p.add_argument("--dim", type=int, default=2, metavar="N", help="vector size [default: 2]")
-    p.add_argument("--window", type=int, default=2, metavar="N", help="window radius [default: 2]")
-    p.add_argument(
-        "--center",
-        metavar="WORD",
-        help="centre word (its first occurrence) [default: the first sentence's middle word]",
-    )
-    p.add_argument(
-        "--context",
-        metavar="WORD",
-        help="skip-gram: the context word to predict [default: the word after the centre]",
-    )
-    p.add_argument(
-        "--negative", type=int, default=5, metavar="K", help="NS noise words [default: 5]"
-    )
-    p.add_argument(
-        "--ns-exponent",
-        type=float,
-        default=0.75,
-        metavar="X",
-        help="noise distribution ∝ count^X [default: 0.75]",
-    )
-    p.add_argument(
-        "--lr",
-        type=float,
-        default=None,
-        metavar="X",
-        help="learning rate [default: the trainer's, 0.025 skip-gram, 0.05 CBOW]",
-    )
-    p.add_argument(
-        "--cbow-mean",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="CBOW projection is the mean (else the sum) of the context rows [default: mean]",
-    )
-    p.add_argument(
-        "--seed", type=int, default=1, help="initial weights and noise draws [default: 1]"
-    )
-    p.add_argument(
-        "--init",
-        choices=INITS,
-        default="random",
-        help="random: W and W' uniform in [-0.5, 0.5); word2vec: the trainer's start "
-        "(W uniform in ±0.5/dim, W' zero) [default: random]",
-    )
-    p.add_argument(
-        "--steps",
-        type=int,
-        default=0,
-        metavar="N",
-        help="also repeat the example for N SGD steps and show the loss [default: 0]",
-    )
-    p.add_argument("--format", choices=("text", "json"), default="text", help="[default: text]")
-    p.add_argument(
-        "--png", metavar="FILE", help="also draw the network to FILE (needs the 'plot' extra)"
-    )
-    p.set_defaults(func=cmd_explain)
-    return p
-
-
-def cmd_explain(args: argparse.Namespace) -> int:
-    """Run ``w2v explain`` for parsed ``args``: text (or JSON) on stdout, a PNG if asked."""
-    if args.png:
-        from .plot import check_output
-
-        check_output(args.png)  # fail before computing
-    ex = explain(
-        args.text,
-        arch=args.arch,
-        loss=args.loss,
-        dim=args.dim,
-        window=args.window,
-        center=args.center,
-        context=args.context,
-        negative=args.negative,
-        ns_exponent=args.ns_exponent,
-        lr=args.lr,
-        cbow_mean=args.cbow_mean,
-        seed=args.seed,
-        init=args.init,
-        steps=args.steps,
-    )
-    if args.format == "json":
-        print(json.dumps(ex.to_dict(), ensure_ascii=False))
-    else:
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        sys.stdout.write(ex.render_text(color=color))
-    if args.png:
-        written = ex.save_png(args.png)
-        print(f"wrote {written}", file=sys.stderr)
-    return 0

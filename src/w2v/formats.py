@@ -1,111 +1,29 @@
-"""word2vec.c's text and binary vector files, read and written byte-compatibly; atomic writes.
+"""word2vec.c's files: text and binary vectors and vocabulary lists, byte-compatible both ways.
 
 Text:   ``"V dim\\n"`` then one line per word: ``word v1 v2 … vdim\\n``.
 Binary: ``"V dim\\n"`` then per word: ``word`` + ``b" "`` + dim little-endian float32 +
         ``b"\\n"`` (word2vec.c writes the newline; gensim does not; both are read).
+Vocabulary (``-save-vocab``): ``word count`` per line.
 
-Text values are written with 9 significant digits, which round-trips float32 exactly.
+Files are written atomically and byte-compatibly with word2vec.c; text values have 9
+significant digits, which round-trips float32 exactly. Reading is strict: every malformation
+raises :class:`~w2v.errors.FormatError` naming the path and the line or byte.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import itertools
-import json
 import os
 import re
-import shutil
-import stat
-import tempfile
-import tokenize
-import warnings
-import zipfile
-import zlib
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 
+from ._files import atomic_write, check_regular_file
 from ._jit import jit
-from .errors import FormatError, OutputPathError
+from .errors import FormatError
 
 _WS = b" \t\r\n"
-
-
-@contextlib.contextmanager
-def atomic_write(path: str | os.PathLike) -> Iterator[BinaryIO]:
-    """Open a temporary file beside ``path`` for writing; rename it over ``path`` on success.
-
-    If the body raises (a full disk, Ctrl-C), the temporary file is removed and any previous
-    file at ``path`` is left intact. The new file gets the old file's permissions, or those
-    the umask gives a new file (not mkstemp's private 0600).
-    """
-    target = Path(path)
-    if target.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "Is a directory (give a file name)", str(target))
-    try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
-        )
-    except OSError as exc:  # name the file asked for, not the temporary one
-        raise type(exc)(exc.errno, exc.strerror, str(target)) from None
-    try:
-        os.fchmod(fd, _new_file_mode(target))
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.replace(tmp, target)
-        except OSError as exc:
-            raise type(exc)(exc.errno, exc.strerror, str(target)) from None
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def check_output_path(
-    path: str | os.PathLike, what: str = "Output", *, folder: bool = False
-) -> Path:
-    """Check, before any long work, that ``path`` can be written; return it as a Path.
-
-    Its folder must exist and be writable, and ``path`` must not be a folder (unless
-    ``folder=True``: an output that is itself a folder, such as a native vectors save).
-    Raises :class:`~w2v.errors.OutputPathError` with one line naming the path otherwise.
-
-    Examples
-    --------
-    >>> check_output_path("/nope/v.bin")
-    Traceback (most recent call last):
-    ...
-    w2v.errors.OutputPathError: Output folder '/nope' does not exist (for /nope/v.bin).
-    """
-    out = Path(path)
-    if not str(path) or (str(path).endswith(os.sep) and not folder):
-        raise OutputPathError(f"{what} {str(path)!r} is not a file name.")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.exists():
-        raise OutputPathError(f"{what} folder {str(parent)!r} does not exist (for {out}).")
-    if not parent.is_dir():
-        raise OutputPathError(f"{what} folder {str(parent)!r} is not a folder (for {out}).")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputPathError(f"{what} folder {str(parent)!r} is not writable (for {out}).")
-    if out.is_dir() and not folder:
-        raise OutputPathError(f"{what} {str(out)!r} is a folder; give a file name instead.")
-    return out
-
-
-def _new_file_mode(target: Path) -> int:
-    """The permissions of the file being replaced, or 0o666 less the umask for a new one."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0o022)  # reading the umask means setting it; put it straight back
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def save_word2vec_format(
@@ -140,41 +58,6 @@ _HEADER = re.compile(rb"[ \t]*(\d{1,30})[ \t]+(\d{1,30})[ \t\r]*")
 MAX_DIM = 1 << 24
 #: Bytes a text vector file must hold, in the text charset, for a binary read to call it text.
 _TEXTISH = frozenset(b"0123456789+-.eEinfatyINFATY \t\r")
-
-
-def check_regular_file(path: str | os.PathLike, what: str = "Vectors file") -> str:
-    """Return ``str(path)`` if it is a regular file; otherwise raise a one-line error.
-
-    FileNotFoundError for a missing path; FormatError for a folder, a FIFO, a device or a
-    socket, which are refused before they are opened (opening a FIFO would block).
-    """
-    p = str(path)
-    try:
-        st = os.stat(p)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{what} not found: {p!r}.") from None
-    except OSError as exc:
-        raise FormatError(f"{p}: cannot read it: {exc.strerror or exc}.") from None
-    if stat.S_ISDIR(st.st_mode):
-        if what != "Vectors file":
-            raise FormatError(f"{p}: is a folder, not a {what[0].lower() + what[1:]}.")
-        raise FormatError(f"{p}: is a folder, not a word2vec file (a native save? use load).")
-    if not stat.S_ISREG(st.st_mode):
-        raise FormatError(
-            f"{p}: is a {_file_kind(st.st_mode)}, not a regular file; save the vectors to a "
-            "file first."
-        )
-    return p
-
-
-def _file_kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    return "special file"
 
 
 def _parse_header(line: bytes, path: str) -> tuple[int, int]:
@@ -260,17 +143,27 @@ def _decode_words(
                 f"{path}: {unit} {pos}: the word {w!r} is not valid UTF-8 ({exc.reason} at its "
                 f"byte {exc.start}); load with unicode_errors='replace' to replace bad bytes."
             ) from None
-    if len(set(words)) != len(words):
-        first: dict[str, int] = {}
-        for w, pos in zip(words, where, strict=True):
-            if w in first:
-                note = " (after replacing undecodable bytes by U+FFFD)" if "\ufffd" in w else ""
-                raise FormatError(
-                    f"{path}: {unit} {pos}: the word {w!r}{note} appears again (first at {unit} "
-                    f"{first[w]}); the words of a vectors file must be unique."
-                )
-            first[w] = pos
+    check_unique_words(words, where, path, unit)
     return words
+
+
+def check_unique_words(words: Sequence[str], where: Iterable[int], path: str, unit: str) -> None:
+    """Raise FormatError naming the first word of a vectors file that is listed twice.
+
+    ``where`` gives each word's position in ``path``, in ``unit`` (``"line"`` or
+    ``"byte"``); the message names both places.
+    """
+    if len(set(words)) == len(words):
+        return
+    first: dict[str, int] = {}
+    for w, pos in zip(words, where, strict=True):
+        if w in first:
+            note = " (after replacing undecodable bytes by U+FFFD)" if "\ufffd" in w else ""
+            raise FormatError(
+                f"{path}: {unit} {pos}: the word {w!r}{note} appears again (first at {unit} "
+                f"{first[w]}); the words of a vectors file must be unique."
+            )
+        first[w] = pos
 
 
 def _first_text_line(data: np.ndarray, pos: int) -> bytes:
@@ -467,257 +360,6 @@ def _read_text(
             "header?)."
         )
     return words, vectors, lines
-
-
-# -- native KeyedVectors folders ---------------------------------------------------------------
-
-_NATIVE_META = "meta.json"
-
-
-def save_native(path: str | os.PathLike, words: Sequence[str], vectors: np.ndarray) -> None:
-    """Write ``path/`` with ``vectors.npy``, ``words.txt`` (one per line) and ``meta.json``.
-
-    Built in a temporary sibling folder and swapped in, so a failure leaves any previous
-    folder at ``path`` intact.
-    """
-    target = Path(path)
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    if vectors.ndim != 2 or vectors.shape[0] != len(words):
-        raise ValueError(f"vectors of shape {vectors.shape} do not match {len(words)} words")
-    if any("\n" in w for w in words):
-        raise FormatError("Cannot save a word containing a newline in the native format.")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent or "."))
-    try:
-        np.save(tmp / "vectors.npy", vectors)
-        (tmp / "words.txt").write_bytes("\n".join(words).encode("utf-8"))
-        meta = {
-            "format": "w2v-keyedvectors",
-            "version": 1,
-            "count": len(words),
-            "dim": int(vectors.shape[1]),
-        }
-        (tmp / _NATIVE_META).write_text(json.dumps(meta))
-        if target.exists():
-            if not (target / _NATIVE_META).exists():
-                raise FormatError(
-                    f"{target}: exists and is not a w2v vectors folder; not overwriting it."
-                )
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent or "."))
-            os.replace(target, old / "x")
-            try:
-                os.replace(tmp, target)
-            except BaseException:
-                os.replace(old / "x", target)  # put the previous folder back
-                old.rmdir()
-                raise
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def load_native(path: str | os.PathLike, mmap: str | None = None) -> tuple[list[str], np.ndarray]:
-    """Read a folder written by :func:`save_native`; ``mmap="r"`` memory-maps the vectors.
-
-    Every part is checked before it is used: ``meta.json`` must be w2v's, ``vectors.npy`` a
-    float32 (V, dim) array whose header matches the file's size (so a corrupted header never
-    allocates what it claims), ``words.txt`` V distinct words. Anything else raises
-    FormatError naming the file and what was expected.
-    """
-    folder = Path(path)
-    if not folder.exists():
-        raise FileNotFoundError(f"Vectors folder not found: {str(folder)!r}.")
-    if not folder.is_dir():
-        raise FormatError(
-            f"{folder}: is not a folder of w2v vectors (a word2vec file? use load_word2vec_format)."
-        )
-    meta_path = folder / _NATIVE_META
-    try:
-        meta = json.loads(meta_path.read_bytes().decode("utf-8"))
-        raw_words = (folder / "words.txt").read_bytes()
-    except (OSError, ValueError) as exc:
-        raise FormatError(f"{folder}: not a w2v vectors folder ({exc}).") from None
-    if not isinstance(meta, dict) or meta.get("format") != "w2v-keyedvectors":
-        raise FormatError(f"{meta_path}: expected w2v's meta.json, found {str(meta)[:60]!r}.")
-    count = meta.get("count")
-    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        raise FormatError(f"{meta_path}: expected a word count, found {count!r}.")
-    vectors = read_npy(folder / "vectors.npy", "<f4", 2, mmap=mmap)
-    text = raw_words.decode("utf-8", errors="replace")
-    words = text.split("\n") if text or count else []
-    if vectors.shape[0] != len(words) or len(words) != count:
-        raise FormatError(
-            f"{folder}: words.txt has {len(words)} words but vectors.npy has shape "
-            f"{vectors.shape} and meta.json says {count}."
-        )
-    _decode_words(
-        [w.encode() for w in words],
-        list(range(1, len(words) + 1)),
-        str(folder / "words.txt"),
-        "replace",
-        "line",
-    )
-    return words, vectors
-
-
-def _npy_header(fh: BinaryIO, where: str, data_bytes: int) -> tuple[np.dtype, tuple[int, ...]]:
-    """Read a .npy header from ``fh``; check it against the ``data_bytes`` that follow it.
-
-    Returns (dtype, shape) of a C-ordered array without Python objects, or raises FormatError.
-    """
-    fmt = np.lib.format
-    try:
-        with warnings.catch_warnings():  # a damaged header may look like a Python 2 one
-            warnings.simplefilter("ignore")
-            version = fmt.read_magic(fh)
-            if version == (1, 0):
-                shape, fortran, dtype = fmt.read_array_header_1_0(fh)
-            elif version == (2, 0):
-                shape, fortran, dtype = fmt.read_array_header_2_0(fh)
-            else:
-                raise ValueError(f"unsupported .npy version {version}")
-    except (ValueError, SyntaxError, TypeError, EOFError, OSError, tokenize.TokenError) as exc:
-        # numpy parses the header with ast and tokenize, whose errors vary with the damage
-        raise FormatError(f"{where}: byte 0: expected a .npy array header ({exc}).") from None
-    offset = fh.tell()
-    if dtype.hasobject or fortran:
-        raise FormatError(
-            f"{where}: byte {offset}: expected a C-ordered numeric array, found "
-            f"{'Python objects' if dtype.hasobject else 'Fortran order'} (not written by w2v)."
-        )
-    expected = int(np.prod(shape, dtype=object)) * dtype.itemsize
-    if expected != data_bytes - offset:
-        raise FormatError(
-            f"{where}: byte {offset}: the header declares a {dtype.str} array of shape {shape}, "
-            f"{expected} bytes, but {data_bytes - offset} bytes follow (truncated or corrupted?)."
-        )
-    return dtype, shape
-
-
-def _check_array(where: str, dtype: np.dtype, shape: tuple[int, ...], want: str, ndim: int) -> None:
-    if dtype.str != want or len(shape) != ndim:
-        raise FormatError(
-            f"{where}: expected a {ndim}-D {np.dtype(want)} array, found {dtype} of shape {shape}."
-        )
-
-
-def read_npy(path: str | os.PathLike, dtype: str, ndim: int, mmap: str | None = None) -> np.ndarray:
-    """A checked .npy file of the given dtype (e.g. ``"<f4"``) and number of dimensions.
-
-    The header is validated against the file size before any data is read or mapped;
-    ``mmap`` is passed to :class:`numpy.memmap` as its mode. FormatError on any mismatch.
-    """
-    p = check_regular_file(path, "Array file")
-    try:
-        with open(p, "rb") as fh:
-            got, shape = _npy_header(fh, p, os.fstat(fh.fileno()).st_size)
-            _check_array(p, got, shape, dtype, ndim)
-            offset = fh.tell()
-            if mmap is not None:
-                if int(np.prod(shape)) == 0:
-                    return np.empty(shape, dtype=got)
-                return np.memmap(p, dtype=got, mode=mmap, offset=offset, shape=shape)
-            return np.fromfile(fh, dtype=got, count=int(np.prod(shape))).reshape(shape)
-    except OSError as exc:
-        raise FormatError(f"{p}: cannot read it ({exc}).") from None
-
-
-def load_npz(
-    path: str,
-    arrays: dict[str, tuple[str, int]],
-    what: str = ".npz archive",
-    optional: Collection[str] = (),
-) -> dict[str, np.ndarray]:
-    """Read the named arrays of a ``.npz`` archive, each checked like :func:`read_npy`.
-
-    ``arrays`` maps each name to its dtype string and number of dimensions; every name is
-    required except those in ``optional``, which are left out of the result when absent.
-    Nothing is unpickled, and no array larger than its stored bytes is allocated; a damaged
-    archive, a missing member or a wrong type raises FormatError naming the path and member.
-    """
-    out: dict[str, np.ndarray] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            for name, (dtype, ndim) in arrays.items():
-                where = f"{path}: member {name}.npy"
-                if f"{name}.npy" not in names:
-                    if name in optional:
-                        continue
-                    raise FormatError(f"{path}: not a {what}: the archive lacks {name}.npy.")
-                info = zf.getinfo(f"{name}.npy")
-                with zf.open(info) as fh:
-                    got, shape = _npy_header(fh, where, info.file_size)  # type: ignore[arg-type]
-                    _check_array(where, got, shape, dtype, ndim)
-                    buf = bytearray(info.file_size - fh.tell())
-                    if fh.readinto(buf) != len(buf) or fh.read(1):
-                        raise FormatError(f"{where}: shorter or longer than its header says.")
-                out[name] = np.frombuffer(buf, dtype=got).reshape(shape)
-    except (
-        zipfile.BadZipFile,
-        zlib.error,
-        EOFError,
-        OSError,
-        ValueError,
-        NotImplementedError,
-        RuntimeError,
-    ) as exc:
-        if isinstance(exc, FormatError):
-            raise
-        raise FormatError(f"{path}: not a {what} ({exc}).") from None
-    return out
-
-
-# -- word lists inside .npz archives ----------------------------------------------------------
-
-#: The members :func:`pack_words` returns, with their dtypes, for :func:`load_npz`.
-WORD_ARRAYS = {"word_bytes": ("|u1", 1), "word_offsets": ("<i8", 1)}
-
-
-def pack_words(words: Sequence[str]) -> dict[str, np.ndarray]:
-    """Any list of words as two arrays: ``word_bytes`` and ``word_offsets``.
-
-    ``word_bytes`` (uint8) holds the words' UTF-8 one after another (a lone surrogate, as
-    ``surrogateescape`` decoding makes, is kept with ``surrogatepass``) and word ``i`` is
-    ``word_bytes[word_offsets[i]:word_offsets[i + 1]]`` ((V + 1,) int64, from 0). No
-    separator, so a word may hold any character, newlines and NULs included.
-    :func:`unpack_words` reads them back.
-    """
-    encoded = [w.encode("utf-8", errors="surrogatepass") for w in words]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(e) for e in encoded], dtype=np.int64)
-    return {
-        "word_bytes": np.frombuffer(b"".join(encoded), dtype=np.uint8),
-        "word_offsets": offsets,
-    }
-
-
-def unpack_words(arrays: dict[str, np.ndarray], where: str) -> list[str]:
-    """The words of :func:`pack_words`' arrays (as :func:`load_npz` returns them), checked.
-
-    FormatError naming ``where`` if the offsets do not start at 0, go backwards or end
-    elsewhere than at the end of the bytes, or a word is not UTF-8.
-    """
-    blob, offsets = arrays["word_bytes"].tobytes(), arrays["word_offsets"]
-    if (
-        len(offsets) == 0
-        or offsets[0] != 0
-        or offsets[-1] != len(blob)
-        or (len(offsets) > 1 and np.any(np.diff(offsets) < 0))
-    ):
-        raise FormatError(
-            f"{where}: the word offsets are damaged (they must rise from 0 to the "
-            f"{len(blob)} bytes of the words)."
-        )
-    bounds = offsets.tolist()
-    try:
-        return [
-            blob[s:e].decode("utf-8", errors="surrogatepass") for s, e in itertools.pairwise(bounds)
-        ]
-    except UnicodeDecodeError as exc:
-        raise FormatError(f"{where}: a word is not valid UTF-8 ({exc.reason}).") from None
 
 
 def detect_format(path: str | os.PathLike) -> str:

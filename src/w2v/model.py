@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from . import archives
 from . import checkpoint as ckpt_io
-from . import formats
+from ._files import atomic_write, check_regular_file
 from ._progress import show_progress
 from .config import TrainConfig
 from .corpus import CorpusLike, ReadStats, corpus_files
@@ -29,7 +30,6 @@ from .errors import (
     TrainingDivergedError,
     TrainingInterrupted,
 )
-from .formats import atomic_write
 from .huffman import HuffmanTree
 from .kernels import all_finite, kernel_matrix
 from .schedule import TrainState, batch_seed, learning_rate
@@ -581,7 +581,7 @@ class Word2Vec:
             np.savez(
                 fh,
                 meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-                **formats.pack_words(self.vocab.words),
+                **archives.pack_words(self.vocab.words),
                 counts=self.vocab.counts,
                 W_in=self.W_in,
                 W_out=self.W_out,
@@ -591,10 +591,10 @@ class Word2Vec:
     def load(cls, path: str | os.PathLike) -> Word2Vec:
         """Load a model written by :meth:`save`.
 
-        The archive is checked before use (see :func:`w2v.formats.load_npz`): a truncated,
+        The archive is checked before use (see :func:`w2v.archives.load_npz`): a truncated,
         corrupted or foreign file raises FormatError naming the path and what was expected.
         """
-        p = formats.check_regular_file(path, "Model file")
+        p = check_regular_file(path, "Model file")
         meta, words, counts, W_in, W_out = _read_model_file(p)
         model = cls(TrainConfig.from_kwargs(**meta["config"]))
         model.vocab = Vocabulary(words, counts)
@@ -636,18 +636,18 @@ def _read_model_file(
     p: str,
 ) -> tuple[dict[str, Any], list[str], np.ndarray, np.ndarray, np.ndarray]:
     """The parts of a saved model, each checked; FormatError naming what is wrong."""
-    z = formats.load_npz(
+    z = archives.load_npz(
         p,
         {
             "meta": ("|u1", 1),
             "words": ("|u1", 1),  # version 1
-            **formats.WORD_ARRAYS,  # version 2
+            **archives.WORD_ARRAYS,  # version 2
             "counts": ("<i8", 1),
             "W_in": ("<f4", 2),
             "W_out": ("<f4", 2),
         },
         what="w2v model file",
-        optional=("words", *formats.WORD_ARRAYS),
+        optional=("words", *archives.WORD_ARRAYS),
     )
     try:
         meta = json.loads(z["meta"].tobytes().decode("utf-8"))
@@ -666,8 +666,8 @@ def _read_model_file(
             words = z["words"].tobytes().decode("utf-8").split("\n")
         except ValueError as exc:
             raise FormatError(f"{p}: the model's words are not UTF-8 ({exc}).") from None
-    elif version != 1 and all(k in z for k in formats.WORD_ARRAYS):
-        words = formats.unpack_words(z, p)
+    elif version != 1 and all(k in z for k in archives.WORD_ARRAYS):
+        words = archives.unpack_words(z, p)
     else:
         raise FormatError(f"{p}: not a w2v model file: it lacks its words.")
     try:

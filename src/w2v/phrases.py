@@ -22,7 +22,6 @@ pairs as int64 keys ``id_a << 32 | id_b`` in a compiled open-addressing hash tab
 from __future__ import annotations
 
 import io
-import json
 import math
 import os
 from collections import defaultdict
@@ -32,8 +31,10 @@ from typing import Literal, overload
 
 import numpy as np
 
+from ._files import atomic_write, check_regular_file
 from ._jit import jit
 from ._progress import progress_bar, show_progress
+from .archives import META_ARRAY, WORD_ARRAYS, load_npz, read_meta, save_npz, unpack_words
 from .corpus import CorpusLike, LineCorpus, ReadStats, iter_pieces, sentences
 from .errors import ConfigError, CorpusError, FormatError, NotFittedError
 
@@ -549,7 +550,6 @@ class Phrases:
     def export_phrases(self, path: str | os.PathLike) -> int:
         """Write the phrase table as TSV (``phrase``, ``count``, ``score``, with a header line),
         highest score first, atomically; return the number of phrases."""
-        from .formats import atomic_write
 
         rows = self.phrase_table()
         with atomic_write(path) as fh:
@@ -655,7 +655,6 @@ class Phrases:
         Only words and pairs seen at least ``min_count`` times are kept after fitting, so
         the file holds exactly what scoring needs.
         """
-        from .formats import atomic_write, pack_words
 
         self._check_fitted()
         meta = {
@@ -669,31 +668,29 @@ class Phrases:
             "total_words": self.total_words,
             "prune_level": self.prune_level,
         }
-        with atomic_write(path) as fh:
-            np.savez(
-                fh,
-                meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-                **pack_words(self.words),
-                word_counts=self.word_counts,
-                pair_keys=self.pair_keys,
-                pair_counts=self.pair_counts,
-            )
+        save_npz(
+            path,
+            meta,
+            self.words,
+            word_counts=self.word_counts,
+            pair_keys=self.pair_keys,
+            pair_counts=self.pair_counts,
+        )
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Phrases:
         """Load a model written by :meth:`save`.
 
-        Read with :func:`w2v.formats.load_npz` (nothing unpickled) and checked: FormatError
+        Read with :func:`w2v.archives.load_npz` (nothing unpickled) and checked: FormatError
         naming the path for another file, a missing or damaged part, or a pair of words
         that are not in the file's vocabulary.
         """
-        from .formats import WORD_ARRAYS, check_regular_file, load_npz, unpack_words
 
         p = check_regular_file(path, "Phrases file")
         z = load_npz(
             p,
             {
-                "meta": ("|u1", 1),
+                **META_ARRAY,
                 **WORD_ARRAYS,
                 "word_counts": ("<i8", 1),
                 "pair_keys": ("<i8", 1),
@@ -701,12 +698,7 @@ class Phrases:
             },
             what="w2v phrases file",
         )
-        try:
-            meta = json.loads(z["meta"].tobytes().decode())
-        except ValueError as exc:
-            raise FormatError(f"{p}: not a w2v phrases file ({exc}).") from None
-        if not isinstance(meta, dict) or meta.get("format") != "w2v-phrases":
-            raise FormatError(f"{p}: not a w2v phrases file (no w2v-phrases metadata).")
+        meta = read_meta(z, p, "w2v-phrases", "w2v phrases file")
         if meta.get("version") != FORMAT_VERSION:
             raise FormatError(
                 f"{p}: has phrases format version {meta.get('version')!r}; this w2v "
@@ -803,7 +795,6 @@ def write_corpus(
     A file's lines stay lines (blank lines included) and a long line is written piece by
     piece, never held whole. Returns (lines, tokens) written.
     """
-    from .formats import atomic_write
 
     progress = show_progress(progress)
     lines = words = 0

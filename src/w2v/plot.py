@@ -1,28 +1,22 @@
 """Pictures: a 2-D map of words and their nearest neighbours, and the training-loss curve.
 
 Needs the optional ``plot`` extra (matplotlib; t-SNE also needs scikit-learn), imported only
-when a picture is drawn. Figures are drawn off-screen with matplotlib's Agg canvas (pyplot's
-global state and the user's interactive backend are left alone) and written atomically: a
-temporary file beside the target is renamed over it, so a failed save leaves any previous
-picture intact. The format follows the file suffix (``.png``, ``.svg``, ``.pdf``, ...).
-
-The command ``w2v plot VECTORS WORD... -o map.png`` draws the word map from a vectors file.
+when a picture is drawn. Figures are drawn off-screen and written atomically (see
+:mod:`w2v._figures`); the format follows the file suffix (``.png``, ``.svg``, ``.pdf``, ...).
+The command ``w2v plot VECTORS WORD... -o map.png`` (in :mod:`w2v.cli`) draws the word map.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._args import int_at_least
-from .errors import OutputPathError, W2VError
-from .formats import atomic_write, check_output_path
+from ._figures import check_image_path, new_figure, require_matplotlib, save_figure
+from .errors import MissingExtraError, PlotError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -32,11 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "METHODS",
-    "MissingExtraError",
-    "PlotError",
-    "add_plot_parser",
     "check_output",
-    "cmd_plot",
     "plot_loss",
     "plot_words",
     "project_2d",
@@ -44,61 +34,7 @@ __all__ = [
 
 METHODS = ("pca", "tsne")
 _AXIS_NAMES = {"pca": "PC", "tsne": "t-SNE"}
-_TEXT_SUFFIXES = {".txt", ".vec", ".text"}  # as `w2v similar`: these are read as text
-_FIGSIZE = (8.0, 6.0)  # inches
-_DPI = 150
-_MATPLOTLIB_HINT = 'Plotting needs matplotlib: pip install "w2v[plot]"'
 _SKLEARN_HINT = "The t-SNE projection needs scikit-learn: pip install scikit-learn"
-
-
-class MissingExtraError(W2VError, ImportError):
-    """An optional dependency (matplotlib, scikit-learn) is not installed."""
-
-
-class PlotError(W2VError, ValueError):
-    """A picture cannot be drawn as asked: empty input, bad output path or suffix."""
-
-
-# -- optional imports ---------------------------------------------------------------------
-def _require_matplotlib() -> None:
-    """Import matplotlib or raise MissingExtraError with the install hint."""
-    try:
-        import matplotlib  # first: a stubbed-out parent must fail here
-        import matplotlib.figure  # noqa: F401
-        from matplotlib.backends import backend_agg  # noqa: F401
-    except ImportError:
-        raise MissingExtraError(_MATPLOTLIB_HINT) from None
-
-
-def _new_figure() -> Figure:
-    """A figure on a non-interactive Agg canvas, outside pyplot (nothing to close or show)."""
-    _require_matplotlib()
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=_FIGSIZE, dpi=_DPI)
-    FigureCanvasAgg(fig)
-    return fig
-
-
-# -- saving -------------------------------------------------------------------------------
-def _check_output(path: str | os.PathLike[str]) -> tuple[Path, str]:
-    """The output path and its image format; PlotError if the folder or suffix is unusable."""
-    _require_matplotlib()
-    from matplotlib.backend_bases import FigureCanvasBase
-
-    try:
-        out = check_output_path(path)
-    except OutputPathError as exc:
-        raise PlotError(str(exc)) from None
-    fmt = out.suffix.lower().lstrip(".")
-    supported = FigureCanvasBase.get_supported_filetypes()
-    if fmt not in supported:
-        raise PlotError(
-            f"Cannot tell the image format of {str(out)!r} from its suffix; "
-            f"use one of {', '.join('.' + s for s in sorted(supported))}."
-        )
-    return out, fmt
 
 
 def check_output(path: str | os.PathLike[str]) -> Path:
@@ -125,14 +61,7 @@ def check_output(path: str | os.PathLike[str]) -> Path:
         If the folder does not exist or is read-only, ``path`` is a folder, or the suffix
         names no image format matplotlib writes.
     """
-    return _check_output(path)[0]
-
-
-def _save(fig: Figure, path: Path, fmt: str) -> Path:
-    """Write ``fig`` to ``path`` atomically in format ``fmt``; return ``path``."""
-    with atomic_write(path) as fh:
-        fig.savefig(fh, format=fmt, dpi=_DPI, bbox_inches="tight", pad_inches=0.15)
-    return path
+    return check_image_path(path)[0]
 
 
 # -- projection ---------------------------------------------------------------------------
@@ -365,7 +294,7 @@ def _words_figure(
         raise PlotError(f"neighbours must be an integer >= 0, got {neighbours!r}.")
     if method not in METHODS:
         raise PlotError(f"Unknown projection method {method!r}; use one of {METHODS}.")
-    _require_matplotlib()
+    require_matplotlib()
     for w in queries:
         kv.get_index(w)  # the KeyError naming an unknown word, before any drawing
     groups = {
@@ -385,7 +314,7 @@ def _words_figure(
     colours = _group_colours(len(queries))
     point_colours = [colours[group_of[w]] for w in order]
 
-    fig = _new_figure()
+    fig = new_figure()
     ax = fig.add_subplot()
     for g, q in enumerate(queries):
         for w in groups[q]:
@@ -504,9 +433,9 @@ def plot_words(
     >>> plot_words(kv, ["king", "paris"], "map.png", neighbours=8)  # doctest: +SKIP
     PosixPath('map.png')
     """
-    out, fmt = _check_output(path)
+    out, fmt = check_image_path(path)
     fig = _words_figure(kv, words, neighbours, method, title, seed)
-    return _save(fig, out, fmt)
+    return save_figure(fig, out, fmt)
 
 
 # -- loss curve ---------------------------------------------------------------------------
@@ -516,7 +445,7 @@ def _loss_figure(loss_history: Iterable[float], title: str | None) -> Figure:
         raise PlotError(f"The loss history must be one number per epoch, got shape {y.shape}.")
     from matplotlib.ticker import MaxNLocator
 
-    fig = _new_figure()
+    fig = new_figure()
     ax = fig.add_subplot()
     x = np.arange(1, y.size + 1)
     ax.plot(x, y, color="tab:blue", lw=1.8, marker="o" if y.size <= 50 else None, ms=5)
@@ -590,115 +519,6 @@ def plot_loss(
         raise PlotError(
             "The loss history is empty: train for at least one epoch before plotting it."
         )
-    out, fmt = _check_output(path)
+    out, fmt = check_image_path(path)
     fig = _loss_figure(history, title)
-    return _save(fig, out, fmt)
-
-
-# -- command line -------------------------------------------------------------------------
-_non_negative_int = int_at_least(0)
-
-
-def add_plot_parser(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
-) -> argparse.ArgumentParser:
-    """Add the ``plot`` subcommand to the command line's subparsers.
-
-    Parameters
-    ----------
-    subparsers : argparse._SubParsersAction
-        What ``ArgumentParser.add_subparsers`` returned.
-
-    Returns
-    -------
-    argparse.ArgumentParser
-        The ``plot`` parser (its namespace also carries ``func=cmd_plot``).
-    """
-    p = subparsers.add_parser(
-        "plot",
-        help="draw a 2-D map of words and their nearest neighbours",
-        description="Draw WORDs and their nearest neighbours from VECTORS on a 2-D map "
-        "(PCA or t-SNE of the unit vectors) and write it to OUTPUT; the suffix picks the "
-        'format. Needs matplotlib: pip install "w2v[plot]".',
-    )
-    p.add_argument("vectors", help="word2vec binary or text file (.txt/.vec = text)")
-    p.add_argument("words", nargs="+", metavar="WORD", help="query words")
-    p.add_argument("-o", "--output", required=True, help="picture to write (.png, .svg, .pdf, ...)")
-    p.add_argument(
-        "-n",
-        "--neighbours",
-        type=_non_negative_int,
-        default=5,
-        metavar="N",
-        help="nearest neighbours drawn per word [default: 5]",
-    )
-    p.add_argument(
-        "--method",
-        choices=METHODS,
-        default="pca",
-        help="projection; tsne needs scikit-learn [default: pca]",
-    )
-    p.add_argument("--title", default=None, help="figure title [default: says what is drawn]")
-    p.add_argument("--seed", type=int, default=0, help="t-SNE random state [default: 0]")
-    fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument(
-        "--binary",
-        dest="vectors_format",
-        action="store_const",
-        const="binary",
-        help="VECTORS is word2vec binary [default: by suffix]",
-    )
-    fmt.add_argument(
-        "--text",
-        dest="vectors_format",
-        action="store_const",
-        const="text",
-        help="VECTORS is word2vec text [default: for .txt/.vec]",
-    )
-    p.set_defaults(vectors_format=None, func=cmd_plot)
-    return p
-
-
-def cmd_plot(args: argparse.Namespace) -> int:
-    """Run ``w2v plot``: load the vectors, draw the map, print the written path.
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-        Parsed by the parser of :func:`add_plot_parser`: ``vectors``, ``words``,
-        ``output``, ``neighbours``, ``method``, ``title``, ``seed``, ``vectors_format``
-        (``"binary"``, ``"text"`` or None for by suffix).
-
-    Returns
-    -------
-    int
-        0 on success.
-
-    Raises
-    ------
-    W2VError
-        ``MissingExtraError`` without matplotlib, ``PlotError`` for an unknown word or an
-        unusable output path; the command line prints these as one line.
-    FileNotFoundError
-        If the vectors file does not exist.
-    """
-    from .vectors import KeyedVectors
-
-    out, _ = _check_output(args.output)  # fail before loading a large vectors file
-    fmt = getattr(args, "vectors_format", None)
-    binary = fmt == "binary" if fmt else Path(args.vectors).suffix.lower() not in _TEXT_SUFFIXES
-    kv = KeyedVectors.load_word2vec_format(args.vectors, binary=binary)
-    try:
-        written = plot_words(
-            kv,
-            args.words,
-            out,
-            neighbours=args.neighbours,
-            method=getattr(args, "method", "pca"),
-            title=getattr(args, "title", None),
-            seed=getattr(args, "seed", 0),
-        )
-    except KeyError as exc:
-        raise PlotError(str(exc.args[0])) from None
-    print(written, file=sys.stdout)
-    return 0
+    return save_figure(fig, out, fmt)

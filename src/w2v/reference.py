@@ -1,8 +1,9 @@
 """The float64 reference network: loss, exact gradients and one SGD step, in plain NumPy.
 
-This is the math of design.md written as directly as possible, independent of the Numba
-kernels, so tests can check the kernels against it (and it against finite differences),
-and ``w2v explain`` can print every quantity of a training example.
+This is the math of the output layers listed below written as directly as possible,
+independent of the Numba kernels, so tests can check the kernels against it (and it against
+finite differences), and ``w2v explain`` can print every quantity of a training example;
+``docs/how-word2vec-works.md`` walks through the same math with numbers.
 
 A training *example* is (inputs, target): skip-gram has one input row (the centre word) and
 the context word as target; CBOW has the context rows as inputs (their mean or sum is the

@@ -29,7 +29,7 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
-from .formats import atomic_write
+from ._files import atomic_write
 
 #: (capital, country, demonym, landmark): the two concept words go with both capital and country.
 CAPITALS: tuple[tuple[str, str, str, str], ...] = (

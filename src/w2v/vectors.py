@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from . import formats
+from . import formats, native
 from .evaluate import AnalogyResult, WordPairResult, evaluate_analogies, evaluate_word_pairs
 
 
@@ -235,13 +235,13 @@ class KeyedVectors:
         Written to a temporary folder and renamed into place, so a failure leaves any previous
         save intact. Load with :meth:`load`, optionally memory-mapped.
         """
-        formats.save_native(path, self.words, self.vectors)
+        native.save_native(path, self.words, self.vectors)
 
     @classmethod
     def load(cls, path: str | os.PathLike, mmap: str | None = None) -> KeyedVectors:
         """Load a folder written by :meth:`save`; ``mmap="r"`` maps the vectors read-only
         instead of reading them into memory."""
-        words, vectors = formats.load_native(path, mmap=mmap)
+        words, vectors = native.load_native(path, mmap=mmap)
         kv = cls.__new__(cls)
         kv.vectors = vectors  # keep the memory map: no copy
         kv.words = words

@@ -24,12 +24,13 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import compress, pairwise, repeat
+from itertools import compress, repeat
 from typing import BinaryIO
 
 import numpy as np
 
 from ._memory import trim_heap
+from .archives import pack_words, unpack_words
 from .corpus import CorpusLike, ReadStats, iter_pieces
 from .errors import CorpusError
 
@@ -333,24 +334,6 @@ class _BoundedCounter:
         return out[::-1]
 
 
-def _pack_words(words: list[str], order: np.ndarray) -> tuple[bytes, np.ndarray]:
-    """``words[i]`` for i in ``order`` as one UTF-8 blob and (n+1,) offsets.
-
-    The scan's token strings are spread over the whole small-object heap; a heap page is
-    returned only when every object on it is free. Packing the kept words into one block
-    (outside that heap) lets every scan string go before the kept ones are made again.
-    """
-    parts = [words[i].encode("utf-8", "surrogatepass") for i in order]
-    offsets = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum([len(b) for b in parts], out=offsets[1:])
-    return b"".join(parts), offsets
-
-
-def _unpack_words(blob: bytes, offsets: np.ndarray) -> list[str]:
-    """The words packed by :func:`_pack_words`."""
-    return [blob[a:b].decode("utf-8", "surrogatepass") for a, b in pairwise(offsets.tolist())]
-
-
 def _give_back_memory() -> None:
     """Return freed heap pages to the OS (glibc only), e.g. a corpus's rare tokens."""
     gc.collect()
@@ -393,7 +376,7 @@ def build_vocab_and_encode(
         max_vocab_size,
     )
     _give_back_memory()  # every token string of the scan is garbage now
-    return Vocabulary(_unpack_words(*packed), counts), encoded
+    return Vocabulary(unpack_words(packed, "the counted vocabulary"), counts), encoded
 
 
 def _count_and_encode(
@@ -403,7 +386,8 @@ def _count_and_encode(
     stats: ReadStats,
     tmp_dir: str | None,
     max_vocab_size: int | None,
-) -> tuple[Vocabulary, EncodedCorpus]:
+) -> tuple[dict[str, np.ndarray], np.ndarray, EncodedCorpus]:
+    """The kept words (packed), their counts and the encoded corpus."""
     src = _temp_file(tmp_dir)  # the provisional ids, in corpus order
     dst: BinaryIO | None = None
     counter: _BoundedCounter | None = None
@@ -453,7 +437,11 @@ def _count_and_encode(
             )
         new_id = np.full(len(counts), -1, dtype=np.int32)
         new_id[order] = np.arange(len(order))
-        kept = _pack_words(first_seen_words, order)
+        # The scan's token strings are spread over the whole small-object heap, and a heap
+        # page is returned only when every object on it is free. Packing the kept words into
+        # one block (outside that heap) lets every scan string go before the kept ones are
+        # made again.
+        kept = pack_words(first_seen_words[i] for i in order)
         kept_counts = counts[order]
         tables = [(n_raw, new_id)] if counter is None else counter.tables(new_id)
         dst = _temp_file(tmp_dir)
