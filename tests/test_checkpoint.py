@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 
 import w2v._files as files
+import w2v.archives as archives
 import w2v.checkpoint as ckpt_io
 import w2v.formats as formats
-import w2v.model as model_mod
 import w2v.native as native
 from conftest import ROOT
 from planted import twin_corpus
@@ -428,7 +428,7 @@ def _fail_half_way(monkeypatch: pytest.MonkeyPatch, budget: int) -> None:
         with real(path) as fh:
             yield _FullDisk(fh, budget)
 
-    for module in (formats, model_mod, ckpt_io):
+    for module in (formats, archives):  # archives.save_npz writes models and checkpoints
         monkeypatch.setattr(module, "atomic_write", failing)
 
 
@@ -697,3 +697,29 @@ def test_a_checkpoint_without_its_huffman_tree_is_refused(hs_checkpoint, tmp_pat
         np.savez(fh, **arrays)
     with pytest.raises(FormatError, match="lacks its Huffman tree"):
         load_checkpoint(tmp_path / "bad.ckpt")
+
+
+def test_ctrl_c_while_the_workers_start_saves_a_consistent_state(tmp_path, monkeypatch):
+    """Ctrl-C that lands while a worker thread is being started (start() returned in the
+    thread, not yet in the caller) saves "nothing trained yet", and no batch runs afterwards:
+    the resumed fit equals an uninterrupted one."""
+    import threading
+    import time
+
+    import w2v.engines.cpu as cpu
+
+    class InterruptedStart(threading.Thread):
+        def start(self) -> None:
+            super().start()
+            time.sleep(0.2)  # what a loaded machine does between the two
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(cpu.threading, "Thread", InterruptedStart)
+    path = tmp_path / "run.ckpt"
+    with pytest.raises(TrainingInterrupted):
+        Word2Vec(**PARAMS).fit(CORPUS, checkpoint=path, checkpoint_every=None)
+    monkeypatch.undo()
+    time.sleep(0.3)  # a worker let loose would train (and count) batches by now
+    ck = load_checkpoint(path)
+    assert (ck.state.epoch, ck.state.batch, int(ck.state.batch_n.sum())) == (0, 0, 0)
+    _same(Word2Vec.resume(path, CORPUS), Word2Vec(**PARAMS).fit(CORPUS))

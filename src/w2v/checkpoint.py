@@ -19,7 +19,6 @@ previous checkpoint intact). It holds:
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import os
 import re
@@ -29,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from ._files import atomic_write, check_regular_file
-from .archives import WORD_ARRAYS, load_npz, pack_words, unpack_words
+from ._files import check_regular_file
+from .archives import WORD_ARRAYS, load_npz, read_meta, save_npz, unpack_words
 from .config import TrainConfig
 from .corpus import CorpusLike, LineCorpus
 from .errors import ConfigError, FormatError
@@ -147,8 +146,6 @@ def save_checkpoint(path: str | os.PathLike, ckpt: Checkpoint) -> None:
         "checkpoint_every": ckpt.every,
     }
     arrays: dict[str, np.ndarray] = {
-        "meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-        **pack_words(ckpt.vocab.words),
         "counts": ckpt.vocab.counts,
         "W_in": ckpt.W_in,
         "W_out": ckpt.W_out,
@@ -158,8 +155,7 @@ def save_checkpoint(path: str | os.PathLike, ckpt: Checkpoint) -> None:
     if ckpt.tree is not None:
         arrays.update(points=ckpt.tree.points, codes=ckpt.tree.codes, lengths=ckpt.tree.lengths)
     try:
-        with atomic_write(path) as fh:
-            np.savez(fh, **arrays)
+        save_npz(path, meta, ckpt.vocab.words, **arrays)
     except OSError as exc:  # the previous checkpoint is intact: say where and why
         raise OSError(
             exc.errno, f"Cannot write the checkpoint ({exc.strerror or exc})", str(path)
@@ -193,9 +189,7 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
         optional=("words", *WORD_ARRAYS, "points", "codes", "lengths"),
     )
     try:
-        meta = json.loads(z["meta"].tobytes().decode())
-        if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
-            raise ValueError("no w2v-checkpoint metadata")
+        meta = read_meta(z, p, _FORMAT, "w2v checkpoint")
         if meta.get("version") == 1 and "words" in z:
             words = z["words"].tobytes().decode("utf-8").split("\n")
         elif meta.get("version") == _VERSION and all(k in z for k in WORD_ARRAYS):

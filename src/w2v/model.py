@@ -7,7 +7,6 @@ nodes of the Huffman tree for hierarchical softmax. Both are kept so training ca
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -17,7 +16,7 @@ import numpy as np
 
 from . import archives
 from . import checkpoint as ckpt_io
-from ._files import atomic_write, check_regular_file
+from ._files import check_regular_file
 from ._progress import show_progress
 from .config import TrainConfig
 from .corpus import CorpusLike, ReadStats, corpus_files
@@ -577,15 +576,9 @@ class Word2Vec:
             "loss_history": self.loss_history,
             "epochs_trained": self.epochs_trained,
         }
-        with atomic_write(path) as fh:
-            np.savez(
-                fh,
-                meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
-                **archives.pack_words(self.vocab.words),
-                counts=self.vocab.counts,
-                W_in=self.W_in,
-                W_out=self.W_out,
-            )
+        archives.save_npz(
+            path, meta, self.vocab.words, counts=self.vocab.counts, W_in=self.W_in, W_out=self.W_out
+        )
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Word2Vec:
@@ -596,13 +589,14 @@ class Word2Vec:
         """
         p = check_regular_file(path, "Model file")
         meta, words, counts, W_in, W_out = _read_model_file(p)
-        model = cls(TrainConfig.from_kwargs(**meta["config"]))
-        model.vocab = Vocabulary(words, counts)
-        model.W_in = np.ascontiguousarray(W_in, dtype=np.float32)
-        model.W_out = np.ascontiguousarray(W_out, dtype=np.float32)
-        model.loss_history = [float(x) for x in meta["loss_history"]]
-        model.epochs_trained = int(meta["epochs_trained"])
-        return model
+        return cls.from_weights(
+            TrainConfig.from_kwargs(**meta["config"]),
+            Vocabulary(words, counts),
+            np.ascontiguousarray(W_in, dtype=np.float32),
+            np.ascontiguousarray(W_out, dtype=np.float32),
+            loss_history=meta["loss_history"],
+            epochs_trained=int(meta["epochs_trained"]),
+        )
 
 
 def init_weights(config: TrainConfig, vocab_size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -649,12 +643,7 @@ def _read_model_file(
         what="w2v model file",
         optional=("words", *archives.WORD_ARRAYS),
     )
-    try:
-        meta = json.loads(z["meta"].tobytes().decode("utf-8"))
-    except ValueError as exc:
-        raise FormatError(f"{p}: not a w2v model file ({exc}).") from None
-    if not isinstance(meta, dict) or meta.get("format") != "w2v-model":
-        raise FormatError(f"{p}: not a w2v model file (no w2v-model metadata).")
+    meta = archives.read_meta(z, p, "w2v-model", "w2v model file")
     version = meta.get("version")
     if version not in (1, _FORMAT_VERSION):
         raise FormatError(

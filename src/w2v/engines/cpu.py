@@ -218,6 +218,7 @@ class _HogwildRun:
         self.running = 0
         self.errors: list[BaseException] = []
         self.halt = threading.Event()  # set: take no new batch (error, Ctrl-C, checkpoint due)
+        self.go = threading.Event()  # set once every worker of a stretch has started
         self.all_done = threading.Event()
 
     # -- the schedule ----------------------------------------------------------------------
@@ -325,6 +326,7 @@ class _HogwildRun:
             return i
 
     def _worker(self, s: TrainState, limit: int) -> None:
+        self.go.wait()
         W_in, W_out, n_hot_in, hot_start, n_hot = (
             self.W_in, self.W_out, self.n_hot_in, self.hot_start, self.n_hot,
         )  # fmt: skip
@@ -366,6 +368,7 @@ class _HogwildRun:
         # and a checkpoint must not be taken while a batch is in flight.
         while self.next_batch < limit:
             self.halt.clear()
+            self.go.clear()
             self.all_done.clear()
             threads = [
                 threading.Thread(
@@ -374,9 +377,10 @@ class _HogwildRun:
                 for k in range(min(self.config.n_workers, limit - self.next_batch))
             ]
             self.running = len(threads)
-            for t in threads:
-                t.start()
             try:
+                for t in threads:
+                    t.start()  # each waits for `go`: no batch runs while they start
+                self.go.set()
                 while True:
                     finished = self.all_done.wait(timeout=0.25)
                     pos = epoch * n_words + self.done_words
@@ -389,6 +393,10 @@ class _HogwildRun:
                 # that a Ctrl-C from here on cannot leave s.batch behind the weights)
                 s.batch = self.next_batch
             except BaseException:  # Ctrl-C: let running batches finish, then propagate
+                if not self.go.is_set():  # while starting the threads: no batch has run
+                    self.halt.set()
+                    self.go.set()  # the started ones find nothing to take and end
+                    raise
                 self.consistent = False
                 self.halt.set()
                 while not self.all_done.wait(timeout=0.25):

@@ -28,6 +28,14 @@ from .common import (
 )
 from .outputs import logistic_units, softmax_update
 
+# Why each kernel writes its own output-layer dispatch (``if loss_kind == LOSS_NS: ... elif
+# LOSS_HS ... else softmax``) and batch preamble instead of sharing one helper with the other
+# architecture: a jitted function that takes arrays and is not inlined increfs and decrefs
+# every array argument atomically on every call (CONTRIBUTING, "Per-example code passes no
+# arrays to calls LLVM cannot inline"). A shared per-example ``output_update(loss_kind, W_out,
+# hot_out, ..., v, grad_v, ...)`` is such a call: in the skip-gram HS kernel that overhead was
+# 60 % of the run time. The math itself is written once, in ``outputs.py``.
+
 
 @jit(fastmath=FASTMATH)
 def train_batch_cbow(
