@@ -16,9 +16,10 @@ whose speed drifts 10-20 % over minutes, so each pair runs the two fits back to 
 alternating order, so drift favours neither) and takes the ratio of their words/s; the
 table gives the median and range over ``--pairs`` pairs.
 
-Worker list (``--workers 1,2,4,8,16``): one fit per (config, tool, workers), in the order
-given (``device_check.py`` runs 1 and 16 first, so a run stopped early keeps the headline
-ratio), reporting training seconds, words/s and each tool's speed-up over its own 1 worker.
+Worker list (``--workers 1,2,4,8,16``): one fit per (config, tool, workers), the worker
+counts in the order given, each for every config and tool before the next
+(``device_check.py`` runs 1 and 16 first, so a run stopped early keeps the headline
+ratios), reporting training seconds, words/s and each tool's speed-up over its own 1 worker.
 A tool whose fit fails is not run again; the others finish, and the run then exits with
 the failure.
 
@@ -137,8 +138,8 @@ def _pairs(args, configs, epochs, raw) -> dict:
 def _worker_list(args, configs, epochs, raw) -> dict:
     rows: list[dict] = []
     failed: dict[str, str] = {}  # a tool that fails once (gensim missing) is not run again
-    for config in configs:
-        for workers in args.workers:
+    for workers in args.workers:  # each worker count for every config before the next
+        for config in configs:
             for tool in args.tools:
                 if tool in failed:
                     continue
