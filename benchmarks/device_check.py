@@ -19,9 +19,11 @@ Steps, in the order given to ``--steps`` (default ``machine,gpu,scaling``):
   epoch and CBOW NS 3 epochs on the first 24,000,000 bytes, w2v beside gensim's
   ``corpus_file`` mode; training seconds, words/s, speed-up over the tool's own 1 worker.
 
-Each step runs as its own process group; at its budget the group is stopped, the step is
-reported as ``timed out``, the rows it finished are kept (each benchmark appends a row the
-moment a fit ends) and the next step runs. ``device_check.json`` is rewritten after every
+Each step runs as its own process group; at its budget (``BUDGETS``, ``--budget STEP=S``,
+plus whatever the steps before it left unused, so the whole run stays within the budgets'
+sum, 305 s by default) the group is stopped, the step is reported as ``timed out``, the
+rows it finished are kept (each benchmark appends a row the moment a fit ends) and the
+next step runs. ``device_check.json`` is rewritten after every
 step, so a run stopped from outside still leaves the steps done. Under the output folder
 (``--out``, else ``$OUT``, else a new temporary folder) go four files: ``device_check.json``
 (keys ``machine``, ``gpu``, ``scaling``, ``steps``), ``device_check.log`` (every step's
@@ -259,10 +261,15 @@ def main(argv: list[str] | None = None) -> dict:
             head_bytes(corpus_path(args.data), corpus_path(data), SMOKE_BYTES)
             os.symlink(os.path.abspath(eval_dir(args.data)), eval_dir(data))
         commands = step_commands(data, work, out, args.smoke, sys.executable)
-        for name in steps:
-            print(f"{name}: running (budget {budgets[name]:.0f} s)", file=sys.stderr, flush=True)
+        # a step may also use what the steps before it left unused: the run as a whole
+        # stays within the sum of the budgets
+        deadline = time.perf_counter() + sum(budgets[name] for name in steps)
+        for i, name in enumerate(steps):
+            later = sum(budgets[after] for after in steps[i + 1 :])
+            allowed = max(deadline - time.perf_counter() - later, 0.1)
+            print(f"{name}: running (budget {allowed:.0f} s)", file=sys.stderr, flush=True)
             log.write(f"=== {name}: {' '.join(commands[name])}\n")
-            status[name], seconds[name] = run_step(commands[name], budgets[name], log)
+            status[name], seconds[name] = run_step(commands[name], allowed, log)
             log.write(f"=== {name}: {status[name]} after {seconds[name]:.1f} s\n")
             print(f"{name}: {status[name]} ({seconds[name]:.1f} s)", file=sys.stderr, flush=True)
             doc = collect(work, status)

@@ -11,8 +11,10 @@ training), the speed ratio, the analogy accuracy (questions-words, restrict_voca
 the WordSim-353 Spearman correlation of both. Before the timed fits, each configuration is
 trained once on the first ``--warmup-words`` words on both devices (by default 50,000 on a
 GPU, none otherwise), so CUDA's start, kernel loading and Numba's first compilation stay out
-of the figures. The data folder (``--data``, default ``../shared/data``) holds
-``corpus.txt`` and ``eval/``; ``--corpus`` and ``--eval-dir`` override either.
+of the figures. A configuration that fails (its traceback goes to stderr) does not stop the
+others; the run then exits with the failures. The data folder (``--data``, default
+``../shared/data``) holds ``corpus.txt`` and ``eval/``; ``--corpus`` and ``--eval-dir``
+override either.
 Settings: dim 100, window 5, negative 5, min_count 5, sample 1e-3, word2vec.c's alphas.
 The full-softmax configs train on the first ``--softmax-words`` words restricted to their
 ``--softmax-vocab`` most frequent (30,000); the CPU trainer, O(V) per example, gets only
@@ -30,6 +32,7 @@ import argparse
 import os
 import sys
 import tempfile
+import traceback
 from collections import Counter
 
 from _data import DEFAULT_DATA, corpus_path, count_words, eval_dir
@@ -161,14 +164,12 @@ def main(argv: list[str] | None = None) -> list[dict]:
 
         torch.set_num_threads(args.threads)
     rows: list[dict] = []
+    failed: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         main_corpus, main_raw = _slice(args.corpus, os.path.join(tmp, "c.txt"), args.words, None)
         if args.warmup_words:
             warm = _slice(args.corpus, os.path.join(tmp, "warm.txt"), args.warmup_words, None)[0]
         for cfg in args.configs.split(","):
-            if args.warmup_words:
-                for device in (args.device, None):
-                    _warm_up(cfg, warm, device, args)
             if "softmax" in cfg:
                 sm = os.path.join(tmp, "softmax.txt")
                 corpus, raw = _slice(args.corpus, sm, args.softmax_words, args.softmax_vocab)
@@ -177,18 +178,18 @@ def main(argv: list[str] | None = None) -> list[dict]:
                 )
             else:
                 corpus, raw = cpu_corpus, cpu_raw = main_corpus, main_raw
-            pair = [_train(cfg, corpus, raw, args.device, args)]
-            if not args.no_cpu:
-                pair.append(_train(cfg, cpu_corpus, cpu_raw, None, args))
-                pair[0]["speed_vs_cpu"] = pair[0]["raw_wps"] / pair[1]["raw_wps"]
-            for r in pair:
-                append_row(args.rows, r)
-                print(
-                    f"  {cfg:<13}{r['device']:<16}{r['train_s']:8.1f} s "
-                    f"{r['raw_wps'] / 1e6:8.3f}M w/s",
-                    file=sys.stderr,
-                    flush=True,
-                )
+            pair: list[dict] = []
+            try:
+                devices = (args.device,) if args.no_cpu else (args.device, None)
+                for device in devices if args.warmup_words else ():
+                    _warm_up(cfg, warm, device, args)
+                pair.append(_done(_train(cfg, corpus, raw, args.device, args), args))
+                if not args.no_cpu:
+                    pair.append(_done(_train(cfg, cpu_corpus, cpu_raw, None, args), args))
+                    pair[0]["speed_vs_cpu"] = pair[0]["raw_wps"] / pair[1]["raw_wps"]
+            except Exception as exc:  # one configuration's failure must not cost the others
+                traceback.print_exc()
+                failed.append(f"{cfg}: {type(exc).__name__}: {exc}")
             rows.extend(pair)
     print(
         f"{'config':<13}{'device':<17}{'vocab':>7}{'train s':>9}{'raw M w/s':>10}"
@@ -206,7 +207,21 @@ def main(argv: list[str] | None = None) -> list[dict]:
     if argv is not None:
         payload["argv"] = argv
     write_results("gpu_speed", payload, args.output)
+    if failed:  # the other configurations' rows are written; the run still failed
+        raise SystemExit("failed: " + "; ".join(failed))
     return rows
+
+
+def _done(row: dict, args) -> dict:
+    """Append a finished fit's row to ``--rows`` at once and print its progress line."""
+    append_row(args.rows, row)
+    print(
+        f"  {row['config']:<13}{row['device']:<16}{row['train_s']:8.1f} s "
+        f"{row['raw_wps'] / 1e6:8.3f}M w/s",
+        file=sys.stderr,
+        flush=True,
+    )
+    return row
 
 
 def _backend():

@@ -39,8 +39,12 @@ def gpus() -> list[dict]:
     out = _run(["nvidia-smi", query, "--format=csv,noheader,nounits"]) or ""
     found = []
     for line in out.strip().splitlines():
-        name, memory, driver = (x.strip() for x in line.split(","))
-        found.append({"name": name, "memory_mib": int(float(memory)), "driver": driver})
+        name, memory, driver = ([*(x.strip() for x in line.split(",")), "", ""])[:3]
+        try:
+            mib: int | None = int(float(memory))
+        except ValueError:  # "[N/A]" on some virtual GPUs
+            mib = None
+        found.append({"name": name, "memory_mib": mib, "driver": driver or None})
     return found
 
 
