@@ -182,7 +182,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
             try:
                 devices = (args.device,) if args.no_cpu else (args.device, None)
                 for device in devices if args.warmup_words else ():
-                    _warm_up(cfg, warm, device, args)
+                    # softmax is O(vocabulary) per example on the CPU: warm up on its small slice
+                    _warm_up(cfg, cpu_corpus if "softmax" in cfg else warm, device, args)
                 pair.append(_done(_train(cfg, corpus, raw, args.device, args), args))
                 if not args.no_cpu:
                     pair.append(_done(_train(cfg, cpu_corpus, cpu_raw, None, args), args))
