@@ -56,6 +56,6 @@ fi
 
 export PYTHONPATH="$PWD/src${site:+:$site}${PYTHONPATH:+:$PYTHONPATH}"
 rc=0
-"$PY" benchmarks/device_check.py "${args[@]}" "$@" || rc=$?
+"$PY" benchmarks/device_check.py ${args[@]+"${args[@]}"} "$@" || rc=$?
 if [ -n "$work" ]; then rm -rf "$work"; fi
 exit "$rc"
