@@ -71,8 +71,7 @@ def render_html(data: dict[str, Any]) -> str:
     if not data.get("walk"):
         raise ValueError("the page steps through a training walk: explain(..., epochs=N)")
     title = (
-        f"Watch word2vec learn: {_ARCH[data['arch']]} with {_LOSS[data['loss']]}, "
-        f"dim {data['dim']}"
+        f"Watch word2vec learn: {_ARCH[data['arch']]} with {_LOSS[data['loss']]}, dim {data['dim']}"
     )
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     payload = payload.replace("<", "\\u003c").replace("\u2028", "\\u2028")

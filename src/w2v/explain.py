@@ -687,9 +687,23 @@ def add_explain_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="N",
         help="also repeat the example for N SGD steps and show the loss [default: 0]",
     )
+    p.add_argument(
+        "--epochs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="also walk the whole text N times in the trainer's order and keep every "
+        f"example's numbers [default: 0; {HTML_EPOCHS} with --html]",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text", help="[default: text]")
     p.add_argument(
         "--png", metavar="FILE", help="also draw the network to FILE (needs the 'plot' extra)"
+    )
+    p.add_argument(
+        "--html",
+        metavar="FILE",
+        help="also write the interactive page that steps through the training walk to FILE "
+        "(one self-contained HTML file; opens from disk)",
     )
     p.set_defaults(func=cmd_explain)
     return p
@@ -701,6 +715,11 @@ def cmd_explain(args: argparse.Namespace) -> int:
         from .plot import check_output
 
         check_output(args.png)  # fail before computing
+    if args.html:
+        from .formats import check_output_path
+
+        check_output_path(args.html, "Page")
+    epochs = args.epochs if args.epochs is not None else (HTML_EPOCHS if args.html else 0)
     ex = explain(
         args.text,
         arch=args.arch,
@@ -716,6 +735,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         seed=args.seed,
         init=args.init,
         steps=args.steps,
+        epochs=epochs,
     )
     if args.format == "json":
         print(json.dumps(ex.to_dict(), ensure_ascii=False))
@@ -724,5 +744,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         sys.stdout.write(ex.render_text(color=color))
     if args.png:
         written = ex.save_png(args.png)
+        print(f"wrote {written}", file=sys.stderr)
+    if args.html:
+        written = ex.save_html(args.html)
         print(f"wrote {written}", file=sys.stderr)
     return 0
