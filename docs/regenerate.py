@@ -34,7 +34,7 @@ HTML_PAGES = {
     },
 }
 #: (page, example to show, picture) for the screenshot in the document.
-SCREENSHOT = ("explain-watch-the-cat-sits.html", 14, "explain-watch-the-cat-sits.png")
+SCREENSHOT = ("explain-watch-the-cat-sits.html", 79, "explain-watch-the-cat-sits.png")
 
 
 def _sections(spec: str) -> set[int]:

@@ -28,7 +28,8 @@ _TEMPLATE = """<!DOCTYPE html>
 {css}</style>
 </head>
 <body>
-<header><h1>{title}</h1><p id="subtitle"></p></header>
+<header><h1>{title}</h1><p id="subtitle"></p>
+<p id="howto"></p></header>
 <div id="controls">
 <button id="reset" title="back to example 1">&#x21BA; Reset</button>
 <button id="prev" title="previous example (&#x2190;)">&#x25C0; Previous</button>
@@ -44,7 +45,6 @@ _TEMPLATE = """<!DOCTYPE html>
 <div class="wrap">
 <section id="story"></section>
 <section id="net"></section>
-<section id="learn"></section>
 <section id="more"></section>
 </div>
 <noscript><p style="padding: 0 22px">This page needs JavaScript to step through training

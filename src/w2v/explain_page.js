@@ -85,7 +85,7 @@
   }
 
   // -- pieces
-  function heat(Mx, labels, scale, key, marks, prevMx) {
+  function heat(Mx, labels, scale, key, marks, prevMx, written) {
     const head = h("tr", {}, h("th", { class: "lab" }), [...Array(dim).keys()].map((j) => h("th", { text: "d" + j })), h("th"));
     const rows = Mx.map((row, i) => {
       const m = marks[i];
@@ -96,7 +96,8 @@
         return td;
       });
       return h("tr", { class: m ? "read" : "", style: m ? `--c: ${m[1]}` : null },
-        h("td", { class: "lab", text: labels[i] }), cells, h("td", { class: "mark", text: m ? m[0] : "" }));
+        h("td", { class: "lab", text: labels[i] }), cells,
+        h("td", { class: "mark", text: (m ? m[0] : "") + (written.has(i) ? " \u270e" : "") }));
     });
     return h("table", { class: "heat" }, head, rows);
   }
@@ -171,9 +172,6 @@
     const prevWi = prevT === null ? null : Win[prevT];
     const prevWo = prevT === null ? null : Wout[prevT];
     const tgt = words[st.target];
-    const el = document.getElementById("net");
-    el.replaceChildren();
-
     // 1. input
     let input;
     if (SG) {
@@ -197,8 +195,8 @@
     // 2. W
     const marksIn = {};
     for (const i of st.inputs) marksIn[i] = ["\u25c0 read", "var(--in)"];
-    const wCard = card("2", "W: input vectors", heat(Wi, words, scaleIn, "W", marksIn, prevWi),
-      cap(`V \u00d7 dim = ${V} \u00d7 ${dim}. `, SG ? `x picks one row: x\u1d40W = W[${words[st.inputs[0]]}]. These rows are the word vectors.` : "The context words' rows are read. These rows are the word vectors."));
+    const wCard = card("2", "W: input vectors", heat(Wi, words, scaleIn, "W", marksIn, prevWi, new Set(st.W_in_after.rows)),
+      cap(`V \u00d7 dim = ${V} \u00d7 ${dim}. `, SG ? `x picks one row: x\u1d40W = W[${words[st.inputs[0]]}]. \u270e: the update writes it (8). These rows are the word vectors.` : "The context words' rows are read, and written (\u270e) by the update (8). These rows are the word vectors."));
 
     // 3. h
     const agg = D.cbow_mean ? "mean" : "sum";
@@ -211,15 +209,15 @@
     let outCap;
     if (LOSS === "softmax") {
       marksOut[st.target] = ["\u25c0 target", "var(--pos)"];
-      outCap = "one row per word; every row is used: score s_w = W'[w]\u00b7h";
+      outCap = "one row per word; every row is used (score s_w = W'[w]\u00b7h) and written (\u270e)";
     } else if (LOSS === "hs") {
       st.rows.forEach((r) => { marksOut[r] = ["\u25c0 path", "var(--out)"]; });
-      outCap = `one row per inner node of the Huffman tree (V \u2212 1 = ${V - 1}); only the ${st.rows.length} nodes on ${q(tgt)}'s path are used`;
+      outCap = `one row per inner node of the Huffman tree (V \u2212 1 = ${V - 1}); only the ${st.rows.length} nodes on ${q(tgt)}'s path are used and written (\u270e)`;
     } else {
       st.rows.forEach((r, u) => { if (!marksOut[r]) marksOut[r] = u === 0 ? ["\u25c0 target", "var(--pos)"] : ["\u25c0 noise", "var(--neg)"]; });
-      outCap = `one row per word; only the target and the ${st.negatives.length} noise words' rows are used`;
+      outCap = `one row per word; only the target's and the noise words' rows are used and written (\u270e)`;
     }
-    const woCard = card("4", "W': output vectors", heat(Wo, outLabels, scaleOut, "Wo", marksOut, prevWo), cap(outCap));
+    const woCard = card("4", "W': output vectors", heat(Wo, outLabels, scaleOut, "Wo", marksOut, prevWo, new Set(st.W_out_after.rows)), cap(outCap));
 
     // 5. output layer
     let outCard;
@@ -241,13 +239,13 @@
         const br = c === 0 ? sig : 1 - sig;
         return h("tr", {}, h("td", { class: "lab", text: outLabels[r] }), h("td", { text: String(c) }),
           h("td", {}, num(st.scores[u], 4, `u.${u}.s`)), h("td", {}, num(sig, 4, `u.${u}.sig`)),
-          h("td", {}, h("small", { class: "cap", text: c === 0 ? "\u03c3 = " : "1 \u2212 \u03c3 = " }), num(br, 4, `u.${u}.branch`)),
+          h("td", {}, num(br, 4, `u.${u}.branch`)),
           h("td", {}, num(sig - (1 - c), 4, `u.${u}.ds`)));
       });
       outCard = card("5", `Output: path of ${q(tgt)}`,
         h("table", {}, h("tr", {}, ["node", "code", "score u\u00b7h", "\u03c3(score)", "P(branch)", "\u2202L/\u2202s"].map((x, k) => h("th", { class: k ? "" : "lab", text: x }))), rows),
         h("div", { style: "margin-top: 6px" }, `p(${tgt}|h) = product of P(branch) = `, num(st.p_target, 6, "p_target", "big")),
-        cap("code bit 0 takes \u03c3(u\u00b7h), bit 1 takes 1 \u2212 \u03c3(u\u00b7h): about log\u2082V sigmoids instead of V exponentials. The tree is drawn below."));
+        cap("P(branch) is \u03c3(u\u00b7h) for code bit 0 and 1 \u2212 \u03c3(u\u00b7h) for bit 1: about log\u2082V sigmoids instead of V exponentials. The tree is drawn below."));
     } else {
       const rows = st.rows.map((r, u) => {
         const lab = st.labels[u];
@@ -269,15 +267,12 @@
       cap("the same example scored again with the updated W and W' (section 8)"));
 
     const arrow = () => h("div", { class: "arrow", text: "\u2192" });
-    el.append(h("div", { class: "row" }, input, arrow(), wCard, arrow(), hCard, arrow(), woCard, arrow(), outCard));
-    return lossCard;
+    return [input, arrow(), wCard, arrow(), hCard, arrow(), woCard, arrow(), outCard, lossCard];
   }
 
   // -- gradients and the update
-  function learning(t, lossCard) {
+  function learning(t) {
     const st = S[t];
-    const el = document.getElementById("learn");
-    el.replaceChildren();
     const gIn = st.grad_W_in.rows.map((r, k) => h("tr", {}, h("td", { class: "lab", text: `\u2202L/\u2202W[${words[r]}]` }), h("td", {}, vrow(st.grad_W_in.values[k], `gW.${r}`))));
     const gOut = st.grad_W_out.rows.map((r, k) => h("tr", {}, h("td", { class: "lab", text: `\u2202L/\u2202W'[${outLabels[r]}]` }), h("td", {}, vrow(st.grad_W_out.values[k], `gWo.${r}`))));
     const meanNote = !SG && D.cbow_mean ? `\u2202L/\u2202W[w] = \u2202L/\u2202h \u00d7 (times w is in the window) / C, C = ${st.inputs.length}. ` : "";
@@ -294,7 +289,7 @@
     if (LOSS !== "softmax") rule += " The output units are applied one after another, as the kernels do.";
     const upd = card("8", "Update: one SGD step, lr = " + D.walk.lr, h("table", { class: "ba" }, h("tr", {}, h("th", { class: "lab" }), h("th", { text: "before" }), h("th"), h("th", { text: "after" })), uIn, uOut),
       cap(rule + " The learning rate is constant here; the trainer lowers it linearly to near 0."));
-    el.append(h("div", { class: "row" }, lossCard, grad, upd));
+    return [grad, upd];
   }
 
   // -- the map of W and the loss curve
@@ -370,7 +365,9 @@
       svg.append(h("svg:polyline", { points: pts, fill: "none", stroke: "#e63946", "stroke-width": 2.2 }));
       for (let e = 0; e < done; e++) svg.append(h("svg:circle", { cx: X(e * per + (per - 1) / 2), cy: Y(WALK.epoch_loss[e]), r: 3.5, fill: "#e63946" }));
     }
-    svg.append(h("svg:text", { x: (L + Wd - R) / 2, y: Ht - 6, "text-anchor": "middle", text: `example (1 \u2026 ${M}); faint lines separate the epochs` }));
+    svg.append(h("svg:text", { x: L, y: Ht - B + 14, "text-anchor": "middle", text: "1" }));
+    svg.append(h("svg:text", { x: Wd - R, y: Ht - B + 14, "text-anchor": "end", text: String(M) }));
+    svg.append(h("svg:text", { x: (L + Wd - R) / 2, y: Ht - 4, "text-anchor": "middle", text: "example; faint lines separate the epochs" }));
     const last = done > 0 ? [" Mean loss of epoch ", String(done), ": ", num(WALK.epoch_loss[done - 1], 6, "epoch_loss"), "."] : [];
     return card("10", "The loss so far", svg,
       cap("Grey dots: each example's loss before its update (different examples, so it jumps). Red line: the mean over each finished epoch.", ...last));
@@ -529,7 +526,7 @@
     const prev = shown !== null && Math.abs(shown - t) === 1 ? shown : null;
     cur = t;
     story(t);
-    learning(t, network(t, prev));
+    document.getElementById("net").replaceChildren(h("div", { class: "row" }, network(t, prev), learning(t)));
     extras(t);
     shown = t;
     document.getElementById("pos").textContent = `example ${t + 1} of ${M}`;
@@ -570,5 +567,11 @@
     `Text ${q(D.text.trim().replace(/\s+/g, " "))}: V = ${V} words, dim ${dim}, window ${D.window}, lr ${WALK.lr} (constant), ` +
     `${WALK.epochs} epoch${WALK.epochs > 1 ? "s" : ""} of ${WALK.examples_per_epoch} examples, init ${D.init}, seed ${D.seed}. ` +
     "Every number is w2v explain's (its --format json), from the float64 reference the kernels are tested against.";
+  const reads = SG ? "the input word's row of W becomes h" : `the ${D.cbow_mean ? "mean" : "sum"} of the context words' rows of W becomes h`;
+  const meets = { softmax: "every row of W' and gives a score and a probability for each word", hs: "the rows of W' on the target's Huffman path and gives one sigmoid per node", ns: "the target's row of W' and k noise words' rows and gives one sigmoid each" }[LOSS];
+  document.getElementById("howto").replaceChildren(h("b", { text: "How to read it: " }),
+    `for each training example, ${reads} (1\u20133); h meets ${meets} (4\u20135); the loss says how wrong the prediction is (6); `,
+    "its gradients (7) move only the rows that were used (8). Press ", h("b", { text: "Next" }), " or ", h("b", { text: "Play" }),
+    " and watch the word vectors move (9) and the loss fall (10).");
   show(0);
 })();
