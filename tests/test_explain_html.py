@@ -290,7 +290,12 @@ def _expected(d: dict, t: int) -> dict[str, str]:
         for j, x in enumerate(v):
             e[f"{key}.{j}"] = _fmt(x, 4)
 
-    if d["arch"] == "skipgram":
+    if V > 20:  # long one-hots are written as "x[i] = 1, the other V − 1 entries 0"
+        if d["arch"] == "skipgram":
+            e[f"x.{st['inputs'][0]}"] = "1"
+        else:
+            e.update({f"x.{c}.{i}": "1" for c, i in enumerate(st["inputs"])})
+    elif d["arch"] == "skipgram":
         e.update({f"x.{k}": str(int(k == st["inputs"][0])) for k in range(V)})
     else:
         for c, i in enumerate(st["inputs"]):
@@ -378,13 +383,25 @@ def _step(drv) -> int:
     return int(drv.find_element("tag name", "body").get_attribute("data-step"))
 
 
-@pytest.mark.parametrize(("arch", "loss"), VARIANTS)
-def test_browser_steps_through_the_walk_showing_the_jsons_numbers(browser, arch, loss, tmp_path):
+LONG = " ".join(f"w{i}" for i in range(24)) + "\nw3 w1 w4 w1 w5"
+
+
+@pytest.mark.parametrize(
+    ("text", "arch", "loss", "dim", "epochs"),
+    [pytest.param(CAT, arch, loss, 2, 3, id=f"{arch}-{loss}") for arch, loss in VARIANTS]
+    + [
+        pytest.param(LONG, "cbow", "hs", 6, 1, id="long-cbow-hs"),
+    ],
+)
+def test_browser_steps_through_the_walk_showing_the_jsons_numbers(
+    browser, text, arch, loss, dim, epochs, tmp_path
+):
     """Load the page from disk, click next / previous / go to / reset / play, and compare
-    every number on the page with the JSON after each click; save a screenshot."""
+    every number on the page with the JSON after each click; save a screenshot. (The long
+    text writes its one-hots as x[i] = 1 and its updates as before / after lines.)"""
     from selenium.webdriver.common.by import By
 
-    ex = explain(CAT, arch=arch, loss=loss, dim=2, epochs=3, lr=0.3)
+    ex = explain(text, arch=arch, loss=loss, dim=dim, epochs=epochs, lr=0.3)
     page = ex.save_html(tmp_path / "page.html")
     d = json.loads(json.dumps(ex.to_dict()))
     M = len(d["walk"]["steps"])
@@ -411,10 +428,13 @@ def test_browser_steps_through_the_walk_showing_the_jsons_numbers(browser, arch,
         time.sleep(0.05)
     if "Pause" in browser.find_element(By.ID, "play").text:
         click("play")  # pause (at the last example it has stopped by itself)
-    t = _step(browser)
-    time.sleep(0.25)
+    t, deadline = 0, time.monotonic() + 5
+    while t != _step(browser) and time.monotonic() < deadline:  # ticks queued before the click
+        t = _step(browser)
+        time.sleep(0.3)
+    assert "Play" in browser.find_element(By.ID, "play").text
     assert 4 <= t == _step(browser) and _shown(browser) == _expected(d, t - 1)
-    shot = tmp_path / f"{arch}-{loss}.png"
+    shot = tmp_path / f"{arch}-{loss}-{dim}.png"
     browser.save_screenshot(str(shot))
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
     assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]

@@ -15,6 +15,8 @@
   const SG = D.arch === "skipgram";
   const LOSS = D.loss;
   const SHOW_CELLS = dim <= 8; // wider matrices are drawn as colours only (values in tooltips)
+  const FULL_ONE_HOT = V <= 20; // longer one-hot vectors are written as "x[i] = 1"
+  const STACK_UPDATES = dim > 4; // long rows: "before" above "after"
 
   // -- Python's f"{x:.{d}f}" (round half to even on the exact binary value), zero unsigned
   function fmt(x, d) {
@@ -174,7 +176,13 @@
     const tgt = words[st.target];
     // 1. input
     let input;
-    if (SG) {
+    const compact = (i, key) => h("div", { class: "num" }, `x[${i}] = `, h("b", { "data-k": key, text: "1" }), `, the other ${V - 1} entries 0`);
+    if (!FULL_ONE_HOT) {
+      const rows = st.inputs.map((i, c) => h("tr", {}, h("td", { class: "lab", text: SG ? words[i] : `${st.context_positions[c] - st.center_position > 0 ? "+" : ""}${st.context_positions[c] - st.center_position} ${words[i]}` }),
+        h("td", { class: "lab" }, compact(i, SG ? `x.${i}` : `x.${c}.${i}`))));
+      input = card("1", SG ? "Input: one-hot x" : `Input: C = ${st.inputs.length} one-hots`, h("table", {}, rows),
+        cap(`each of length V = ${V}`));
+    } else if (SG) {
       const i = st.inputs[0];
       input = card("1", "Input: one-hot x",
         h("table", { class: "onehot" }, words.map((w, k) => h("tr", {}, h("td", { class: "lab", style: "border: none; text-align: right", text: w }),
@@ -281,13 +289,16 @@
       cap(meanNote + "Only these rows have a non-zero gradient; every other row of W and W' is untouched by this example."));
     const before = Win[t];
     const beforeO = Wout[t];
-    const ba = (name, b, a, key) => h("tr", {}, h("td", { class: "lab", text: name }), h("td", {}, vrow(b, key + ".b")), h("td", { class: "arrow2", text: "\u2192" }), h("td", {}, vrow(a, key + ".a")));
+    const ba = (name, b, a, key) => STACK_UPDATES
+      ? [h("tr", {}, h("td", { class: "lab", text: name }), h("td", { class: "lab", text: "before" }), h("td", { class: "lab" }, vrow(b, key + ".b"))),
+        h("tr", {}, h("td"), h("td", { class: "lab", text: "after" }), h("td", { class: "lab" }, vrow(a, key + ".a")))]
+      : h("tr", {}, h("td", { class: "lab", text: name }), h("td", {}, vrow(b, key + ".b")), h("td", { class: "arrow2", text: "\u2192" }), h("td", {}, vrow(a, key + ".a")));
     const uIn = st.W_in_after.rows.map((r, k) => ba(`W[${words[r]}]`, before[r], st.W_in_after.values[k], `upW.${r}`));
     const uOut = st.W_out_after.rows.map((r, k) => ba(`W'[${outLabels[r]}]`, beforeO[r], st.W_out_after.values[k], `upWo.${r}`));
     let rule = "row \u2190 row \u2212 lr \u00b7 \u2202L/\u2202row.";
     if (!SG) rule = "each context row gets the whole \u2212lr\u00b7\u2202L/\u2202h (word2vec.c's rule; the exact gradient of the mean would be \u2202L/\u2202h / C).";
     if (LOSS !== "softmax") rule += " The output units are applied one after another, as the kernels do.";
-    const upd = card("8", "Update: one SGD step, lr = " + D.walk.lr, h("table", { class: "ba" }, h("tr", {}, h("th", { class: "lab" }), h("th", { text: "before" }), h("th"), h("th", { text: "after" })), uIn, uOut),
+    const upd = card("8", "Update: one SGD step, lr = " + D.walk.lr, h("table", { class: "ba" }, STACK_UPDATES ? null : h("tr", {}, h("th", { class: "lab" }), h("th", { text: "before" }), h("th"), h("th", { text: "after" })), uIn, uOut),
       cap(rule + " The learning rate is constant here; the trainer lowers it linearly to near 0."));
     return [grad, upd];
   }
@@ -450,7 +461,7 @@
 
   function treeView(t) {
     const st = S[t];
-    const gap = 78, dy = 62;
+    const gap = V > 12 ? 62 : 78, dy = 62;
     const Wd = Math.max(360, V * gap + 40), Ht = (tree.depth + 1) * dy + 56;
     const X = (i) => 20 + gap / 2 + i * gap;
     const Y = (d) => 26 + d * dy;
@@ -479,7 +490,7 @@
     for (const [w, [x, d]] of Object.entries(tree.pos.w)) {
       const id = Number(w);
       const isT = id === st.target;
-      svg.append(h("svg:rect", { x: X(x) - 34, y: Y(d) - 12, width: 68, height: 24, rx: 5, fill: isT ? "#2a9d8f" : "#f0f0f0", stroke: isT ? "#2a9d8f" : "#bbb" }));
+      svg.append(h("svg:rect", { x: X(x) - gap / 2 + 5, y: Y(d) - 12, width: gap - 10, height: 24, rx: 5, fill: isT ? "#2a9d8f" : "#f0f0f0", stroke: isT ? "#2a9d8f" : "#bbb" }));
       svg.append(h("svg:text", { x: X(x), y: Y(d) + 4, "text-anchor": "middle", text: words[id], style: isT ? "fill: #fff; font-weight: 700" : "" }));
       svg.append(h("svg:text", { x: X(x), y: Y(d) + 26, "text-anchor": "middle", text: D.huffman.codes[id].join(""), style: "fill: #777" }));
       const pl = h("svg:text", { x: X(x), y: Y(d) + 41, "text-anchor": "middle" });
