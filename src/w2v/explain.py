@@ -14,7 +14,9 @@ against) on the project's own :class:`~w2v.vocab.Vocabulary`, Huffman tree, nois
 distribution and alias-table sampler, so what is shown is what the trainer computes.
 :meth:`Explanation.render_text` prints it for an 80-column terminal,
 :meth:`Explanation.to_dict` gives every number as JSON and :meth:`Explanation.save_png`
-draws the network (needs the ``plot`` extra).
+draws the network (needs the ``plot`` extra). With ``epochs`` it also walks the whole text
+in the trainer's order (:mod:`w2v._explain_walk`), and :meth:`Explanation.save_html` writes
+the page that steps through that walk (:mod:`w2v._explain_html`).
 
 The example is the textbook direction: skip-gram's centre word predicts one context word.
 The trainer walks each window in word2vec.c's order (the context word's row predicts the
