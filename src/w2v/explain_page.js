@@ -393,7 +393,7 @@
     const st0 = S[w0];
     const what = LOSS === "ns" ? "\u03c3(u_w\u00b7h)" : "p(w|h)";
     // the picture: one h, one shared W', C output layers
-    const Wd = 470, rowH = 34, Ht = Math.max(150, C * rowH + 40);
+    const Wd = 500, rowH = 34, Ht = Math.max(150, C * rowH + 40);
     const svg = h("svg:svg", { width: Wd, height: Ht, viewBox: `0 0 ${Wd} ${Ht}` });
     const cy = Ht / 2;
     svg.append(h("svg:circle", { cx: 40, cy, r: 22, fill: "#5b8e7d" }));
@@ -407,11 +407,11 @@
       const y = 20 + c * rowH + (Ht - 40 - C * rowH) / 2 + rowH / 2;
       const off = p - st0.center_position;
       svg.append(h("svg:line", { x1: 202, y1: cy, x2: 290, y2: y, stroke: "#3d5a80", "stroke-width": 1.5 }));
-      svg.append(h("svg:rect", { x: 290, y: y - 12, width: 176, height: 24, rx: 4, fill: "#d6e4f0", stroke: "#3d5a80" }));
+      svg.append(h("svg:rect", { x: 290, y: y - 12, width: 202, height: 24, rx: 4, fill: "#d6e4f0", stroke: "#3d5a80" }));
       svg.append(h("svg:text", { x: 298, y: y + 4, text: `layer ${c + 1}: ${off > 0 ? "+" : ""}${off} predicts ${q(words[wv.words[c]])}` }));
     });
     // the numbers: one row per layer, then the one distribution
-    const head = h("tr", {}, h("th", { class: "lab", text: "output layer" }), words.map((w) => h("th", { text: w })), LOSS !== "ns" ? h("th", { text: "\u2212log p(obs.)" }) : null);
+    const head = h("tr", {}, h("th", { class: "lab", text: "output layer" }), words.map((w) => h("th", { text: w })), LOSS !== "ns" ? h("th", { text: "pair loss" }) : null);
     const rows = wv.distributions.map((row, c) => {
       const off = wv.positions[c] - st0.center_position;
       return h("tr", {}, h("td", { class: "lab", text: `${off > 0 ? "+" : ""}${off} ${words[wv.words[c]]}` }),
@@ -420,7 +420,7 @@
     });
     const same = wv.largest_difference === 0;
     const lossLine = LOSS !== "ns"
-      ? [" The window's loss is the sum of the pair losses, ", wv.pair_losses.map((v, c) => [num(v, 4, `win.sum.${c}`), c < C - 1 ? " + " : ""]), " = ", num(wv.window_loss, 4, "win.total"),
+      ? [" The window's loss is the sum of the pair losses \u2212log p(context word|h), ", wv.pair_losses.map((v, c) => [num(v, 4, `win.sum.${c}`), c < C - 1 ? " + " : ""]), " = ", num(wv.window_loss, 4, "win.total"),
         ", so training one pair at a time is the same computation."]
       : [" With negative sampling each pair draws its own noise words; training is one pair at a time."];
     const steps = `examples ${w0 + 1}\u2013${w0 + C}`;
