@@ -137,8 +137,19 @@ def training_walk(ex: Explanation, epochs: int) -> dict[str, Any]:
 
     Starts from ``ex.W_in`` and ``ex.W_out`` (the matrices the text output prints) with the
     learning rate ``ex.lr``; NS draws its noise words with the trainer's alias sampler, one
-    generator for the whole walk. Returns the JSON-ready dict described in
-    ``docs/how-word2vec-works.md`` (``steps``: one dict per example, 1-based ``step``).
+    generator for the whole walk.
+
+    Returns a JSON-ready dict: ``sentences`` (tokens), ``epochs``, ``examples_per_epoch``,
+    ``lr``, ``order``, ``map`` (the fixed 2-D axes: ``method``, ``mean``, ``axes``),
+    ``epoch_loss`` (mean loss of each epoch) and ``steps``, one dict per example: ``step``
+    (1-based), ``epoch``, ``sentence``, ``center_position``, ``context_positions``,
+    ``inputs``, ``target``, the output layer (``scores`` and ``probs``; or ``rows``,
+    ``labels``, ``scores``, ``sigmoids``, with ``codes`` and ``leaf_probs`` for HS and
+    ``negatives`` for NS), ``projection``, ``loss``, ``p_target``, ``grad_projection``,
+    ``grad_W_in`` and ``grad_W_out`` (``rows``, ``values``: the non-zero rows), the rows the
+    update wrote (``W_in_after``, ``W_out_after``), ``loss_after`` (the same example after
+    its update) and, at the first example of each skip-gram window, ``window``: the window
+    as C output layers fed h = W[centre].
     """
     from .explain import ExplainError, _p_target, _sentences
 
