@@ -29,7 +29,7 @@ from .config import ARCHS, LOSSES, TrainConfig, config_fields
 from .corpus import MAX_TOKEN_CHARS, ReadStats
 from .demo import CORPORA
 from .errors import W2VError
-from .explain import INITS, explain
+from .explain import HTML_EPOCHS, INITS, explain
 from .plot import METHODS, check_output, plot_loss, plot_words
 
 _TEXT_SUFFIXES = {".txt", ".vec", ".text"}
@@ -457,9 +457,23 @@ def _add_explain_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="also repeat the example for N SGD steps and show the loss [default: 0]",
     )
+    p.add_argument(
+        "--epochs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="also walk the whole text N times in the trainer's order and keep every "
+        f"example's numbers [default: 0; {HTML_EPOCHS} with --html]",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text", help="[default: text]")
     p.add_argument(
         "--png", metavar="FILE", help="also draw the network to FILE (needs the 'plot' extra)"
+    )
+    p.add_argument(
+        "--html",
+        metavar="FILE",
+        help="also write the interactive page that steps through the training walk to FILE "
+        "(one self-contained HTML file; opens from disk)",
     )
 
 
@@ -886,6 +900,9 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 def _cmd_explain(args: argparse.Namespace) -> int:
     if args.png:
         check_output(args.png)  # fail before computing
+    if args.html:
+        check_output_path(args.html, "Page")
+    epochs = args.epochs if args.epochs is not None else (HTML_EPOCHS if args.html else 0)
     ex = explain(
         args.text,
         arch=args.arch,
@@ -901,6 +918,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         seed=args.seed,
         init=args.init,
         steps=args.steps,
+        epochs=epochs,
     )
     if args.format == "json":
         print(json.dumps(ex.to_dict(), ensure_ascii=False))
@@ -909,6 +927,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         sys.stdout.write(ex.render_text(color=color))
     if args.png:
         written = ex.save_png(args.png)
+        print(f"wrote {written}", file=sys.stderr)
+    if args.html:
+        written = ex.save_html(args.html)
         print(f"wrote {written}", file=sys.stderr)
     return 0
 
