@@ -33,6 +33,7 @@ from .huffman import HuffmanTree
 from .kernels import all_finite, kernel_matrix
 from .schedule import TrainState, batch_seed, learning_rate
 from .tables import build_tables, huffman_of
+from .validation import HeldOut, held_out_examples, held_out_loss, split_tail
 from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build_vocab_and_encode, encode
 
@@ -60,7 +61,14 @@ class Word2Vec:
     W_in, W_out : ndarray
         Input (embedding) and output matrices, float32.
     loss_history : list of float
-        Mean loss per training example of each epoch trained so far.
+        Mean *online* training loss per example of each epoch trained so far: each example's
+        loss just before its own update, while the weights and the learning rate change. It
+        shows that training runs; it is not the end-of-epoch model's loss and can rise while
+        the model improves, so do not stop early on it (see :mod:`w2v.validation`).
+    validation_history : list of float
+        With ``fit(..., validation=...)``: the exact mean loss on the held-out sentences after
+        each epoch of the last fits (fixed examples and noise words; falls as the model
+        improves, rises when it overfits). Not saved with the model.
     read_stats : ReadStats
         What the last ``fit`` read: files, sentences, tokens, replaced undecodable bytes.
     fit_seconds : dict
@@ -94,6 +102,7 @@ class Word2Vec:
         self.W_in: np.ndarray | None = None
         self.W_out: np.ndarray | None = None
         self.loss_history: list[float] = []
+        self.validation_history: list[float] = []
         self.epochs_trained = 0
         self.read_stats = ReadStats()
         self.fit_seconds: dict[str, float] = {}
@@ -131,6 +140,7 @@ class Word2Vec:
         vocab: Vocabulary | None = None,
         checkpoint: str | os.PathLike | None = None,
         checkpoint_every: str | int | None = "10min",
+        validation: float | CorpusLike | None = None,
     ) -> Word2Vec:
         """Train on ``corpus`` and return self.
 
@@ -160,6 +170,12 @@ class Word2Vec:
             ``"30s"``, ``"10min"``, ``"2h"``, or an int number of trained words; None saves
             only on Ctrl-C. Checkpoints are taken between batches (running batches finish
             first). Ignored without ``checkpoint``.
+        validation : float or path or iterable of token lists, optional
+            Sentences to compute the held-out loss on after every epoch (kept in
+            :attr:`validation_history`, shown by the progress bar): a fraction in (0, 1) holds
+            out that share of the corpus's sentences, taken from its end, which are then not
+            trained on; or a separate corpus. See :mod:`w2v.validation` for what is computed
+            and why ``loss_history`` cannot serve for early stopping.
 
         On a fitted model, ``fit`` continues training the same vectors on ``corpus`` (words
         outside the vocabulary are skipped; see :meth:`update_vocab` to add them) with a fresh
@@ -174,6 +190,7 @@ class Word2Vec:
         every = ckpt_io.parse_every(checkpoint_every) if checkpoint is not None else (None, None)
         if vocab is not None and self.vocab is not None:
             raise CorpusError("This model already has a vocabulary; call fit without vocab=.")
+        _check_validation(validation)
         engine = self._engine(corpus, checkpoint)
         count = vocab is None and self.vocab is None
 
@@ -196,6 +213,8 @@ class Word2Vec:
             # max_vocab_size also drops words from the encoded corpus: resume must count
             # the corpus again the same way to get the same encoding.
             corpus_info["max_vocab_size"] = cfg.max_vocab_size if count else None
+            if isinstance(validation, float):  # resume holds out the same sentences
+                corpus_info["validation"] = validation
             return corpus_info
 
         return self._run(
@@ -209,6 +228,7 @@ class Word2Vec:
             progress=progress,
             checkpoint=checkpoint,
             every=(checkpoint_every, *every),
+            validation=validation,
         )
 
     def _engine(self, corpus: CorpusLike, checkpoint: object) -> Engine:
@@ -241,6 +261,7 @@ class Word2Vec:
         every: tuple[str | int | None, int | None, float | None],
         start: TrainState | None = None,
         tree: HuffmanTree | None = None,
+        validation: float | CorpusLike | None = None,
     ) -> Word2Vec:
         """The one path of :meth:`fit` and :meth:`resume`: read the corpus, set up, train.
 
@@ -249,6 +270,7 @@ class Word2Vec:
         returns the corpus description a checkpoint records. If setup or training raises
         TrainingDivergedError or CorpusError, the vocabulary and weights from before are put
         back, so no NaN or untrained vectors are kept. The encoded corpus is always closed.
+        ``validation`` (see :meth:`fit`) splits off or encodes the held-out sentences.
         """
         stats = ReadStats()
         t_start = time.perf_counter()
@@ -266,6 +288,9 @@ class Word2Vec:
             encoded = encode(corpus, vocab, epochs=cfg.epochs, stats=stats, tmp_dir=tmp_dir)
         backup = (self.vocab, self.W_in, self.W_out)
         try:
+            held = None
+            if validation is not None:
+                encoded, held = _held_out(cfg, vocab, encoded, validation, tmp_dir)
             corpus_info = setup(vocab, encoded)
             self._train(
                 engine,
@@ -278,6 +303,7 @@ class Word2Vec:
                 corpus_info=corpus_info,
                 start=start,
                 tree=tree,
+                held=held,
             )
         except (TrainingDivergedError, CorpusError):
             self.vocab, self.W_in, self.W_out = backup
@@ -301,8 +327,10 @@ class Word2Vec:
         corpus_info: dict[str, Any] | None,
         start: TrainState | None,
         tree: HuffmanTree | None,
+        held: HeldOut | None = None,
     ) -> None:
-        """Run the engine on an encoded corpus, saving checkpoints; extend loss_history."""
+        """Run the engine on an encoded corpus, saving checkpoints; extend loss_history (and
+        validation_history with the loss on ``held`` after every epoch)."""
         cfg, vocab = self.config, self.vocab
         assert vocab is not None and self.W_in is not None and self.W_out is not None
         if cfg.loss == "hs" and tree is None:
@@ -337,9 +365,18 @@ class Word2Vec:
             if reason == "interrupt":
                 interrupted.append(state)
 
-        def on_epoch_end(epoch: int, loss: float) -> None:
+        tables = build_tables(cfg, vocab, tree)
+
+        def on_epoch_end(epoch: int, loss: float) -> str | None:
+            status = None
+            if held is not None:
+                assert self.W_in is not None and self.W_out is not None
+                value = held_out_loss(cfg, held, self.W_in, self.W_out, tables)
+                self.validation_history.append(value)
+                status = f"held-out {value:.4f}"
             for cb in callbacks:
                 cb(self, epoch, loss)
+            return status
 
         t_train = time.perf_counter()
         try:
@@ -349,9 +386,9 @@ class Word2Vec:
                 encoded,
                 self.W_in,
                 self.W_out,
-                tables=build_tables(cfg, vocab, tree),
+                tables=tables,
                 progress=progress,
-                on_epoch_end=on_epoch_end if callbacks else None,
+                on_epoch_end=on_epoch_end if callbacks or held is not None else None,
                 start=start,
                 checkpoints=(
                     Checkpoints(save_state, every_words, every_seconds)
@@ -472,6 +509,7 @@ class Word2Vec:
             every=(every_value, *every),
             start=ck.state,
             tree=ck.tree,
+            validation=recorded.get("validation"),
         )
 
     def update_vocab(self, corpus: CorpusLike, *, tmp_dir: str | None = None) -> Word2Vec:
@@ -597,6 +635,39 @@ class Word2Vec:
             loss_history=meta["loss_history"],
             epochs_trained=int(meta["epochs_trained"]),
         )
+
+
+def _check_validation(validation: object) -> None:
+    """ConfigError for a ``validation=`` that is neither a fraction in (0, 1) nor a corpus."""
+    if isinstance(validation, bool) or (
+        isinstance(validation, int | float) and not 0.0 < float(validation) < 1.0
+    ):
+        raise ConfigError(
+            f"validation={validation!r}: give a fraction of the sentences to hold out, in "
+            "(0, 1) (e.g. 0.01), or a corpus of held-out sentences."
+        )
+    if isinstance(validation, str | os.PathLike):
+        corpus_files(validation)
+
+
+def _held_out(
+    config: TrainConfig,
+    vocab: Vocabulary,
+    encoded: EncodedCorpus,
+    validation: float | CorpusLike,
+    tmp_dir: str | None,
+) -> tuple[EncodedCorpus, HeldOut]:
+    """(the corpus to train on, the held-out examples) for ``validation``."""
+    noise = vocab.noise_distribution(config.ns_exponent) if config.loss == "ns" else None
+    if isinstance(validation, int | float):
+        train, ids, ends = split_tail(encoded, float(validation))
+        return train, held_out_examples(config, ids, ends, noise)
+    other = encode(validation, vocab, epochs=1, tmp_dir=tmp_dir)
+    try:
+        ids, ends = other.read(0, other.n_words), other.sentence_ends
+    finally:
+        other.close()
+    return encoded, held_out_examples(config, ids, ends, noise)
 
 
 def init_weights(config: TrainConfig, vocab_size: int) -> tuple[np.ndarray, np.ndarray]:

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from ..tables import Tables
     from ..vocab import Vocabulary
 
-#: ``on_epoch_end(epoch, loss)``: called after every epoch, with the weights up to date.
+#: ``on_epoch_end(epoch, loss)``: called after every epoch, with the weights up to date. A
+#: str it returns (e.g. the held-out loss) is shown in the progress bar from then on.
 EpochCallback = Callable[[int, float], object]
 
 

@@ -259,7 +259,7 @@ class _HogwildRun:
                 # one assignment: a Ctrl-C sees either the finished epoch or the next one
                 state = TrainState.start(n_batches, done + 1, [*state.history, epoch_loss])
                 if on_epoch_end is not None:
-                    on_epoch_end(done, epoch_loss)
+                    bar.show(on_epoch_end(done, epoch_loss))
                 if state.epoch < epochs and self._checkpoint_due():  # also a batch boundary
                     self._save(state, "every")
             if all_examples == 0 and from_the_start and stop is None:

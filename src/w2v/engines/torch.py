@@ -534,7 +534,7 @@ def _train(
             history.append(epoch_loss)
             if on_epoch_end is not None:
                 copy_back()
-                on_epoch_end(epoch, epoch_loss)
+                bar.show(on_epoch_end(epoch, epoch_loss))
     finally:
         bar.close()
     copy_back()
