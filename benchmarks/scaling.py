@@ -51,7 +51,7 @@ def words_per_second(config: str, workers: int, corpus: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     parser.add_argument("--configs", default="cbow-ns,cbow-hs,sg-ns,sg-hs")
     parser.add_argument("--pairs", type=int, default=6)

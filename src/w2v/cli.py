@@ -24,6 +24,7 @@ from typing import Any
 
 from . import __version__
 from ._args import int_at_least
+from ._argv import Parser, prepare_argv
 from ._files import check_output_path
 from .config import ARCHS, LOSSES, TrainConfig, config_fields
 from .corpus import MAX_TOKEN_CHARS, ReadStats
@@ -81,8 +82,8 @@ def _config_from_args(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig.from_kwargs(**given)
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _build_parser() -> Parser:
+    parser = Parser(
         prog="w2v",
         description="Train and use word2vec embeddings (skip-gram / CBOW × softmax / HS / NS).",
     )
@@ -95,6 +96,13 @@ def _build_parser() -> argparse.ArgumentParser:
         help="train vectors on a corpus",
         description="Train word vectors on CORPUS (a text file with one sentence per line, "
         ".gz/.bz2/.xz, or a folder of such files) and write them in word2vec.c's format.",
+        epilog="word2vec.c's flags are accepted with word2vec.c's meaning: -train FILE (CORPUS), "
+        "-output FILE, -cbow 0/1 (--arch skipgram/cbow), -size (--dim), -window, -negative N "
+        "(--loss ns --negative N), -hs 1 -negative 0 (--loss hs), -sample, -threads "
+        "(--workers), -iter (--epochs), -min-count, -alpha, -binary 0/1 (--format text/binary), "
+        "-read-vocab; e.g. w2v -train c.txt -output v.bin -cbow 1 -size 200 -binary 1. Flags "
+        "left out take w2v's defaults (skip-gram; the format by the file's name), not "
+        "word2vec.c's (-cbow 1, -binary 0). Options are never abbreviated.",
     )
     train.add_argument("corpus", help="corpus file or folder")
     train.add_argument("-o", "--output", required=True, help="vectors file to write")
@@ -930,9 +938,13 @@ _COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default: sys.argv[1:]); return the exit status."""
+    """Run the command line with ``argv`` (default: sys.argv[1:]); return the exit status.
+
+    Mistakes in the arguments (an unknown or abbreviated option, a missing value) exit with
+    status 2 (SystemExit) after one line on stderr.
+    """
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(prepare_argv(parser, sys.argv[1:] if argv is None else argv))
     try:
         return _COMMANDS[args.command](args)
     except (W2VError, FileNotFoundError) as exc:
