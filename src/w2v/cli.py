@@ -48,13 +48,21 @@ def _field_type(f: dataclasses.Field[Any]) -> str:
     return str(f.type).replace(" ", "")
 
 
+#: What a TrainConfig default of None means, as --help shows it (a test checks every one).
+_NONE_DEFAULTS = {
+    "max_vocab_size": "no bound",
+    "alpha": "0.025 for skipgram, 0.05 for cbow",
+    "min_alpha": "alpha*1e-4",
+    "workers": f"all CPU cores, {os.cpu_count() or 1} here",
+    "device": "None, the CPU trainer",
+}
+
+
 def _add_config_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("hyperparameters (TrainConfig)")
     for f in config_fields():
         names = ["--" + f.name.replace("_", "-")]
-        default = "architecture's default" if f.default is None else f.default
-        if f.name == "device":
-            default = "None, the CPU trainer"
+        default = _NONE_DEFAULTS[f.name] if f.default is None else f.default
         help_text = f"{f.metadata['help']} [default: {default}]".replace("%", "%%")
         t = _field_type(f)
         if f.name == "arch":
