@@ -693,13 +693,34 @@ def _train_spark(args: argparse.Namespace, config: TrainConfig):
     return model
 
 
+def _unknown_words(kv: Any, words: Sequence[str]) -> dict[str, str]:
+    """The words ``kv`` does not know, each with its message (close spellings, any case)."""
+    unknown = {}
+    for word in words:
+        try:
+            kv.get_index(word)
+        except KeyError as exc:
+            unknown[word] = str(exc.args[0])
+    return unknown
+
+
 def _cmd_similar(args: argparse.Namespace) -> int:
+    """Neighbours of every known word; each unknown one is a stderr line and skipped, as
+    word2vec.c's ``distance`` does. Exit 0 if any word was answered, else 2."""
     kv, _ = _load_vectors(args.vectors)
-    results = _query(kv.most_similar_many, args.words, topn=args.topn)
-    if args.json:
-        _print_json({w: [[n, s] for n, s in r] for w, r in zip(args.words, results, strict=True)})
+    unknown = _unknown_words(kv, args.words)
+    for message in unknown.values():
+        print(f"w2v: skipped: {message}", file=sys.stderr)
+    known = [w for w in args.words if w not in unknown]
+    if not known:
+        raise _UserError(f"none of the query words is in the vocabulary of {args.vectors}.")
+    results = dict(zip(known, kv.most_similar_many(known, topn=args.topn), strict=True))
+    if args.json:  # an unknown word's answer is null
+        _print_json(
+            {w: [[n, s] for n, s in results[w]] if w in results else None for w in args.words}
+        )
     else:
-        for word, neighbours in zip(args.words, results, strict=True):
+        for word, neighbours in results.items():
             print(word)
             for n, s in neighbours:
                 print(f"  {s:7.4f}  {n}")
@@ -708,6 +729,11 @@ def _cmd_similar(args: argparse.Namespace) -> int:
 
 def _cmd_analogy(args: argparse.Namespace) -> int:
     kv, _ = _load_vectors(args.vectors)
+    unknown = _unknown_words(kv, [args.a, args.b, args.c])
+    if unknown:  # every unknown word named at once, not only the first
+        raise _UserError(
+            " ".join(unknown.values()) + " An analogy needs all three words; nothing answered."
+        )
     fn = kv.most_similar_cosmul if args.cosmul else kv.most_similar
     answers = _query(fn, positive=[args.b, args.c], negative=[args.a], topn=args.topn)
     if args.json:
