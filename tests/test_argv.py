@@ -98,6 +98,7 @@ def test_a_number_joined_to_a_short_flag_still_works(corpus_file, tmp_path, caps
     [
         ([], "w2v: error: the following arguments are required: COMMAND; see 'w2v --help'"),
         (["trian"], "w2v: error: unknown command 'trian'; did you mean 'train'?"),
+        (["--dim", "5", "train"], "w2v: error: unknown option --dim before the command"),
         (["similar"], "w2v similar: error: the following arguments are required: vectors, words"),
         (
             ["train", "c.txt", "--arch", "cbo"],

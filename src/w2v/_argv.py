@@ -103,6 +103,9 @@ def prepare_argv(parser: Parser, argv: Sequence[str]) -> list[str]:
         args.insert(0, "train")
     commands = _subcommands(parser)
     at = next((i for i, a in enumerate(args) if not a.startswith("-")), None)
+    for arg in args[:at]:  # before the command only w2v's own -h and --version
+        if arg not in parser._option_string_actions:
+            parser.fail(f"unknown option {arg} before the command; a command's options follow it")
     if at is None:
         return args  # no command: argparse says what is missing (or prints --help/--version)
     name = args[at]
