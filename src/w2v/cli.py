@@ -550,7 +550,7 @@ def _load_vectors(path: str, limit: int | None = None) -> tuple[Any, str]:
     if kind == "checkpoint":
         raise _UserError(
             f"{path} is the checkpoint of an unfinished run, not vectors; finish it with "
-            f"'w2v resume {path} -o vectors.bin' (w2v info describes it)."
+            f"'w2v resume {shlex.quote(path)} -o vectors.bin' (w2v info describes it)."
         )
     if kind == "text" or kind == "binary":
         return KeyedVectors.load_word2vec_format(path, binary=kind == "binary", limit=limit), kind
