@@ -28,6 +28,15 @@ def test_help_states_what_every_none_default_means():
         assert "architecture's default" not in helps[f.name] or f.name == "alpha", f.name
 
 
+def test_every_workers_flag_shows_its_default():
+    """--workers in train, resume and demo each say what leaving it out gives."""
+    parser = _build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    for name in ("train", "resume", "demo"):
+        helps = {a.dest: a.help for a in commands[name]._actions}
+        assert "[default: " in helps["workers"], name
+
+
 @pytest.mark.parametrize(
     ("arch", "loss", "says", "never"),
     [

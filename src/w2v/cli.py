@@ -182,7 +182,12 @@ def _build_parser() -> Parser:
     resume.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=True, help="as for train"
     )
-    resume.add_argument("--workers", type=_positive_int, metavar="N", help="training threads")
+    resume.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="training threads [default: what the interrupted run used]",
+    )
     resume.add_argument(
         "--checkpoint-every",
         metavar="EVERY",
