@@ -83,14 +83,21 @@ def test_single_dash_long_flags_are_never_read_as_short_ones(command, tmp_path, 
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_word_joined_to_a_short_flag_is_refused_with_the_spaced_form(tmp_path, capsys):
+    """`-ov.bin` could be -o v.bin or a typo: refused, naming `-o v.bin`."""
+    err = _exit_2(["train", str(tmp_path / "c.txt"), "-ov.bin"], capsys)
+    assert err == "w2v train: error: unknown option -ov.bin; did you mean -o v.bin?"
+
+
 def test_a_number_joined_to_a_short_flag_still_works(corpus_file, tmp_path, capsys):
-    """`-n3` is argparse's short form of `-n 3`, and stays accepted."""
+    """`-n3` and `-n=3` are argparse's short forms of `-n 3`, and stay accepted."""
     out = tmp_path / "v.bin"
     args = ["--dim", "8", "--min-count", "1", "--epochs", "1", "--workers", "1", "--no-progress"]
     assert main(["train", str(corpus_file), "-o", str(out), *args]) == 0
     capsys.readouterr()
-    assert main(["similar", str(out), "twin_a", "-n3"]) == 0
-    assert len(capsys.readouterr().out.splitlines()) == 4  # the word and its 3 neighbours
+    for short in ("-n3", "-n=3"):
+        assert main(["similar", str(out), "twin_a", short]) == 0
+        assert len(capsys.readouterr().out.splitlines()) == 4  # the word and 3 neighbours
 
 
 @pytest.mark.parametrize(

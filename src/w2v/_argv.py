@@ -141,8 +141,7 @@ def check_options(parser: Parser, args: Sequence[str]) -> None:
             return
         if not arg.startswith("-") or arg == "-" or _NUMBER.match(arg) or " " in arg:
             continue
-        name = arg.split("=", 1)[0] if arg.startswith("--") else arg
-        if name in known:
+        if arg.split("=", 1)[0] in known:  # --dim=50, -o=v.bin
             continue
         short = known.get(arg[:2])
         if short is not None and short.nargs != 0 and _NUMBER.match("-" + arg[2:]):
@@ -161,6 +160,9 @@ def _hint(parser: argparse.ArgumentParser, arg: str) -> str:
     typed = "--" + key
     if typed in parser._option_string_actions:  # -dim, --Dim
         return f"did you mean {typed}?"
+    short = parser._option_string_actions.get(name[:2])
+    if not name.startswith("--") and short is not None and short.nargs != 0:
+        return f"did you mean {name[:2]} {name[2:]}?"  # -ov.bin, a value joined to -o
     starting = [o for o in longs if o.startswith(typed)]
     if len(starting) == 1:
         return f"did you mean {starting[0]}?"
