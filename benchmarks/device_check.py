@@ -235,7 +235,7 @@ def _budgets(items: list[str], smoke: bool, parser: argparse.ArgumentParser) -> 
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="folder of corpus.txt, eval/")
     parser.add_argument("--smoke", action="store_true", help="a small slice, torch on the CPU")
     parser.add_argument("--steps", default=",".join(STEPS), help="steps to run, in this order")

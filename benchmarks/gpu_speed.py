@@ -114,7 +114,7 @@ def _fmt(x: float | None, pct: bool = False) -> str:
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="folder of corpus.txt, eval/")
     parser.add_argument("--corpus", default=None, help="corpus file [DATA/corpus.txt]")
     parser.add_argument("--words", type=int, default=None, help="use only the first N words")

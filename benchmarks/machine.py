@@ -101,7 +101,7 @@ def describe() -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0])
     parser.add_argument("--output", default=None, help="write the object here too")
     args = parser.parse_args(argv)
     info = describe()

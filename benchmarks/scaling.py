@@ -178,7 +178,7 @@ def _worker_list(args, configs, epochs, raw) -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=str(DEFAULT_DATA), help="folder holding corpus.txt")
     parser.add_argument("--corpus", default=None, help="corpus file [DATA/corpus.txt]")
     parser.add_argument("--bytes", type=int, default=None, help="use only the first N bytes")

@@ -182,10 +182,15 @@ class TrainConfig:
                 "The 'shared_negatives' parameter must be True or False. "
                 f"Got {self.shared_negatives!r} instead."
             )
-        if self.shared_negatives and (self.arch, self.loss) != ("skipgram", "ns"):
+        if self.shared_negatives and self.loss != "ns":
             raise ConfigError(
-                f"shared_negatives=True applies to arch='skipgram' with loss='ns' only (got "
-                f"arch={self.arch!r}, loss={self.loss!r}); CBOW already draws once per window."
+                f"shared_negatives=True shares the noise words of negative sampling, and "
+                f"loss={self.loss!r} draws none; use loss='ns' or drop shared_negatives."
+            )
+        if self.shared_negatives and self.arch != "skipgram":
+            raise ConfigError(
+                f"shared_negatives=True applies to arch='skipgram' only (got arch={self.arch!r}): "
+                "CBOW already draws its noise words once per window; drop shared_negatives."
             )
         if self.workers is not None:
             _check_int("workers", self.workers, 1)
@@ -208,9 +213,14 @@ class TrainConfig:
 
     @property
     def start_alpha(self) -> float:
-        """The starting learning rate: ``alpha`` or the architecture's default."""
+        """The starting learning rate: ``alpha`` or :attr:`default_alpha`."""
         if self.alpha is not None:
             return float(self.alpha)
+        return self.default_alpha
+
+    @property
+    def default_alpha(self) -> float:
+        """The architecture's default learning rate: 0.05 for cbow, 0.025 for skipgram."""
         return 0.05 if self.arch == "cbow" else 0.025
 
     @property

@@ -67,13 +67,24 @@ class KeyedVectors:
         return int(self.vectors.shape[1])
 
     def get_index(self, word: str) -> int:
-        """The row of ``word``; KeyError with the closest known spellings if it is unknown."""
+        """The row of ``word``; KeyError with the closest known spellings if it is unknown.
+
+        The spellings are found ignoring case (``'Kingg'`` -> ``'king'``, ``'KING'`` ->
+        ``'king'``) among the 100,000 most frequent words.
+        """
         try:
             return self.index[word]
         except KeyError:
-            close = difflib.get_close_matches(word, self.words[:100_000], n=3)
+            close = self._close_spellings(word)
             hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             raise KeyError(f"Word {word!r} is not in the vocabulary.{hint}") from None
+
+    def _close_spellings(self, word: str, n: int = 3) -> list[str]:
+        """Known words spelled like ``word`` ignoring case, most alike first."""
+        folded: dict[str, str] = {}  # lower case -> its most frequent spelling
+        for w in self.words[:100_000]:
+            folded.setdefault(w.lower(), w)
+        return [folded[c] for c in difflib.get_close_matches(word.lower(), list(folded), n=n)]
 
     def _rows(self, words: str | Iterable[str]) -> list[int]:
         """Rows of one word or of several (KeyError for an unknown one)."""

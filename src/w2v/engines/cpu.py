@@ -278,7 +278,13 @@ class _HogwildRun:
 
     # -- checkpoints -----------------------------------------------------------------------
     def _diverged(self, epoch: int, what: str) -> TrainingDivergedError:
-        return TrainingDivergedError.at(self.alpha, epoch, what)
+        return TrainingDivergedError.at(
+            self.alpha,
+            epoch,
+            what,
+            arch=self.config.arch,
+            default_alpha=self.config.default_alpha,
+        )
 
     def _checkpoint_due(self) -> bool:
         c = self.checkpoints
