@@ -49,7 +49,7 @@ def test_a_corpus_given_to_the_constructor_fails_at_once(first, shown):
         ({"corpus_file": "c.txt"}, "fit('c.txt')"),
         ({"callbacks": []}, "fit(corpus, callbacks=[...])"),
         ({"compute_loss": True}, "loss_history"),
-        ({"max_final_vocab": 1000}, "min_count"),
+        ({"max_final_vocab": 1000}, "no final-vocabulary cap"),
     ],
 )
 def test_gensim_parameter_names_name_the_w2v_equivalent(params, hint):

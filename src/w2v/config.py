@@ -155,7 +155,7 @@ class TrainConfig:
         if self.negative == 0 and self.loss == "ns":
             raise ConfigError(
                 "negative=0 (gensim's and word2vec.c's way to turn negative sampling off) does "
-                "not apply here: choose the output layer with loss='hs' or loss='softmax'."
+                "not apply here: to choose another output layer, use loss='hs' or loss='softmax'."
             )
         _check_int("negative", self.negative, 1 if self.loss == "ns" else 0)
         _check_float("ns_exponent", self.ns_exponent, -math.inf, math.inf)
