@@ -140,3 +140,38 @@ def test_a_callback_of_neither_kind_fails_before_reading(tmp_path):
     """A non-callback is a ConfigError at once, before the corpus is opened."""
     with pytest.raises(ConfigError, match="neither a function"):
         tiny().fit(str(tmp_path / "missing.txt"), callbacks=[42])
+
+
+def test_callback_objects_follow_a_resumed_fit(tmp_path):
+    """resume calls the object's hooks for the epochs it still trains, from the right one."""
+    from w2v import TrainingInterrupted
+
+    ckpt = tmp_path / "c.ckpt"
+
+    def interrupt(_model, epoch, _loss):
+        if epoch == 0:
+            raise KeyboardInterrupt
+
+    with pytest.raises(TrainingInterrupted):
+        tiny(epochs=3).fit(SENTENCES, checkpoint=ckpt, checkpoint_every=None, callbacks=interrupt)
+    events: list[str] = []
+
+    class Recorder:
+        def on_train_begin(self, model):
+            events.append("train_begin")
+
+        def on_epoch_begin(self, model):
+            events.append("epoch_begin")
+
+        def on_epoch_end(self, model):
+            events.append("epoch_end")
+
+        def on_train_end(self, model):
+            events.append(f"train_end {model.epochs_trained}")
+
+    Word2Vec.resume(ckpt, corpus=SENTENCES, callbacks=[Recorder()])
+    assert events == [
+        "train_begin",
+        *["epoch_begin", "epoch_end"] * 2,  # epochs 2 and 3 of 3
+        "train_end 3",
+    ]

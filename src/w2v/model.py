@@ -50,7 +50,9 @@ class Word2Vec:
     config : TrainConfig, optional
         All hyperparameters at once. Alternatively pass them as keywords (``**params``),
         e.g. ``Word2Vec(arch="cbow", loss="hs", dim=100)``; see :class:`TrainConfig` for
-        every name, its default and how it compares with word2vec.c and gensim.
+        every name, its default and how it compares with word2vec.c and gensim. gensim's
+        ``Word2Vec(sentences)`` raises ConfigError showing the w2v call (the corpus goes to
+        :meth:`fit`), and gensim's parameter names raise one naming the w2v equivalent.
 
     Attributes (after ``fit``)
     --------------------------
