@@ -162,8 +162,8 @@ class Word2Vec:
             (and W_out), like gensim's ``lockf=0``. The CPU engine puts the loaded rows back
             after every batch, so they end exactly as loaded; within one batch
             (``batch_words`` words) they move as usual, and that batch's other updates see the
-            moved value. Not with ``device=`` or ``checkpoint=`` (resume would not know which
-            rows are locked).
+            moved value (a smaller ``batch_words`` keeps them closer to fixed). Not with
+            ``device=`` or ``checkpoint=`` (resume would not know which rows are locked).
         callbacks : sequence
             Functions, each called as ``cb(model, epoch, loss)`` after every epoch, and
             gensim-style objects (``gensim.models.callbacks.CallbackAny2Vec`` subclasses, or
