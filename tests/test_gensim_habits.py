@@ -45,6 +45,8 @@ def test_a_corpus_given_to_the_constructor_fails_at_once(first, shown):
         ({"hs": 0}, "loss='ns'"),
         ({"negative": 0}, "loss='hs' or loss='softmax'"),
         ({"iter": 3}, "epochs=3"),
+        ({"cbow_mean": 1}, "use cbow_mean=True"),
+        ({"cbow_mean": 0}, "use cbow_mean=False"),
         ({"sentences": SENTENCES}, "Word2Vec(dim=100).fit(sentences)"),
         ({"corpus_file": "c.txt"}, "fit('c.txt')"),
         ({"callbacks": []}, "fit(corpus, callbacks=[...])"),

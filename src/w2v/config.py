@@ -179,8 +179,14 @@ class TrainConfig:
                 "the learning rate decays from alpha down to min_alpha."
             )
         if not isinstance(self.cbow_mean, bool):
+            gensim = (
+                f" (gensim's 0/1; use cbow_mean={self.cbow_mean == 1})"
+                if isinstance(self.cbow_mean, int) and self.cbow_mean in (0, 1)
+                else ""
+            )
             raise ConfigError(
-                f"The 'cbow_mean' parameter must be True or False. Got {self.cbow_mean!r} instead."
+                f"The 'cbow_mean' parameter must be True or False. Got {self.cbow_mean!r} "
+                f"instead{gensim}."
             )
         if not isinstance(self.shared_negatives, bool):
             raise ConfigError(
