@@ -49,6 +49,19 @@ class Checkpoints:
     every_seconds: float | None = None
 
 
+@dataclass(frozen=True)
+class LockedRows:
+    """Rows of W_in that training must leave as they are (``fit(lock_init=True)``).
+
+    ``rows`` (int64, sorted) are the row numbers and ``values`` (len(rows), dim) float32
+    their fixed contents. An engine that supports it takes ``locked=`` in :meth:`Engine.train`
+    and has ``supports_locked_rows = True``; only the CPU engine does.
+    """
+
+    rows: np.ndarray
+    values: np.ndarray
+
+
 class Engine(Protocol):
     """What every engine implements."""
 
