@@ -126,3 +126,21 @@ def test_resume_holds_out_the_same_sentences(tmp_path):
     assert resumed.validation_history and resumed.validation_history[-1] == pytest.approx(
         full.validation_history[-1], rel=1e-12
     )
+
+
+def test_the_command_line_reports_and_plots_the_held_out_loss(tmp_path, capsys):
+    """`w2v train --validation 0.2 --plot-loss` prints each epoch's held-out loss and draws
+    it beside the training loss; a bad value is one line, exit 2."""
+    pytest.importorskip("matplotlib")
+    from w2v.cli import main
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(" ".join(s) for s in SENTENCES) + "\n")
+    out, png = tmp_path / "v.txt", tmp_path / "loss.png"
+    args = ["train", str(corpus), "-o", str(out), "--min-count", "1", "--epochs", "2"]
+    args += ["--dim", "8", "--workers", "1", "--no-progress"]
+    assert main([*args, "--validation", "0.2", "--plot-loss", str(png)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("held-out loss") == 2 and png.stat().st_size > 1000
+    assert main([*args, "--validation", "1.5"]) == 2
+    assert "fraction of the sentences" in capsys.readouterr().err

@@ -136,6 +136,13 @@ def _build_parser() -> Parser:
         help="draw the loss per epoch to this image (needs the 'plot' extra)",
     )
     train.add_argument(
+        "--validation",
+        metavar="FRACTION|CORPUS",
+        help="after each epoch, report the exact loss on held-out sentences: a fraction "
+        "(e.g. 0.01) of the corpus's last sentences, not trained on, or a separate corpus "
+        "[default: none]",
+    )
+    train.add_argument(
         "--read-vocab",
         metavar="FILE",
         help="use the words and counts of this vocabulary file (word2vec.c's -read-vocab; "
@@ -607,7 +614,19 @@ def _report_epoch(model: Any, epoch: int, loss: float) -> None:
     from tqdm import tqdm  # writes above an active progress bar
 
     epochs = model.config.epochs
-    tqdm.write(f"epoch {epoch + 1}/{epochs}: mean loss {loss:.5f}", file=sys.stderr)
+    held = getattr(model, "validation_history", [])
+    extra = f", held-out loss {held[-1]:.5f}" if held else ""
+    tqdm.write(f"epoch {epoch + 1}/{epochs}: mean loss {loss:.5f}{extra}", file=sys.stderr)
+
+
+def _validation(text: str | None) -> float | str | None:
+    """``--validation``: a fraction (a number) or a corpus path."""
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def _resume_command(args: argparse.Namespace, ckpt: str) -> str:
@@ -652,7 +671,12 @@ def _write_outputs(model: Any, args: argparse.Namespace) -> int:
     if args.save_model:
         model.save(args.save_model)
     if args.plot_loss:
-        plot_loss(model.loss_history, args.plot_loss, title=f"w2v {config.arch} {config.loss}")
+        plot_loss(
+            model.loss_history,
+            args.plot_loss,
+            title=f"w2v {config.arch} {config.loss}",
+            validation_history=model.validation_history,
+        )
     print(
         f"wrote {len(model.wv)} vectors of dim {config.dim} to {out}"
         + (f" and the model to {args.save_model}" if args.save_model else ""),
@@ -697,6 +721,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     if args.checkpoint and args.checkpoint_every is None:
         every = "10min"
     parse_every(every)  # a bad interval fails before reading the corpus
+    if args.spark and args.validation is not None:
+        raise _UserError("--validation is not supported with --spark yet; train without it.")
     if args.spark:
         return _write_outputs(_train_spark(args, config), args)
     if args.partitions is not None or args.sync_every is not None:
@@ -720,6 +746,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
             vocab=vocab,
             checkpoint=ckpt,
             checkpoint_every=every,
+            validation=_validation(args.validation),
         ),
     )
     return 130 if fitted is None else _write_outputs(model, args)

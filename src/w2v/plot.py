@@ -439,16 +439,24 @@ def plot_words(
 
 
 # -- loss curve ---------------------------------------------------------------------------
-def _loss_figure(loss_history: Iterable[float], title: str | None) -> Figure:
+def _loss_figure(
+    loss_history: Iterable[float], title: str | None, held_out: Sequence[float] = ()
+) -> Figure:
     y = np.asarray(list(loss_history), dtype=np.float64)
-    if y.ndim != 1:
+    h = np.asarray(list(held_out), dtype=np.float64)
+    if y.ndim != 1 or h.ndim != 1:
         raise PlotError(f"The loss history must be one number per epoch, got shape {y.shape}.")
     from matplotlib.ticker import MaxNLocator
 
     fig = new_figure()
     ax = fig.add_subplot()
     x = np.arange(1, y.size + 1)
-    ax.plot(x, y, color="tab:blue", lw=1.8, marker="o" if y.size <= 50 else None, ms=5)
+    marker = "o" if y.size <= 50 else None
+    ax.plot(x, y, color="tab:blue", lw=1.8, marker=marker, ms=5, label="training (online)")
+    if h.size:
+        xh = np.arange(y.size - h.size + 1, y.size + 1)  # the last fits' epochs
+        ax.plot(xh, h, color="tab:orange", lw=1.8, marker=marker, ms=5, label="held-out")
+        ax.legend(frameon=False)
     if y.size <= 15:
         ax.set_xticks(x)
     else:
@@ -461,7 +469,8 @@ def _loss_figure(loss_history: Iterable[float], title: str | None) -> Figure:
     ax.set_axisbelow(True)
     for spine in ("top", "right"):
         ax.spines[spine].set_visible(False)
-    finite = y[np.isfinite(y)]
+    both = np.concatenate((y, h))
+    finite = both[np.isfinite(both)]
     if finite.size:
         last = y.size if np.isfinite(y[-1]) else None
         if last is not None:
@@ -483,7 +492,11 @@ def _loss_figure(loss_history: Iterable[float], title: str | None) -> Figure:
 
 
 def plot_loss(
-    loss_history: Sequence[float], path: str | os.PathLike[str], *, title: str | None = None
+    loss_history: Sequence[float],
+    path: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+    validation_history: Sequence[float] = (),
 ) -> Path:
     """Draw the training loss per epoch and save it.
 
@@ -495,6 +508,9 @@ def plot_loss(
         Picture to write; the suffix picks the format. Written atomically.
     title : str, optional
         Figure title; default ``"Training loss"``.
+    validation_history : sequence of float, optional
+        ``Word2Vec.validation_history`` (the held-out loss), drawn as a second line over the
+        last epochs.
 
     Returns
     -------
@@ -520,5 +536,7 @@ def plot_loss(
             "The loss history is empty: train for at least one epoch before plotting it."
         )
     out, fmt = check_image_path(path)
-    fig = _loss_figure(history, title)
+    if len(validation_history) > len(history):
+        raise PlotError("The held-out history is longer than the loss history.")
+    fig = _loss_figure(history, title, validation_history)
     return save_figure(fig, out, fmt)
