@@ -31,6 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from _data import count_words
 from _results import RESULTS, write_results
 
 HERE = Path(__file__).resolve().parent
@@ -124,20 +125,6 @@ print("RESULT " + json.dumps(out))
 TOOLS = ("w2v", "w2v_1w", "w2v_shared", "gensim_iter", "gensim_file", "w2v_c")
 
 
-def _corpus_words(path: str) -> int:
-    n, tail = 0, b""
-    with open(path, "rb") as fh:  # small blocks: this parent's memory stays small
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            block = tail + block
-            cut = max(block.rfind(c) for c in (b" ", b"\n", b"\t", b"\r"))  # any separator
-            if cut < 0:
-                tail = block
-                continue
-            n += len(block[:cut].split())
-            tail = block[cut:]
-    return n + len(tail.split())
-
-
 def _softmax_corpus(corpus: str, tmp: str, vocab_size: int, words: int) -> str:
     """The first ``words`` words of the corpus, limited to its ``vocab_size`` most frequent."""
     from collections import Counter
@@ -208,13 +195,13 @@ def main(argv: list[str] | None = None) -> list[dict]:
         tools.append("w2v_c")
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
-        args.raw_words = {args.corpus: _corpus_words(args.corpus)}
+        args.raw_words = {args.corpus: count_words(args.corpus)}
         for cfg in args.configs.split(","):
             corpus = args.corpus
             cfg_tools = [t for t in tools if t != "w2v_shared" or cfg == "sg-ns"]
             if "softmax" in cfg:
                 corpus = _softmax_corpus(args.corpus, tmp, args.softmax_vocab, args.softmax_words)
-                args.raw_words[corpus] = _corpus_words(corpus)
+                args.raw_words[corpus] = count_words(corpus)
                 cfg_tools = ["w2v"]
             for tool in cfg_tools:
                 row = run_one(cfg, tool, corpus, args)
