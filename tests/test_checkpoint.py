@@ -324,6 +324,44 @@ def test_cli_ctrl_c_saves_prints_resume_command_and_exits_130(corpus_file, tmp_p
     assert out.read_bytes() == ref.read_bytes()  # workers=1: bit-identical vectors file
 
 
+def test_cli_sigterm_saves_prints_resume_command_and_exits_143(corpus_file, tmp_path, capsys):
+    """SIGTERM (a scheduler, `timeout`) during `w2v train` is Ctrl-C: checkpoint, resume, 143."""
+    out = tmp_path / "v.txt"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_CLI, "train", str(corpus_file), "-o", str(out), *CLI_ARGS],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+    )
+    with proc:
+        try:
+            assert proc.stdout.readline() == "training\n"  # type: ignore[union-attr]
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+    assert proc.returncode == 143, err
+    last = err.strip().splitlines()[-1]
+    ckpt = f"{out}.ckpt"
+    assert last.startswith("w2v: interrupted by SIGTERM in epoch ") and f"saved to {ckpt}" in last
+    assert not out.exists()
+    argv = shlex.split(last.split("Resume with: ", 1)[1])
+    assert argv[:3] == ["w2v", "resume", ckpt]
+    assert main(argv[1:]) == 0
+    ref = tmp_path / "ref.txt"
+    assert main(["train", str(corpus_file), "-o", str(ref), *CLI_ARGS]) == 0
+    assert out.read_bytes() == ref.read_bytes()  # workers=1: bit-identical vectors file
+
+
+def test_cli_restores_the_sigterm_handler_after_training(corpus_file, tmp_path):
+    """`w2v train` handles SIGTERM only while it runs: the caller's handler is put back."""
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["train", str(corpus_file), "-o", str(tmp_path / "v.bin"), *CLI_ARGS]) == 0
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 def test_cli_checkpoint_flags_and_bad_interval(corpus_file, tmp_path, capsys):
     """--checkpoint/--checkpoint-every write a checkpoint; a bad interval is one line, exit 2."""
     out, ckpt = tmp_path / "v.txt", tmp_path / "my.ckpt"

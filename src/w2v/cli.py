@@ -2,8 +2,9 @@
 
 Results go to stdout, progress to stderr. A user mistake prints one line and exits with
 status 2; Ctrl-C exits with 130 (during ``w2v train`` after writing a checkpoint and printing
-the ``w2v resume`` command that finishes the run). ``w2v train`` takes one flag per
-TrainConfig field.
+the ``w2v resume`` command that finishes the run). ``train`` and ``resume`` treat SIGTERM
+(schedulers, ``timeout``, Kubernetes) as Ctrl-C, and then exit with 143. ``w2v train`` takes
+one flag per TrainConfig field.
 
 Every command's argument parsing and glue is here; the library modules it calls (``demo``,
 ``plot``, ``explain``, ...) hold no argparse code.
@@ -12,13 +13,15 @@ Every command's argument parsing and glue is here; the library modules it calls 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import io
 import json
 import os
 import shlex
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -525,19 +528,59 @@ def _resume_command(args: argparse.Namespace, ckpt: str) -> str:
 
 
 def _train_or_interrupt(args: argparse.Namespace, ckpt: str | None, run) -> Any:
-    """Run ``run()``; on Ctrl-C after a checkpoint, print how to resume and return None."""
+    """Run ``run()``; on Ctrl-C or SIGTERM after a checkpoint, print how to resume and return
+    None."""
     from .errors import TrainingInterrupted
 
     try:
         return run()
     except TrainingInterrupted as exc:
+        by = " by SIGTERM" if _stop_signal(args) == signal.SIGTERM else ""
         print(
-            f"w2v: interrupted in epoch {exc.epoch + 1}/{exc.epochs} "
+            f"w2v: interrupted{by} in epoch {exc.epoch + 1}/{exc.epochs} "
             f"({100 * exc.fraction:.1f}% done); checkpoint saved to {exc.path}. "
             f"Resume with: {_resume_command(args, ckpt)}",
             file=sys.stderr,
         )
         return None
+
+
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[list[int]]:
+    """While inside, the first SIGTERM raises KeyboardInterrupt in the main thread, as Ctrl-C
+    does, so that training stops at a checkpoint; yields the list the signal is recorded in.
+
+    Batch schedulers, ``timeout`` and Kubernetes stop a job with SIGTERM (and SIGKILL a grace
+    period later). A second SIGTERM is ignored while the checkpoint is written. The previous
+    handler is put back on leaving. Outside the main thread nothing is installed.
+    """
+    received: list[int] = []
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        if not received:
+            received.append(signum)
+            raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, on_sigterm)
+    except ValueError:  # not the main thread: signals cannot be handled here
+        yield received
+        return
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_signal(args: argparse.Namespace) -> int:
+    """The signal that stopped a command: SIGTERM if one was received, else SIGINT."""
+    received = getattr(args, "signals_received", None) or [signal.SIGINT]
+    return received[0]
+
+
+def _interrupted_status(args: argparse.Namespace) -> int:
+    """The exit status of an interrupted command: 128 + the signal (130 Ctrl-C, 143 SIGTERM)."""
+    return 128 + _stop_signal(args)
 
 
 def _write_outputs(model: Any, args: argparse.Namespace) -> int:
@@ -615,7 +658,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
             checkpoint_every=every,
         ),
     )
-    return 130 if fitted is None else _write_outputs(model, args)
+    return _interrupted_status(args) if fitted is None else _write_outputs(model, args)
 
 
 def _cmd_resume(args: argparse.Namespace) -> int:
@@ -635,7 +678,7 @@ def _cmd_resume(args: argparse.Namespace) -> int:
             progress=args.progress,
         ),
     )
-    return 130 if model is None else _write_outputs(model, args)
+    return _interrupted_status(args) if model is None else _write_outputs(model, args)
 
 
 def _print_read_notes(stats: Any) -> None:
@@ -913,6 +956,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The commands that stop at a checkpoint on SIGTERM, as on Ctrl-C.
+_CHECKPOINTED = ("train", "resume")
+
 _COMMANDS = {
     "train": _cmd_train,
     "resume": _cmd_resume,
@@ -933,8 +979,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: sys.argv[1:]); return the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
+    stop_on_sigterm = args.command in _CHECKPOINTED
     try:
-        return _COMMANDS[args.command](args)
+        with _sigterm_as_ctrl_c() if stop_on_sigterm else contextlib.nullcontext([]) as received:
+            args.signals_received = received
+            return _COMMANDS[args.command](args)
     except (W2VError, FileNotFoundError) as exc:
         print(f"w2v: error: {exc}", file=sys.stderr)
         return 2
@@ -943,5 +992,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"w2v: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("w2v: interrupted", file=sys.stderr)
-        return 130
+        by = " by SIGTERM" if _stop_signal(args) == signal.SIGTERM else ""
+        print(f"w2v: interrupted{by}", file=sys.stderr)
+        return _interrupted_status(args)
