@@ -587,9 +587,22 @@ def _write_outputs(model: Any, args: argparse.Namespace) -> int:
     out = Path(args.output)
     config = model.config
     _print_read_notes(model.read_stats)
-    model.wv.save_word2vec_format(out, binary=not _is_text(str(out), args.format))
+    binary = not _is_text(str(out), args.format)
+    saved = _save_or_rescue(
+        "the vectors",
+        str(out),
+        lambda p: model.wv.save_word2vec_format(p, binary=binary),
+        at_least=model.wv.vectors.nbytes,
+    )
     if args.save_model:
-        model.save(args.save_model)
+        saved &= _save_or_rescue(
+            "the model",
+            args.save_model,
+            model.save,
+            at_least=model.W_in.nbytes + model.W_out.nbytes,
+        )
+    if not saved:
+        return 1
     if args.plot_loss:
         plot_loss(model.loss_history, args.plot_loss, title=f"w2v {config.arch} {config.loss}")
     print(
@@ -598,6 +611,86 @@ def _write_outputs(model: Any, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _save_or_rescue(what: str, path: str, save: Any, *, at_least: int) -> bool:
+    """``save(path)``; if the system refuses (a full disk), save to a folder with room.
+
+    Returns True when ``path`` was written. Otherwise prints one line: which path failed and
+    why, the bytes it needs and has, and where the result was saved instead with the command
+    that puts it in place (or, when no folder has room, that nothing could be kept). A long
+    training run is not lost to a full disk at its very end. ``at_least`` is a lower bound of
+    the bytes the file needs, used to skip folders with too little room.
+    """
+    try:
+        save(path)
+        return True
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    name = Path(path).name
+    for folder in _rescue_folders(path):
+        if _free_bytes(folder) < at_least:
+            continue
+        rescued = str(Path(folder) / f"w2v-rescued-{os.getpid()}-{name}")
+        try:
+            save(rescued)
+        except OSError:
+            continue
+        print(
+            f"w2v: error: cannot write {what} to {path}: {reason} (it needs "
+            f"{_bytes_used(rescued):,} bytes; {_free_bytes(_folder_of(path)):,} are free "
+            f"there). Saved them to {rescued} instead; make room, then: "
+            f"{shlex.join(['mv', rescued, path])}",
+            file=sys.stderr,
+        )
+        return False
+    tried = ", ".join(_rescue_folders(path))
+    print(
+        f"w2v: error: cannot write {what} to {path}: {reason} (it needs at least "
+        f"{at_least:,} bytes), and no other folder{f' ({tried})' if tried else ''} has room: "
+        "nothing was kept. Make room and run the command again.",
+        file=sys.stderr,
+    )
+    return False
+
+
+def _folder_of(path: str) -> str:
+    return str(Path(path).resolve().parent)
+
+
+def _rescue_folders(path: str) -> list[str]:
+    """Where a result that cannot be written to ``path`` goes instead: the temporary folder,
+    the home folder, the working folder (not ``path``'s own folder), each once."""
+    import tempfile
+
+    own = _folder_of(path)
+    folders = [tempfile.gettempdir(), os.path.expanduser("~"), os.getcwd()]
+    found: list[str] = []
+    for f in folders:
+        try:
+            f = str(Path(f).resolve())
+        except OSError:
+            continue
+        if f != own and f not in found and os.path.isdir(f) and os.access(f, os.W_OK):
+            found.append(f)
+    return found
+
+
+def _free_bytes(folder: str) -> int:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return 0
+
+
+def _bytes_used(path: str) -> int:
+    """The size of a file, or of the files in a folder (a native save)."""
+    p = Path(path)
+    if p.is_dir():
+        return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+    return p.stat().st_size
 
 
 def _check_outputs(*outputs: tuple[str, str | None], folder: bool = False) -> None:

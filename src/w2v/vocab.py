@@ -16,6 +16,7 @@ table per reduction, so one pass still suffices.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import tempfile
@@ -157,6 +158,32 @@ def _temp_file(tmp_dir: str | None) -> BinaryIO:
     return tempfile.TemporaryFile(dir=tmp_dir, prefix="w2v-")
 
 
+def _write_ids(fh: BinaryIO, ids: np.ndarray, tmp_dir: str | None) -> None:
+    """Append ``ids`` as int32 to a temporary file; a full disk is one line naming the folder.
+
+    Written through the file object (not ``ndarray.tofile``, whose short write reads
+    ``535775 requested and 339968 written``), so a full disk raises OSError with its errno.
+    """
+    try:
+        fh.write(memoryview(np.ascontiguousarray(ids, dtype=np.int32)).cast("B"))
+    except OSError as exc:
+        raise _temp_space_error(exc, tmp_dir) from None
+
+
+def _temp_space_error(exc: OSError, tmp_dir: str | None) -> OSError:
+    """``exc`` with a message saying what the temporary files need and where to put them."""
+    if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return exc
+    folder = tmp_dir if tmp_dir is not None else tempfile.gettempdir()
+    return OSError(
+        exc.errno,
+        f"{exc.strerror} for the temporary encoded corpus (4 bytes per corpus word) in "
+        f"{folder}; point tmp_dir= (for the w2v command: the TMPDIR variable) to a folder "
+        "with room",
+        folder,
+    )
+
+
 def _read_ids(fd: int, start: int, count: int) -> np.ndarray:
     """Ids ``start .. start + count − 1`` of an int32 id file as a new array.
 
@@ -176,8 +203,9 @@ def _read_ids(fd: int, start: int, count: int) -> np.ndarray:
 class _IdWriter:
     """Appends int ids to a temporary file, buffering them in Python lists."""
 
-    def __init__(self, fh: BinaryIO):
+    def __init__(self, fh: BinaryIO, tmp_dir: str | None = None):
         self.fh = fh
+        self.tmp_dir = tmp_dir  # for the message of a full disk
         self.buf: list[int] = []
         self.n = 0
 
@@ -189,13 +217,16 @@ class _IdWriter:
 
     def flush(self) -> None:
         if self.buf:
-            np.asarray(self.buf, dtype=np.int32).tofile(self.fh)
+            _write_ids(self.fh, np.asarray(self.buf, dtype=np.int32), self.tmp_dir)
             self.buf.clear()
 
     def finish(self) -> None:
         """Write out everything buffered, so that it can be read back."""
         self.flush()
-        self.fh.flush()
+        try:
+            self.fh.flush()
+        except OSError as exc:
+            raise _temp_space_error(exc, self.tmp_dir) from None
 
 
 def _scan(
@@ -230,7 +261,11 @@ def _count_ids(fd: int, start: int, stop: int, n_ids: int) -> np.ndarray:
 
 
 def _remap(
-    src: int, ends: np.ndarray, tables: list[tuple[int, np.ndarray]], dst: BinaryIO
+    src: int,
+    ends: np.ndarray,
+    tables: list[tuple[int, np.ndarray]],
+    dst: BinaryIO,
+    tmp_dir: str | None = None,
 ) -> tuple[int, np.ndarray]:
     """Rewrite ids through tables (−1 = drop), returning (kept words, new sentence ends).
 
@@ -247,13 +282,16 @@ def _remap(
             stop = min(start + _REMAP_CHUNK, segment_stop)
             ids = new_id[_read_ids(src, start, stop - start)]
             keep = ids >= 0
-            ids[keep].astype(np.int32, copy=False).tofile(dst)
+            _write_ids(dst, ids[keep], tmp_dir)
             kept_upto = np.cumsum(keep, dtype=np.int32)  # kept_upto[p]: kept among 0..p
             lo, hi = np.searchsorted(ends, [start, stop], side="right")
             new_ends[lo:hi] = kept_total + kept_upto[ends[lo:hi] - start - 1]  # ends > start
             kept_total += int(kept_upto[-1])
             start = stop
-    dst.flush()
+    try:
+        dst.flush()
+    except OSError as exc:
+        raise _temp_space_error(exc, tmp_dir) from None
     # Sentences that lost every word become empty; drop their duplicate ends.
     new_ends = new_ends[np.concatenate(([True], np.diff(new_ends) > 0))] if len(ends) else ends
     new_ends = new_ends[new_ends > 0]
@@ -273,6 +311,7 @@ class _BoundedCounter:
         self.max_size = max_size
         self.writer = writer
         self.table_file = _temp_file(tmp_dir)  # every reduction's table, one after another
+        self.tmp_dir = tmp_dir
         self.stats = stats
         self.ids: defaultdict[str, int] = defaultdict()
         self.ids.default_factory = self.ids.__len__  # new word -> next id
@@ -310,7 +349,7 @@ class _BoundedCounter:
         keep = counts > self.level
         new_id = np.where(keep, np.cumsum(keep) - 1, -1).astype(np.int32)
         start = self.segments[-1][1] + self.segments[-1][2] if self.segments else 0
-        new_id.tofile(self.table_file)
+        _write_ids(self.table_file, new_id, self.tmp_dir)
         self.segments.append((self.writer.n, start, len(new_id)))
         words = list(self.ids)  # in id order
         for word in compress(words, (~keep).tolist()):
@@ -392,7 +431,7 @@ def _count_and_encode(
     dst: BinaryIO | None = None
     counter: _BoundedCounter | None = None
     try:
-        writer = _IdWriter(src)
+        writer = _IdWriter(src, tmp_dir)
         if max_vocab_size is None:
             provisional: defaultdict[str, int] = defaultdict()
             provisional.default_factory = provisional.__len__  # new word -> next id
@@ -445,7 +484,7 @@ def _count_and_encode(
         kept_counts = counts[order]
         tables = [(n_raw, new_id)] if counter is None else counter.tables(new_id)
         dst = _temp_file(tmp_dir)
-        n_words, new_ends = _remap(src.fileno(), ends, tables, dst)
+        n_words, new_ends = _remap(src.fileno(), ends, tables, dst, tmp_dir)
         return kept, kept_counts, EncodedCorpus(dst, n_words, new_ends)
     except BaseException:
         for f in (dst, counter.table_file if counter is not None else None):
@@ -470,7 +509,7 @@ def encode(
     dst: BinaryIO | None = None
     try:
         get = vocab.index.get
-        writer = _IdWriter(src)
+        writer = _IdWriter(src, tmp_dir)
 
         def add(tokens: list[str]) -> None:
             writer.extend(list(map(get, tokens, repeat(-1))))
@@ -479,7 +518,7 @@ def encode(
         identity = np.concatenate((np.arange(len(vocab), dtype=np.int64), [-1]))
         dst = _temp_file(tmp_dir)
         # id -1 indexes the last entry of `identity`, which is -1: dropped.
-        n_words, new_ends = _remap(src.fileno(), ends, [(n_raw, identity)], dst)
+        n_words, new_ends = _remap(src.fileno(), ends, [(n_raw, identity)], dst, tmp_dir)
         return EncodedCorpus(dst, n_words, new_ends)
     except BaseException:
         if dst is not None:
