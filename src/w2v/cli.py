@@ -200,6 +200,12 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="answer analogies among the N most frequent words [default: 30000]",
     )
+    evaluate.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show the questions answered on stderr [default: on]",
+    )
     evaluate.add_argument("--json", action="store_true", help="print JSON")
 
     convert = sub.add_parser("convert", help="convert vectors between text, binary and native")
@@ -859,7 +865,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     report: dict[str, Any] = {}
     if args.analogies:
         report["analogies"] = kv.evaluate_analogies(
-            args.analogies, restrict_vocab=args.restrict_vocab
+            args.analogies, restrict_vocab=args.restrict_vocab, progress=args.progress
         ).to_dict()
     if args.pairs:
         report["pairs"] = kv.evaluate_word_pairs(args.pairs).to_dict()

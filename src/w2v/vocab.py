@@ -31,8 +31,9 @@ from typing import BinaryIO
 import numpy as np
 
 from ._memory import trim_heap
+from ._progress import ReadProgress
 from .archives import pack_words, unpack_words
-from .corpus import CorpusLike, ReadStats, iter_pieces
+from .corpus import CorpusLike, ReadStats, corpus_bytes, iter_pieces
 from .errors import CorpusError
 
 #: Provisional ids are buffered in Python lists of this many before going to the file.
@@ -230,11 +231,19 @@ class _IdWriter:
 
 
 def _scan(
-    corpus: CorpusLike, stats: ReadStats, epochs: int, add, writer: _IdWriter
+    corpus: CorpusLike,
+    stats: ReadStats,
+    epochs: int,
+    add,
+    writer: _IdWriter,
+    progress: bool = False,
 ) -> tuple[int, np.ndarray]:
-    """Stream the corpus once, calling ``add(tokens)`` per piece; return (words, ends)."""
+    """Stream the corpus once, calling ``add(tokens)`` per piece; return (words, ends).
+
+    ``progress`` shows the bytes read (with the time left) and the words on stderr."""
     ends = array("q")  # not a list: millions of int objects would fragment the heap
     last_end = 0
+    bar = ReadProgress(corpus_bytes(corpus) if progress else None, progress)
     try:
         for tokens, ends_sentence in iter_pieces(corpus, stats, epochs):
             if tokens:
@@ -244,7 +253,10 @@ def _scan(
                 ends.append(writer.n)
                 last_end = writer.n
                 stats.sentences += 1
+            if progress:
+                bar.update(stats.bytes_read, stats.tokens)
     finally:
+        bar.close(stats.bytes_read, stats.tokens)
         writer.finish()
     if writer.n > last_end:  # an iterable ending without a sentence end cannot happen; be safe
         ends.append(writer.n)
@@ -387,8 +399,9 @@ def build_vocab_and_encode(
     stats: ReadStats | None = None,
     tmp_dir: str | None = None,
     max_vocab_size: int | None = None,
+    progress: bool = False,
 ) -> tuple[Vocabulary, EncodedCorpus]:
-    """Count and encode a corpus in one pass.
+    """Count and encode a corpus in one pass (``progress``: show it on stderr).
 
     Returns the vocabulary (words with ``count >= min_count`` sorted by descending count,
     ties in order of first appearance) and the corpus encoded with its ids, words outside
@@ -413,6 +426,7 @@ def build_vocab_and_encode(
         stats if stats is not None else ReadStats(),
         tmp_dir,
         max_vocab_size,
+        progress,
     )
     _give_back_memory()  # every token string of the scan is garbage now
     return Vocabulary(unpack_words(packed, "the counted vocabulary"), counts), encoded
@@ -425,6 +439,7 @@ def _count_and_encode(
     stats: ReadStats,
     tmp_dir: str | None,
     max_vocab_size: int | None,
+    progress: bool = False,
 ) -> tuple[dict[str, np.ndarray], np.ndarray, EncodedCorpus]:
     """The kept words (packed), their counts and the encoded corpus."""
     src = _temp_file(tmp_dir)  # the provisional ids, in corpus order
@@ -439,11 +454,11 @@ def _count_and_encode(
             def add(tokens: list[str]) -> None:
                 writer.extend(list(map(provisional.__getitem__, tokens)))
 
-            n_raw, ends = _scan(corpus, stats, epochs, add, writer)
+            n_raw, ends = _scan(corpus, stats, epochs, add, writer, progress)
             counts = _count_ids(src.fileno(), 0, n_raw, len(provisional))
         else:
             counter = _BoundedCounter(max_vocab_size, writer, tmp_dir, stats)
-            n_raw, ends = _scan(corpus, stats, epochs, counter.add, writer)
+            n_raw, ends = _scan(corpus, stats, epochs, counter.add, writer, progress)
             provisional = counter.ids
             counts = counter._count()
         stats.peak_distinct_words = max(stats.peak_distinct_words, len(provisional))
@@ -502,8 +517,10 @@ def encode(
     epochs: int = 1,
     stats: ReadStats | None = None,
     tmp_dir: str | None = None,
+    progress: bool = False,
 ) -> EncodedCorpus:
-    """Encode a corpus with an existing vocabulary, dropping words outside it."""
+    """Encode a corpus with an existing vocabulary, dropping words outside it
+    (``progress``: show it on stderr)."""
     stats = stats if stats is not None else ReadStats()
     src = _temp_file(tmp_dir)
     dst: BinaryIO | None = None
@@ -514,7 +531,7 @@ def encode(
         def add(tokens: list[str]) -> None:
             writer.extend(list(map(get, tokens, repeat(-1))))
 
-        n_raw, ends = _scan(corpus, stats, epochs, add, writer)
+        n_raw, ends = _scan(corpus, stats, epochs, add, writer, progress)
         identity = np.concatenate((np.arange(len(vocab), dtype=np.int64), [-1]))
         dst = _temp_file(tmp_dir)
         # id -1 indexes the last entry of `identity`, which is -1: dropped.
