@@ -21,6 +21,7 @@ import os
 import shlex
 import signal
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from ._files import check_output_path
 from .config import ARCHS, LOSSES, TrainConfig, config_fields
 from .corpus import MAX_TOKEN_CHARS, ReadStats
 from .demo import CORPORA
-from .errors import W2VError
+from .errors import PlotWarning, W2VError
 from .explain import INITS, explain
 from .plot import METHODS, check_output, plot_loss, plot_words
 
@@ -1024,16 +1025,23 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     check_output(args.output)  # matplotlib and the image suffix, before loading the vectors
     binary = not _is_text(args.vectors, args.vectors_format or "auto")
     kv = KeyedVectors.load_word2vec_format(args.vectors, binary=binary)
-    written = _query(
-        plot_words,
-        kv,
-        args.words,
-        args.output,
-        neighbours=args.neighbours,
-        method=args.method,
-        title=args.title,
-        seed=args.seed,
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PlotWarning)
+        written = _query(
+            plot_words,
+            kv,
+            args.words,
+            args.output,
+            neighbours=args.neighbours,
+            method=args.method,
+            title=args.title,
+            seed=args.seed,
+        )
+    for w in caught:  # the plot's own notes as one line each; anything else as it was
+        if issubclass(w.category, PlotWarning):
+            print(f"w2v: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     print(written)
     return 0
 
