@@ -30,14 +30,33 @@ def write_results(benchmark: str, payload: dict, path: str | os.PathLike | None 
         "argv": sys.argv[1:],
         **payload,
     }
+    write_json(out, record)
+    print(f"wrote {out}", file=sys.stderr)
+    return out
+
+
+def write_json(path: str | os.PathLike, obj: object) -> Path:
+    """Write ``obj`` as indented JSON to ``path`` atomically (a temporary file, then a rename)."""
+    out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
     try:
         with os.fdopen(fd, "w") as fh:
-            fh.write(json.dumps(record, indent=2, default=str) + "\n")
+            fh.write(json.dumps(obj, indent=2, default=str) + "\n")
         os.replace(tmp, out)
     except BaseException:
         os.unlink(tmp)
         raise
-    print(f"wrote {out}", file=sys.stderr)
     return out
+
+
+def append_row(path: str | os.PathLike | None, row: dict) -> None:
+    """Append ``row`` as one JSON line to ``path`` (no-op for None), flushed at once.
+
+    A caller that may be stopped part-way (``device_check.py`` ends a step at its time
+    budget) reads back every row finished before that.
+    """
+    if path is None:
+        return
+    with open(path, "a") as fh:
+        fh.write(json.dumps(row, default=str) + "\n")

@@ -85,7 +85,7 @@ def digests(tree: Path, corpus: str) -> dict[str, str]:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.splitlines()[0])
     ap.add_argument("--old", type=Path, required=True, help="the checkout before the change")
     ap.add_argument("--new", type=Path, default=HERE.parent, help="the checkout after it")
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))

@@ -41,7 +41,7 @@ def _slice(corpus: Path, words: int, tmp: str) -> Path:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--min-count", type=int, default=5)
     parser.add_argument("--threshold", type=float, default=100.0)

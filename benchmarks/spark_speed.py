@@ -43,7 +43,7 @@ def _quality(words: list[str], vectors: np.ndarray, eval_dir: Path) -> tuple[flo
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", default=str(DATA / "corpus.txt"))
     parser.add_argument("--eval-dir", default=str(DATA / "eval"))
     parser.add_argument("--bytes", type=int, default=6_000_000, help="corpus slice [6000000]")

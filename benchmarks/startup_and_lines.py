@@ -106,7 +106,7 @@ def write_slices(corpus: str, words: int, tmp: str) -> tuple[str, str, int]:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(allow_abbrev=False, description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     parser.add_argument("--words", type=int, default=10_000_000)
     parser.add_argument("--workers", type=int, default=2)

@@ -296,6 +296,10 @@ def render(ex: Explanation, color: bool = False) -> str:
     # 11. steps
     if ex.steps:
         _steps_section(o, ex)
+
+    # 12. the training walk
+    if ex.walk:
+        _walk_section(o, ex)
     return "\n".join(o.lines) + "\n"
 
 
@@ -468,3 +472,39 @@ def _steps_section(o: _Out, ex: Explanation) -> None:
         f"The loss fell from {first['loss']:.4f} to {last['loss']:.4f} and {what} rose "
         f"from {first['p_target']:.4f} to {last['p_target']:.4f}."
     )
+
+
+def _walk_section(o: _Out, ex: Explanation) -> None:
+    walk = ex.walk
+    assert walk is not None
+    steps = walk["steps"]
+    n = len(steps)
+    o.head(
+        f"Training walk: {walk['epochs']} epoch(s) of {walk['examples_per_epoch']} examples, "
+        f"lr = {ex.lr:g}"
+    )
+    how = (
+        "each context word's row predicts the centre word"
+        if ex.arch == "skipgram"
+        else f"the {'mean' if ex.cbow_mean else 'sum'} of the context rows predicts the centre"
+    )
+    o.wrap(
+        f"Every example of the text in the trainer's order (word2vec.c's: {how}), from the "
+        "W and W' of section 3; no subsampling, the whole window, a constant lr. "
+        "--html FILE steps through it showing every number."
+    )
+    what = "p(target)" if ex.loss != "ns" else "σ(u_t·h)"
+    head = f"   {'step':>5} {'epoch':>5}  {'input → target'.ljust(26)}"
+    o.line(head + f"{'loss':>10}{what:>11}{'after':>10}")
+    stride = max(1, n // 20)
+    for s in steps:
+        t = int(s["step"])
+        if (t - 1) % stride and t != n:
+            continue
+        pair = " ".join(ex.words[i] for i in s["inputs"]) + " → " + ex.words[s["target"]]
+        o.line(
+            f"   {t:>5} {s['epoch']:>5}  {_label(pair, 26).ljust(26)}{s['loss']:10.6f}"
+            f"{s['p_target']:11.6f}{s['loss_after']:10.6f}"
+        )
+    means = ", ".join(f"{x:.6f}" for x in walk["epoch_loss"])
+    o.wrap(f"Mean loss per epoch: {means}.")

@@ -61,6 +61,7 @@ class TrainingProgress:
             "{rate_fmt}{postfix}]",
         )
         self.shown = initial
+        self.note = ""  # shown after the running loss, e.g. the last held-out loss
 
     @property
     def enabled(self) -> bool:
@@ -71,13 +72,21 @@ class TrainingProgress:
         """Show ``done`` words trained, at learning rate ``lr`` and running ``loss``."""
         if self.bar is None:
             return
-        self.bar.set_postfix_str(f"epoch {epoch + 1} lr {lr:.5f} loss {loss:.4f}", refresh=False)
+        note = f" {self.note}" if self.note else ""
+        self.bar.set_postfix_str(
+            f"epoch {epoch + 1} lr {lr:.5f} loss {loss:.4f}{note}", refresh=False
+        )
         if done >= self.total:  # the end: shown by close(), once
             self.bar.n = done
             self.close()
         else:
             self.bar.update(done - self.shown)
         self.shown = done
+
+    def show(self, status: object) -> None:
+        """Keep showing ``status`` (an epoch callback's return value) if it is a str."""
+        if isinstance(status, str):
+            self.note = status
 
     def close(self) -> None:
         """Close the bar (print its last state once); later calls do nothing."""

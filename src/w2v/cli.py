@@ -28,12 +28,13 @@ from typing import Any
 
 from . import __version__
 from ._args import int_at_least
+from ._argv import Parser, prepare_argv
 from ._files import check_output_path
 from .config import ARCHS, LOSSES, TrainConfig, config_fields
 from .corpus import MAX_TOKEN_CHARS, ReadStats
 from .demo import CORPORA
-from .errors import PlotWarning, W2VError
-from .explain import INITS, explain
+from .errors import FormatError, PlotWarning, W2VError
+from .explain import HTML_EPOCHS, INITS, explain
 from .plot import METHODS, check_output, plot_loss, plot_words
 
 _TEXT_SUFFIXES = {".txt", ".vec", ".text"}
@@ -51,13 +52,21 @@ def _field_type(f: dataclasses.Field[Any]) -> str:
     return str(f.type).replace(" ", "")
 
 
+#: What a TrainConfig default of None means, as --help shows it (a test checks every one).
+_NONE_DEFAULTS = {
+    "max_vocab_size": "no bound",
+    "alpha": "0.025 for skipgram, 0.05 for cbow",
+    "min_alpha": "alpha*1e-4",
+    "workers": f"all CPU cores, {os.cpu_count() or 1} here",
+    "device": "None, the CPU trainer",
+}
+
+
 def _add_config_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("hyperparameters (TrainConfig)")
     for f in config_fields():
         names = ["--" + f.name.replace("_", "-")]
-        default = "architecture's default" if f.default is None else f.default
-        if f.name == "device":
-            default = "None, the CPU trainer"
+        default = _NONE_DEFAULTS[f.name] if f.default is None else f.default
         help_text = f"{f.metadata['help']} [default: {default}]".replace("%", "%%")
         t = _field_type(f)
         if f.name == "arch":
@@ -85,8 +94,8 @@ def _config_from_args(args: argparse.Namespace) -> TrainConfig:
     return TrainConfig.from_kwargs(**given)
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _build_parser() -> Parser:
+    parser = Parser(
         prog="w2v",
         description="Train and use word2vec embeddings (skip-gram / CBOW × softmax / HS / NS).",
     )
@@ -99,14 +108,22 @@ def _build_parser() -> argparse.ArgumentParser:
         help="train vectors on a corpus",
         description="Train word vectors on CORPUS (a text file with one sentence per line, "
         ".gz/.bz2/.xz, or a folder of such files) and write them in word2vec.c's format.",
+        epilog="word2vec.c's flags are accepted with word2vec.c's meaning: -train FILE (CORPUS), "
+        "-output FILE, -cbow 0/1 (--arch skipgram/cbow), -size (--dim), -window, -negative N "
+        "(--loss ns --negative N), -hs 1 -negative 0 (--loss hs), -sample, -threads "
+        "(--workers), -iter (--epochs), -min-count, -alpha, -binary 0/1 (--format text/binary), "
+        "-read-vocab; e.g. w2v -train c.txt -output v.bin -cbow 1 -size 200 -binary 1. Flags "
+        "left out take w2v's defaults (skip-gram; the format by the file's name), not "
+        "word2vec.c's (-cbow 1, -binary 0). Options are never abbreviated.",
     )
     train.add_argument("corpus", help="corpus file or folder")
     train.add_argument("-o", "--output", required=True, help="vectors file to write")
     train.add_argument(
         "--format",
-        choices=("auto", "binary", "text"),
+        choices=("auto", "binary", "text", "native"),
         default="auto",
-        help="vectors file format; auto: text for .txt/.vec, binary otherwise [default: auto]",
+        help="vectors file format; auto: native (a folder, as 'w2v convert' writes) for a path "
+        "ending in / or .kv, text for .txt/.vec, binary otherwise [default: auto]",
     )
     train.add_argument("--save-model", metavar="PATH", help="also save the full model here")
     train.add_argument(
@@ -159,14 +176,22 @@ def _build_parser() -> argparse.ArgumentParser:
         "--corpus", help="the corpus, if it moved [default: the path in the checkpoint]"
     )
     resume.add_argument(
-        "--format", choices=("auto", "binary", "text"), default="auto", help="as for train"
+        "--format",
+        choices=("auto", "binary", "text", "native"),
+        default="auto",
+        help="as for train",
     )
     resume.add_argument("--save-model", metavar="PATH", help="also save the full model here")
     resume.add_argument("--plot-loss", metavar="PNG", help="as for train")
     resume.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, default=True, help="as for train"
     )
-    resume.add_argument("--workers", type=_positive_int, metavar="N", help="training threads")
+    resume.add_argument(
+        "--workers",
+        type=_positive_int,
+        metavar="N",
+        help="training threads [default: what the interrupted run used]",
+    )
     resume.add_argument(
         "--checkpoint-every",
         metavar="EVERY",
@@ -298,7 +323,13 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_plot_parser(sub)
     _add_explain_parser(sub)
 
-    info = sub.add_parser("info", help="describe a vectors file")
+    info = sub.add_parser(
+        "info",
+        help="describe vectors, a model or a checkpoint",
+        description="Describe VECTORS (word2vec text or binary, a native folder, a saved model, "
+        "or a training checkpoint): kind, words, dim, vector norms; for a model and a "
+        "checkpoint how it was trained, for a checkpoint how far it got.",
+    )
     _add_vectors_arg(info)
     info.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -322,7 +353,9 @@ def _add_checkpoint_flags(parser: argparse.ArgumentParser) -> None:
 
 def _add_vectors_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "vectors", help="word2vec binary or text file, or a native folder (format detected)"
+        "vectors",
+        help="word2vec binary or text file, a native folder (.kv) or a saved model "
+        "(--save-model); detected",
     )
 
 
@@ -378,7 +411,7 @@ def _add_plot_parser(subparsers: argparse._SubParsersAction) -> None:
         "(PCA or t-SNE of the unit vectors) and write it to OUTPUT; the suffix picks the "
         'format. Needs matplotlib: pip install "w2v[plot]".',
     )
-    p.add_argument("vectors", help="word2vec binary or text file (.txt/.vec = text)")
+    _add_vectors_arg(p)
     p.add_argument("words", nargs="+", metavar="WORD", help="query words")
     p.add_argument("-o", "--output", required=True, help="picture to write (.png, .svg, .pdf, ...)")
     p.add_argument(
@@ -403,14 +436,14 @@ def _add_plot_parser(subparsers: argparse._SubParsersAction) -> None:
         dest="vectors_format",
         action="store_const",
         const="binary",
-        help="VECTORS is word2vec binary [default: by suffix]",
+        help="VECTORS is word2vec binary [default: detected]",
     )
     fmt.add_argument(
         "--text",
         dest="vectors_format",
         action="store_const",
         const="text",
-        help="VECTORS is word2vec text [default: for .txt/.vec]",
+        help="VECTORS is word2vec text [default: detected]",
     )
     p.set_defaults(vectors_format=None)
 
@@ -480,10 +513,40 @@ def _add_explain_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="also repeat the example for N SGD steps and show the loss [default: 0]",
     )
+    p.add_argument(
+        "--epochs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="also walk the whole text N times in the trainer's order and keep every "
+        f"example's numbers [default: 0; {HTML_EPOCHS} with --html]",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text", help="[default: text]")
     p.add_argument(
         "--png", metavar="FILE", help="also draw the network to FILE (needs the 'plot' extra)"
     )
+    p.add_argument(
+        "--html",
+        metavar="FILE",
+        help="also write the interactive page that steps through the training walk to FILE "
+        "(one self-contained HTML file; opens from disk)",
+    )
+
+
+def _is_native(path: str, fmt: str = "auto") -> bool:
+    """Whether ``train``/``resume`` write a native folder: ``--format native``, or (auto) an
+    output path ending in / or .kv, as ``convert`` decides."""
+    return fmt == "native" or (fmt == "auto" and path.endswith(("/", ".kv")))
+
+
+def _check_native_output(path: str) -> None:
+    """A native folder can be written at ``path``: checked before training, not after."""
+    target = Path(path)
+    _check_outputs(("Output", str(target)), folder=True)
+    if target.exists() and not (target / "meta.json").is_file():
+        raise _UserError(
+            f"Output {str(target)!r} exists and is not a w2v vectors folder; give a new path."
+        )
 
 
 def _is_text(path: str, fmt: str = "auto") -> bool:
@@ -492,18 +555,56 @@ def _is_text(path: str, fmt: str = "auto") -> bool:
     return Path(path).suffix.lower() in _TEXT_SUFFIXES
 
 
-def _load_vectors(path: str, limit: int | None = None):
-    """Load vectors in whichever format ``path`` holds."""
+def _what_is(path: str) -> str:
+    """What ``path`` holds: 'native' (a folder), 'model', 'checkpoint', 'text' or 'binary'.
+
+    w2v's archives (models, checkpoints) are told apart by their metadata, read alone;
+    anything else is a word2vec.c file whose kind :func:`w2v.formats.detect_format` finds.
+    """
+    from . import archives
     from .formats import detect_format
+
+    if os.path.isfile(path):
+        with open(path, "rb") as fh:
+            zipped = fh.read(4) == b"PK\x03\x04"
+        if zipped:
+            meta = archives.load_npz(path, archives.META_ARRAY, what="w2v file")
+            try:
+                kind = json.loads(meta["meta"].tobytes().decode("utf-8")).get("format")
+            except (ValueError, AttributeError):
+                kind = None
+            known = {"w2v-model": "model", "w2v-checkpoint": "checkpoint"}
+            if kind not in known:
+                raise FormatError(
+                    f"{path}: a {kind or 'zip archive'} file, not vectors, a model or a checkpoint."
+                )
+            return known[kind]
+    return detect_format(path)
+
+
+def _load_vectors(path: str, limit: int | None = None) -> tuple[Any, str]:
+    """The vectors in ``path`` and what it was (see :func:`_what_is`): a model's (``train
+    --save-model``, ``Word2Vec.save``), a native folder's, a word2vec text or binary file's.
+    A checkpoint is refused with the command that finishes its run."""
     from .vectors import KeyedVectors
 
-    fmt = detect_format(path)
-    if fmt == "native":
+    kind = _what_is(path)
+    if kind == "checkpoint":
+        raise _UserError(
+            f"{path} is the checkpoint of an unfinished run, not vectors; finish it with "
+            f"'w2v resume {shlex.quote(path)} -o vectors.bin' (w2v info describes it)."
+        )
+    if kind == "text" or kind == "binary":
+        return KeyedVectors.load_word2vec_format(path, binary=kind == "binary", limit=limit), kind
+    if kind == "model":
+        from .model import Word2Vec
+
+        kv = Word2Vec.load(path).wv
+    else:
         kv = KeyedVectors.load(path, mmap="r")
-        if limit is not None:
-            kv = KeyedVectors(kv.words[:limit], kv.vectors[:limit])
-        return kv, fmt
-    return KeyedVectors.load_word2vec_format(path, binary=fmt == "binary", limit=limit), fmt
+    if limit is not None:
+        kv = KeyedVectors(kv.words[:limit], kv.vectors[:limit])
+    return kv, kind
 
 
 def _query(fn, *args, **kwargs):
@@ -607,13 +708,15 @@ def _write_outputs(model: Any, args: argparse.Namespace) -> int:
     out = Path(args.output)
     config = model.config
     _print_read_notes(model.read_stats)
-    binary = not _is_text(str(out), args.format)
-    saved = _save_or_rescue(
-        "the vectors",
-        str(out),
-        lambda p: model.wv.save_word2vec_format(p, binary=binary),
-        at_least=model.wv.vectors.nbytes,
-    )
+    if _is_native(args.output, args.format):
+        save_vectors = model.wv.save  # a native folder
+    else:
+        binary = not _is_text(str(out), args.format)
+
+        def save_vectors(path: str) -> None:
+            model.wv.save_word2vec_format(path, binary=binary)
+
+    saved = _save_or_rescue("the vectors", str(out), save_vectors, at_least=model.wv.vectors.nbytes)
     if args.save_model:
         saved &= _save_or_rescue(
             "the model",
@@ -722,8 +825,11 @@ def _check_outputs(*outputs: tuple[str, str | None], folder: bool = False) -> No
 
 def _check_train_outputs(args: argparse.Namespace, checkpoint: str | None) -> None:
     """The outputs of ``train`` and ``resume``: vectors, model, checkpoint, loss plot."""
+    if _is_native(args.output, args.format):
+        _check_native_output(args.output)
+    else:
+        _check_outputs(("Output", args.output))
     _check_outputs(
-        ("Output", args.output),
         ("--save-model", args.save_model),
         ("--checkpoint", checkpoint),
         ("--plot-loss", args.plot_loss),
@@ -740,7 +846,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     elsewhere = config.device is not None or args.spark  # engines without checkpoints
     if elsewhere and (args.checkpoint or args.checkpoint_every):
         raise _UserError("--checkpoint and --checkpoint-every work only with the CPU trainer.")
-    ckpt = None if elsewhere else args.checkpoint or f"{args.output}.ckpt"
+    ckpt = None if elsewhere else args.checkpoint or f"{Path(args.output)}.ckpt"
     _check_train_outputs(args, ckpt)
     every = _every(args.checkpoint_every)
     if args.checkpoint and args.checkpoint_every is None:
@@ -833,13 +939,34 @@ def _train_spark(args: argparse.Namespace, config: TrainConfig):
     return model
 
 
+def _unknown_words(kv: Any, words: Sequence[str]) -> dict[str, str]:
+    """The words ``kv`` does not know, each with its message (close spellings, any case)."""
+    unknown = {}
+    for word in words:
+        try:
+            kv.get_index(word)
+        except KeyError as exc:
+            unknown[word] = str(exc.args[0])
+    return unknown
+
+
 def _cmd_similar(args: argparse.Namespace) -> int:
+    """Neighbours of every known word; each unknown one is a stderr line and skipped, as
+    word2vec.c's ``distance`` does. Exit 0 if any word was answered, else 2."""
     kv, _ = _load_vectors(args.vectors)
-    results = _query(kv.most_similar_many, args.words, topn=args.topn)
-    if args.json:
-        _print_json({w: [[n, s] for n, s in r] for w, r in zip(args.words, results, strict=True)})
+    unknown = _unknown_words(kv, args.words)
+    for message in unknown.values():
+        print(f"w2v: skipped: {message}", file=sys.stderr)
+    known = [w for w in args.words if w not in unknown]
+    if not known:
+        raise _UserError(f"none of the query words is in the vocabulary of {args.vectors}.")
+    results = dict(zip(known, kv.most_similar_many(known, topn=args.topn), strict=True))
+    if args.json:  # an unknown word's answer is null
+        _print_json(
+            {w: [[n, s] for n, s in results[w]] if w in results else None for w in args.words}
+        )
     else:
-        for word, neighbours in zip(args.words, results, strict=True):
+        for word, neighbours in results.items():
             print(word)
             for n, s in neighbours:
                 print(f"  {s:7.4f}  {n}")
@@ -848,6 +975,11 @@ def _cmd_similar(args: argparse.Namespace) -> int:
 
 def _cmd_analogy(args: argparse.Namespace) -> int:
     kv, _ = _load_vectors(args.vectors)
+    unknown = _unknown_words(kv, [args.a, args.b, args.c])
+    if unknown:  # every unknown word named at once, not only the first
+        raise _UserError(
+            " ".join(unknown.values()) + " An analogy needs all three words; nothing answered."
+        )
     fn = kv.most_similar_cosmul if args.cosmul else kv.most_similar
     answers = _query(fn, positive=[args.b, args.c], negative=[args.a], topn=args.topn)
     if args.json:
@@ -979,26 +1111,53 @@ def _cmd_phrases(args: argparse.Namespace) -> int:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
+    """Describe vectors, a model or a checkpoint: its kind, words, dim and vector norms; for a
+    model and a checkpoint also how it was trained, for a checkpoint how far it got."""
     import numpy as np
 
-    kv, fmt = _load_vectors(args.vectors)
-    norms = np.linalg.norm(kv.vectors, axis=1) if len(kv) else np.zeros(1)
-    info = {
+    kind = _what_is(args.vectors)
+    training: dict[str, Any] = {}
+    if kind == "checkpoint":
+        from .checkpoint import load_checkpoint
+
+        ck = load_checkpoint(args.vectors)
+        words, vectors, config = ck.vocab.words, ck.W_in, ck.config
+        n_words = int(ck.corpus.get("n_words") or 0)
+        done = ck.state.word_position / (config.epochs * n_words) if n_words else 0.0
+        training = {
+            "epoch": f"{min(ck.state.epoch, config.epochs - 1) + 1}/{config.epochs}",
+            "done": f"{100 * done:.1f}%",
+            "corpus": ck.corpus.get("path") or ck.corpus.get("kind"),
+            "resume": f"w2v resume {shlex.quote(args.vectors)} -o vectors.bin",
+        }
+    elif kind == "model":
+        from .model import Word2Vec
+
+        model = Word2Vec.load(args.vectors)
+        words, vectors = model.wv.words, model.wv.vectors
+        config, training = model.config, {"epochs_trained": model.epochs_trained}
+    else:
+        kv, kind = _load_vectors(args.vectors)
+        words, vectors, config = kv.words, kv.vectors, None
+    norms = np.linalg.norm(vectors, axis=1) if len(words) else np.zeros(1)
+    info: dict[str, Any] = {
         "path": args.vectors,
-        "format": fmt,
-        "words": len(kv),
-        "dim": kv.dim,
-        "first_words": kv.words[:10],
+        "format": kind,
+        "words": len(words),
+        "dim": int(vectors.shape[1]),
+        "first_words": words[:10],
         "norm_min": float(norms.min()),
         "norm_mean": float(norms.mean()),
         "norm_max": float(norms.max()),
     }
+    if config is not None:
+        info.update(arch=config.arch, loss=config.loss, epochs=config.epochs, **training)
     if args.json:
         _print_json(info)
     else:
         for key, value in info.items():
             shown = " ".join(value) if isinstance(value, list) else value
-            print(f"{key:<12} {shown}")
+            print(f"{key:<14} {shown}")
     return 0
 
 
@@ -1023,8 +1182,11 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     from .vectors import KeyedVectors
 
     check_output(args.output)  # matplotlib and the image suffix, before loading the vectors
-    binary = not _is_text(args.vectors, args.vectors_format or "auto")
-    kv = KeyedVectors.load_word2vec_format(args.vectors, binary=binary)
+    if args.vectors_format is None:
+        kv, _ = _load_vectors(args.vectors)
+    else:
+        binary = args.vectors_format == "binary"
+        kv = KeyedVectors.load_word2vec_format(args.vectors, binary=binary)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlotWarning)
         written = _query(
@@ -1049,6 +1211,9 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 def _cmd_explain(args: argparse.Namespace) -> int:
     if args.png:
         check_output(args.png)  # fail before computing
+    if args.html:
+        check_output_path(args.html, "Page")
+    epochs = args.epochs if args.epochs is not None else (HTML_EPOCHS if args.html else 0)
     ex = explain(
         args.text,
         arch=args.arch,
@@ -1064,6 +1229,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         seed=args.seed,
         init=args.init,
         steps=args.steps,
+        epochs=epochs,
     )
     if args.format == "json":
         print(json.dumps(ex.to_dict(), ensure_ascii=False))
@@ -1072,6 +1238,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         sys.stdout.write(ex.render_text(color=color))
     if args.png:
         written = ex.save_png(args.png)
+        print(f"wrote {written}", file=sys.stderr)
+    if args.html:
+        written = ex.save_html(args.html)
         print(f"wrote {written}", file=sys.stderr)
     return 0
 
@@ -1096,9 +1265,13 @@ _COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default: sys.argv[1:]); return the exit status."""
+    """Run the command line with ``argv`` (default: sys.argv[1:]); return the exit status.
+
+    Mistakes in the arguments (an unknown or abbreviated option, a missing value) exit with
+    status 2 (SystemExit) after one line on stderr.
+    """
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(prepare_argv(parser, sys.argv[1:] if argv is None else argv))
     stop_on_sigterm = args.command in _CHECKPOINTED
     try:
         with _sigterm_as_ctrl_c() if stop_on_sigterm else contextlib.nullcontext([]) as received:

@@ -152,6 +152,11 @@ class TrainConfig:
         _check_choice("loss", self.loss, LOSSES)
         _check_int("dim", self.dim, 1)
         _check_int("window", self.window, 1)
+        if self.negative == 0 and self.loss == "ns":
+            raise ConfigError(
+                "negative=0 (gensim's and word2vec.c's way to turn negative sampling off) does "
+                "not apply here: to choose another output layer, use loss='hs' or loss='softmax'."
+            )
         _check_int("negative", self.negative, 1 if self.loss == "ns" else 0)
         _check_float("ns_exponent", self.ns_exponent, -math.inf, math.inf)
         _check_float("sample", self.sample, 0.0, math.inf)
@@ -174,18 +179,29 @@ class TrainConfig:
                 "the learning rate decays from alpha down to min_alpha."
             )
         if not isinstance(self.cbow_mean, bool):
+            gensim = (
+                f" (gensim's 0/1; use cbow_mean={self.cbow_mean == 1})"
+                if isinstance(self.cbow_mean, int) and self.cbow_mean in (0, 1)
+                else ""
+            )
             raise ConfigError(
-                f"The 'cbow_mean' parameter must be True or False. Got {self.cbow_mean!r} instead."
+                f"The 'cbow_mean' parameter must be True or False. Got {self.cbow_mean!r} "
+                f"instead{gensim}."
             )
         if not isinstance(self.shared_negatives, bool):
             raise ConfigError(
                 "The 'shared_negatives' parameter must be True or False. "
                 f"Got {self.shared_negatives!r} instead."
             )
-        if self.shared_negatives and (self.arch, self.loss) != ("skipgram", "ns"):
+        if self.shared_negatives and self.loss != "ns":
             raise ConfigError(
-                f"shared_negatives=True applies to arch='skipgram' with loss='ns' only (got "
-                f"arch={self.arch!r}, loss={self.loss!r}); CBOW already draws once per window."
+                f"shared_negatives=True shares the noise words of negative sampling, and "
+                f"loss={self.loss!r} draws none; use loss='ns' or drop shared_negatives."
+            )
+        if self.shared_negatives and self.arch != "skipgram":
+            raise ConfigError(
+                f"shared_negatives=True applies to arch='skipgram' only (got arch={self.arch!r}): "
+                "CBOW already draws its noise words once per window; drop shared_negatives."
             )
         if self.workers is not None:
             _check_int("workers", self.workers, 1)
@@ -208,9 +224,14 @@ class TrainConfig:
 
     @property
     def start_alpha(self) -> float:
-        """The starting learning rate: ``alpha`` or the architecture's default."""
+        """The starting learning rate: ``alpha`` or :attr:`default_alpha`."""
         if self.alpha is not None:
             return float(self.alpha)
+        return self.default_alpha
+
+    @property
+    def default_alpha(self) -> float:
+        """The architecture's default learning rate: 0.05 for cbow, 0.025 for skipgram."""
         return 0.05 if self.arch == "cbow" else 0.025
 
     @property
@@ -250,6 +271,10 @@ class TrainConfig:
         """Build a config, turning an unknown name into a ConfigError with suggestions."""
         names = [f.name for f in dataclasses.fields(cls)]
         for key in params:
+            if key in _GENSIM_NAMES and key not in names:
+                value = params[key]
+                shown = f"={value!r}" if isinstance(value, int | float | str | None) else ""
+                raise ConfigError(f"{key}{shown} is gensim's name; {_GENSIM_NAMES[key](value)}")
             if key not in names:
                 close = difflib.get_close_matches(key, names, n=3)
                 hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
@@ -263,6 +288,53 @@ class TrainConfig:
         current = self.to_dict()
         current.update(changes)
         return TrainConfig.from_kwargs(**current)
+
+
+def _gensim_sg(value: object) -> str:
+    arch = {1: "skipgram", 0: "cbow"}.get(value)  # type: ignore[call-overload]
+    if arch is None:
+        return "use arch='skipgram' (sg=1) or arch='cbow' (sg=0)."
+    return f"use arch={arch!r}."
+
+
+def _gensim_hs(value: object) -> str:
+    if value == 1:
+        return "use loss='hs' (negative sampling is then off; no negative=0 needed)."
+    return "leave it out: loss='ns' (negative sampling) is the default."
+
+
+def corpus_in_fit(value: object) -> str:
+    """How to pass ``value``, a corpus given where gensim takes it, to w2v: in ``fit``."""
+    if isinstance(value, str | os.PathLike):
+        return f"w2v takes the corpus in fit: Word2Vec(dim=100).fit({str(value)!r})."
+    return "w2v takes the corpus in fit: Word2Vec(dim=100).fit(sentences)."
+
+
+#: gensim's (and older gensim's) Word2Vec parameters that w2v names differently or does not
+#: have: each maps the value given to the w2v way of saying it.
+_GENSIM_NAMES: dict[str, Any] = {
+    "vector_size": lambda v: f"use dim={v!r}.",
+    "size": lambda v: f"use dim={v!r} (size is gensim 3's name for it).",
+    "sg": _gensim_sg,
+    "hs": _gensim_hs,
+    "iter": lambda v: f"use epochs={v!r} (iter is gensim 3's name for it).",
+    "sentences": corpus_in_fit,
+    "corpus_iterable": corpus_in_fit,
+    "corpus_file": corpus_in_fit,
+    "callbacks": lambda v: "pass callbacks to fit: Word2Vec(...).fit(corpus, callbacks=[...]).",
+    "compute_loss": lambda v: "leave it out: the loss is always computed (model.loss_history).",
+    "max_final_vocab": lambda v: (
+        "w2v has no final-vocabulary cap; raise min_count, or bound memory while counting "
+        "with max_vocab_size."
+    ),
+    "trim_rule": lambda v: "w2v has no trim rule; filter the corpus, or raise min_count.",
+    "sorted_vocab": lambda v: "leave it out: the vocabulary is always sorted by count.",
+    "hashfxn": lambda v: "leave it out: w2v's initial vectors are drawn from seed.",
+    "shrink_windows": lambda v: (
+        "leave it out: each centre word always draws its window radius in 1..window."
+    ),
+    "null_word": lambda v: "w2v has no null word; leave it out.",
+}
 
 
 def config_fields() -> list[dataclasses.Field[Any]]:

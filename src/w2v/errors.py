@@ -47,12 +47,25 @@ class TrainingDivergedError(W2VError, FloatingPointError):
     """The training loss became NaN or infinite (the learning rate is too high)."""
 
     @classmethod
-    def at(cls, alpha: float, epoch: int, what: str) -> TrainingDivergedError:
+    def at(
+        cls, alpha: float, epoch: int, what: str, *, arch: str, default_alpha: float
+    ) -> TrainingDivergedError:
         """The error every engine raises when ``what`` went non-finite in epoch ``epoch``
-        (0-based), naming ``alpha`` and a smaller one to try."""
+        (0-based), naming ``alpha`` and one to try.
+
+        Above the architecture's default (``default_alpha``, known to train), the default is
+        the one to try; at or below it, a quarter of ``alpha``.
+        """
+        if alpha > default_alpha:
+            fix = f"try alpha={default_alpha:g}, the default for arch={arch!r}"
+        else:
+            fix = (
+                f"even the default for arch={arch!r} ({default_alpha:g}) is too high for this "
+                f"run; try alpha={alpha / 4:g}"
+            )
         return cls(
             f"Training diverged in epoch {epoch + 1}: {what}. "
-            f"The learning rate alpha={alpha} is too high; try alpha={alpha / 10:g}."
+            f"The learning rate alpha={alpha} is too high; {fix}."
         )
 
 

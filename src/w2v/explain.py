@@ -14,7 +14,9 @@ against) on the project's own :class:`~w2v.vocab.Vocabulary`, Huffman tree, nois
 distribution and alias-table sampler, so what is shown is what the trainer computes.
 :meth:`Explanation.render_text` prints it for an 80-column terminal,
 :meth:`Explanation.to_dict` gives every number as JSON and :meth:`Explanation.save_png`
-draws the network (needs the ``plot`` extra).
+draws the network (needs the ``plot`` extra). With ``epochs`` it also walks the whole text
+in the trainer's order (:mod:`w2v._explain_walk`), and :meth:`Explanation.save_html` writes
+the page that steps through that walk (:mod:`w2v._explain_html`).
 
 The example is the textbook direction: skip-gram's centre word predicts one context word.
 The trainer walks each window in word2vec.c's order (the context word's row predicts the
@@ -43,6 +45,8 @@ __all__ = ["INITS", "ExplainError", "Explanation", "explain"]
 INITS: tuple[str, ...] = ("random", "word2vec")
 #: explain prints every number; beyond this many distinct words the tables are unreadable.
 MAX_WORDS = 60
+#: Epochs of the training walk that :meth:`Explanation.to_html` computes when none was asked.
+HTML_EPOCHS = 20
 
 
 class ExplainError(W2VError, ValueError):
@@ -92,6 +96,7 @@ class Explanation:
     window_distributions: np.ndarray | None = None  # (C, V) skip-gram: one row per position
     window_losses: list[float] = field(default_factory=list)  # skip-gram softmax / HS
     steps: list[dict[str, float]] = field(default_factory=list)
+    walk: dict[str, Any] | None = None  # the training walk (``epochs`` > 0), JSON-ready
 
     # -- derived ------------------------------------------------------------------------
     @property
@@ -239,6 +244,8 @@ class Explanation:
                 "projection": self.h.tolist(),
             }
         d["steps"] = [dict(s) for s in self.steps]
+        if self.walk is not None:
+            d["walk"] = self.walk
         return d
 
     def render_text(self, color: bool = False) -> str:
@@ -256,6 +263,36 @@ class Explanation:
         from ._explain_png import save_png
 
         return save_png(self, path)
+
+    def to_html(self) -> str:
+        """The interactive "watch it learn" page: one self-contained HTML document.
+
+        It steps through :attr:`walk` (every example of the text in the trainer's order;
+        ``explain(..., epochs=N)`` computes it, and a walk of :data:`HTML_EPOCHS` epochs is
+        computed here when there is none). Scripts, styles and data are inline: the page
+        needs no network and opens from disk. Every number it shows is one of
+        :meth:`to_dict`'s, formatted as the text output formats it.
+        """
+        from ._explain_html import render_html
+
+        if self.walk is None:
+            from ._explain_walk import training_walk
+
+            self.walk = training_walk(self, HTML_EPOCHS)
+        return render_html(self.to_dict())
+
+    def save_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_html` to ``path`` atomically; return ``path``.
+
+        Raises ``OutputPathError`` (one line) if the folder is missing or read-only.
+        """
+        from ._files import atomic_write, check_output_path
+
+        out = check_output_path(path, "Page")
+        page = self.to_html().encode("utf-8")
+        with atomic_write(out) as fh:
+            fh.write(page)
+        return out
 
 
 # -- the computation ----------------------------------------------------------------------
@@ -349,6 +386,7 @@ def explain(
     seed: int = 1,
     init: str = "random",
     steps: int = 0,
+    epochs: int = 0,
 ) -> Explanation:
     """Run the network on one training example of ``text`` and keep every quantity.
 
@@ -391,6 +429,11 @@ def explain(
     steps : int
         Also repeat the same example (same negatives) for this many SGD steps and record
         the loss and the target's probability before each step and after the last.
+    epochs : int
+        Also walk the whole text this many times, one example at a time in the trainer's
+        order (word2vec.c's; no subsampling, the whole window, constant ``lr``), starting
+        from the same W and W', and keep every number of every example in ``walk``
+        (:meth:`Explanation.to_html` steps through it).
 
     Returns
     -------
@@ -429,6 +472,8 @@ def explain(
         raise ExplainError(f"init {init!r} is unknown; use one of {', '.join(INITS)}.")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ExplainError(f"steps must be an integer >= 0, got {steps!r}.")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ExplainError(f"epochs must be an integer >= 0, got {epochs!r}.")
     sentences = _sentences(text)
     tokens = [t for s in sentences for t in s]
     distinct = list(dict.fromkeys(tokens))
@@ -480,8 +525,7 @@ def explain(
             )
         inputs, target = [vocab.index[sentence[p]] for p in ctx_pos], c_id
 
-    n_out = V - 1 if loss == "hs" else V
-    W_in, W_out = _init_weights(init, V, n_out, dim, seed, config)
+    W_in, W_out = _init_weights(init, V, config.output_rows(V), dim, seed, config)
     tree = build_huffman(vocab.counts) if loss == "hs" else None
     out_labels = [f"n{j}" for j in range(V - 1)] if loss == "hs" else list(vocab.words)
     noise, negatives, points, codes = None, [], [], []
@@ -543,6 +587,10 @@ def explain(
         ex.window_distributions = np.array(rows)
         ex.window_losses = losses
     ex.steps = _train_steps(ex, steps)
+    if epochs:
+        from ._explain_walk import training_walk
+
+        ex.walk = training_walk(ex, epochs)
     return ex
 
 

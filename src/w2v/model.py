@@ -20,9 +20,10 @@ from . import archives
 from . import checkpoint as ckpt_io
 from ._files import check_regular_file
 from ._progress import on_terminal, show_progress
-from .config import TrainConfig
+from .callbacks import TrainingHooks, as_callbacks
+from .config import TrainConfig, corpus_in_fit
 from .corpus import CorpusLike, ReadStats, corpus_files
-from .engines import Checkpoints, Engine, engine_for
+from .engines import Checkpoints, Engine, LockedRows, engine_for
 from .errors import (
     ConfigError,
     CorpusError,
@@ -35,6 +36,7 @@ from .huffman import HuffmanTree
 from .kernels import all_finite, kernel_matrix
 from .schedule import TrainState, batch_seed, learning_rate
 from .tables import build_tables, huffman_of
+from .validation import HeldOut, held_out_examples, held_out_loss, split_tail
 from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build_vocab_and_encode, encode
 
@@ -56,7 +58,9 @@ class Word2Vec:
     config : TrainConfig, optional
         All hyperparameters at once. Alternatively pass them as keywords (``**params``),
         e.g. ``Word2Vec(arch="cbow", loss="hs", dim=100)``; see :class:`TrainConfig` for
-        every name, its default and how it compares with word2vec.c and gensim.
+        every name, its default and how it compares with word2vec.c and gensim. gensim's
+        ``Word2Vec(sentences)`` raises ConfigError showing the w2v call (the corpus goes to
+        :meth:`fit`), and gensim's parameter names raise one naming the w2v equivalent.
 
     Attributes (after ``fit``)
     --------------------------
@@ -67,7 +71,14 @@ class Word2Vec:
     W_in, W_out : ndarray
         Input (embedding) and output matrices, float32.
     loss_history : list of float
-        Mean loss per training example of each epoch trained so far.
+        Mean *online* training loss per example of each epoch trained so far: each example's
+        loss just before its own update, while the weights and the learning rate change. It
+        shows that training runs; it is not the end-of-epoch model's loss and can rise while
+        the model improves, so do not stop early on it (see :mod:`w2v.validation`).
+    validation_history : list of float
+        With ``fit(..., validation=...)``: the exact mean loss on the held-out sentences after
+        each epoch of the last fits (fixed examples and noise words; falls as the model
+        improves, rises when it overfits). Not saved with the model.
     read_stats : ReadStats
         What the last ``fit`` read: files, sentences, tokens, replaced undecodable bytes.
     fit_seconds : dict
@@ -91,6 +102,8 @@ class Word2Vec:
     """
 
     def __init__(self, config: TrainConfig | None = None, **params: Any) -> None:
+        if config is not None and not isinstance(config, TrainConfig):
+            raise ConfigError(_not_a_config(config))
         if config is not None and params:
             self.config = config.replace(**params)
         elif config is not None:
@@ -101,10 +114,12 @@ class Word2Vec:
         self.W_in: np.ndarray | None = None
         self.W_out: np.ndarray | None = None
         self.loss_history: list[float] = []
+        self.validation_history: list[float] = []
         self.epochs_trained = 0
         self.read_stats = ReadStats()
         self.fit_seconds: dict[str, float] = {}
         self._wv: KeyedVectors | None = None
+        self._locked: LockedRows | None = None  # the rows fit(lock_init=True) keeps fixed
 
     def __repr__(self) -> str:
         c = self.config
@@ -130,14 +145,18 @@ class Word2Vec:
 
     def fit(
         self,
-        corpus: CorpusLike,
+        corpus: CorpusLike | None = None,
         *,
-        callbacks: Sequence[Callable[[Word2Vec, int, float], object]] = (),
+        corpus_file: str | os.PathLike | None = None,
+        init_vectors: KeyedVectors | None = None,
+        lock_init: bool = False,
+        callbacks: Sequence[object] = (),
         progress: bool | None = None,
         tmp_dir: str | None = None,
         vocab: Vocabulary | None = None,
         checkpoint: str | os.PathLike | None = None,
         checkpoint_every: str | int | None = "10min",
+        validation: float | CorpusLike | None = None,
     ) -> Word2Vec:
         """Train on ``corpus`` and return self.
 
@@ -147,8 +166,26 @@ class Word2Vec:
             A text file with one sentence per line (``.gz``, ``.bz2``, ``.xz`` too), a folder
             of such files, or a re-iterable of lists of str. A one-shot iterator (generator)
             is refused when ``epochs > 1``.
-        callbacks : sequence of callables
-            Each is called as ``cb(model, epoch, loss)`` after every epoch.
+        corpus_file : path, optional
+            gensim's name for a corpus path: ``fit(corpus_file=p)`` is ``fit(p)``.
+        init_vectors : KeyedVectors, optional
+            Start from these vectors (w2v's or gensim's KeyedVectors, e.g. published ones) to
+            fine-tune them on ``corpus``: each vocabulary word they have starts from its vector
+            there; the others start as usual (:func:`init_weights`). Their ``dim`` must be the
+            model's. Only for a model that is not fitted yet; the vocabulary is still counted
+            from ``corpus`` (words of ``init_vectors`` absent from it are not kept).
+        lock_init : bool
+            With ``init_vectors``: keep the loaded vectors fixed and train only the new words
+            (and W_out), like gensim's ``lockf=0``. The CPU engine puts the loaded rows back
+            after every batch, so they end exactly as loaded; within one batch
+            (``batch_words`` words) they move as usual, and that batch's other updates see the
+            moved value (a smaller ``batch_words`` keeps them closer to fixed). Not with
+            ``device=`` or ``checkpoint=`` (resume would not know which rows are locked).
+        callbacks : sequence
+            Functions, each called as ``cb(model, epoch, loss)`` after every epoch, and
+            gensim-style objects (``gensim.models.callbacks.CallbackAny2Vec`` subclasses, or
+            any object with some of ``on_train_begin``, ``on_epoch_begin``, ``on_epoch_end``,
+            ``on_train_end``), whose methods are called with the model at those points.
         progress : bool, optional
             Show a progress line on stderr; default: when stderr is a terminal.
         tmp_dir : str, optional
@@ -167,6 +204,12 @@ class Word2Vec:
             ``"30s"``, ``"10min"``, ``"2h"``, or an int number of trained words; None saves
             only on Ctrl-C. Checkpoints are taken between batches (running batches finish
             first). Ignored without ``checkpoint``.
+        validation : float or path or iterable of token lists, optional
+            Sentences to compute the held-out loss on after every epoch (kept in
+            :attr:`validation_history`, shown by the progress bar): a fraction in (0, 1) holds
+            out that share of the corpus's sentences, taken from its end, which are then not
+            trained on; or a separate corpus. See :mod:`w2v.validation` for what is computed
+            and why ``loss_history`` cannot serve for early stopping.
 
         On a fitted model, ``fit`` continues training the same vectors on ``corpus`` (words
         outside the vocabulary are skipped; see :meth:`update_vocab` to add them) with a fresh
@@ -178,9 +221,13 @@ class Word2Vec:
         W_in and W_out).
         """
         cfg = self.config
+        corpus = _the_corpus(corpus, corpus_file)
+        callbacks = as_callbacks(callbacks)
+        self._check_init_vectors(init_vectors, lock_init, checkpoint)
         every = ckpt_io.parse_every(checkpoint_every) if checkpoint is not None else (None, None)
         if vocab is not None and self.vocab is not None:
             raise CorpusError("This model already has a vocabulary; call fit without vocab=.")
+        _check_validation(validation)
         engine = self._engine(corpus, checkpoint, progress)
         count = vocab is None and self.vocab is None
 
@@ -188,7 +235,12 @@ class Word2Vec:
             if encoded.n_words == 0:
                 raise CorpusError("None of the corpus words is in the model's vocabulary.")
             if self.W_in is None:
-                self.W_in, self.W_out = init_weights(cfg, len(found))
+                W_in, W_out = init_weights(cfg, len(found))
+                if init_vectors is not None:
+                    rows = _load_rows(W_in, found, init_vectors)
+                    if lock_init:
+                        self._locked = LockedRows(rows, W_in[rows].copy())
+                self.W_in, self.W_out = W_in, W_out
             else:
                 assert self.W_out is not None
                 # Train copies laid out for the kernels (a loaded model's matrices are NumPy's,
@@ -203,20 +255,64 @@ class Word2Vec:
             # max_vocab_size also drops words from the encoded corpus: resume must count
             # the corpus again the same way to get the same encoding.
             corpus_info["max_vocab_size"] = cfg.max_vocab_size if count else None
+            if isinstance(validation, float):  # resume holds out the same sentences
+                corpus_info["validation"] = validation
             return corpus_info
 
-        return self._run(
-            engine,
-            corpus,
-            vocab=None if count else (vocab if vocab is not None else self.vocab),
-            max_vocab_size=cfg.max_vocab_size,
-            tmp_dir=tmp_dir,
-            setup=setup,
-            callbacks=callbacks,
-            progress=progress,
-            checkpoint=checkpoint,
-            every=(checkpoint_every, *every),
-        )
+        try:
+            return self._run(
+                engine,
+                corpus,
+                vocab=None if count else (vocab if vocab is not None else self.vocab),
+                max_vocab_size=cfg.max_vocab_size,
+                tmp_dir=tmp_dir,
+                setup=setup,
+                callbacks=callbacks,
+                progress=progress,
+                checkpoint=checkpoint,
+                every=(checkpoint_every, *every),
+                validation=validation,
+            )
+        finally:
+            self._locked = None
+
+    def _check_init_vectors(
+        self, init_vectors: object, lock_init: object, checkpoint: object
+    ) -> None:
+        """Fail at once (ConfigError) if fit's ``init_vectors``/``lock_init`` cannot be used."""
+        if not isinstance(lock_init, bool):
+            raise ConfigError(f"lock_init must be True or False; got {lock_init!r}.")
+        if init_vectors is None:
+            if lock_init:
+                raise ConfigError("lock_init=True locks the rows of init_vectors; pass them too.")
+            return
+        vectors = getattr(init_vectors, "vectors", None)
+        if not hasattr(init_vectors, "key_to_index") or getattr(vectors, "ndim", 0) != 2:
+            raise ConfigError(
+                "init_vectors must be a KeyedVectors (w2v's or gensim's); got "
+                f"{type(init_vectors).__name__}."
+            )
+        if self.W_in is not None:
+            raise ConfigError(
+                "init_vectors sets the starting vectors of a new model; this one is fitted "
+                "already. Fine-tune with Word2Vec(...).fit(corpus, init_vectors=kv)."
+            )
+        dim = int(vectors.shape[1])
+        if dim != self.config.dim:
+            raise ConfigError(
+                f"init_vectors has dim {dim} and this model dim {self.config.dim}; "
+                f"use Word2Vec(dim={dim}, ...)."
+            )
+        if lock_init and self.config.device is not None:
+            raise ConfigError(
+                f"lock_init=True is supported by the CPU engine only (device="
+                f"{self.config.device!r}); use device=None, or lock_init=False."
+            )
+        if lock_init and checkpoint is not None:
+            raise ConfigError(
+                "lock_init=True cannot be checkpointed yet (resume would not know which rows "
+                "are locked); call fit without checkpoint=, or with lock_init=False."
+            )
 
     def _engine(
         self, corpus: CorpusLike, checkpoint: object, progress: bool | None = False
@@ -257,6 +353,7 @@ class Word2Vec:
         every: tuple[str | int | None, int | None, float | None],
         start: TrainState | None = None,
         tree: HuffmanTree | None = None,
+        validation: float | CorpusLike | None = None,
     ) -> Word2Vec:
         """The one path of :meth:`fit` and :meth:`resume`: read the corpus, set up, train.
 
@@ -265,6 +362,7 @@ class Word2Vec:
         returns the corpus description a checkpoint records. If setup or training raises
         TrainingDivergedError or CorpusError, the vocabulary and weights from before are put
         back, so no NaN or untrained vectors are kept. The encoded corpus is always closed.
+        ``validation`` (see :meth:`fit`) splits off or encodes the held-out sentences.
         """
         stats = ReadStats()
         t_start = time.perf_counter()
@@ -295,6 +393,9 @@ class Word2Vec:
         )
         backup = (self.vocab, self.W_in, self.W_out)
         try:
+            held = None
+            if validation is not None:
+                encoded, held = _held_out(cfg, vocab, encoded, validation, tmp_dir)
             corpus_info = setup(vocab, encoded)
             self._train(
                 engine,
@@ -307,6 +408,7 @@ class Word2Vec:
                 corpus_info=corpus_info,
                 start=start,
                 tree=tree,
+                held=held,
             )
         except (TrainingDivergedError, CorpusError):
             self.vocab, self.W_in, self.W_out = backup
@@ -330,8 +432,10 @@ class Word2Vec:
         corpus_info: dict[str, Any] | None,
         start: TrainState | None,
         tree: HuffmanTree | None,
+        held: HeldOut | None = None,
     ) -> None:
-        """Run the engine on an encoded corpus, saving checkpoints; extend loss_history."""
+        """Run the engine on an encoded corpus, saving checkpoints; extend loss_history (and
+        validation_history with the loss on ``held`` after every epoch)."""
         cfg, vocab = self.config, self.vocab
         assert vocab is not None and self.W_in is not None and self.W_out is not None
         if cfg.loss == "hs" and tree is None:
@@ -366,9 +470,11 @@ class Word2Vec:
             if reason == "interrupt":
                 interrupted.append(state)
 
+        tables = build_tables(cfg, vocab, tree)
+        hooks = TrainingHooks(self, callbacks, start.epoch if start else 0, cfg.epochs)
         epoch_started = [time.perf_counter()]
 
-        def on_epoch_end(epoch: int, loss: float) -> None:
+        def on_epoch_end(epoch: int, loss: float) -> str | None:
             now = time.perf_counter()
             seconds, epoch_started[0] = now - epoch_started[0], now
             log.info(
@@ -379,10 +485,17 @@ class Word2Vec:
                 seconds,
                 f"{encoded.n_words / max(seconds, 1e-9):,.0f}",
             )
-            for cb in callbacks:
-                cb(self, epoch, loss)
+            status = None
+            if held is not None:
+                assert self.W_in is not None and self.W_out is not None
+                value = held_out_loss(cfg, held, self.W_in, self.W_out, tables)
+                self.validation_history.append(value)
+                status = f"held-out {value:.4f}"
+            hooks.epoch_end(epoch, loss)
+            return status
 
         t_train = time.perf_counter()
+        hooks.train_begin()
         try:
             history = engine.train(
                 cfg,
@@ -390,15 +503,16 @@ class Word2Vec:
                 encoded,
                 self.W_in,
                 self.W_out,
-                tables=build_tables(cfg, vocab, tree),
+                tables=tables,
                 progress=progress,
-                on_epoch_end=on_epoch_end,
+                on_epoch_end=on_epoch_end,  # (always: it logs each epoch)
                 start=start,
                 checkpoints=(
                     Checkpoints(save_state, every_words, every_seconds)
                     if checkpoint is not None
                     else None
                 ),
+                **({} if self._locked is None else {"locked": self._locked}),
             )
         except KeyboardInterrupt:
             if interrupted:
@@ -423,6 +537,7 @@ class Word2Vec:
         )
         self.loss_history.extend(history)
         self.epochs_trained += len(history)
+        hooks.train_end()
 
     @classmethod
     def resume(
@@ -463,6 +578,7 @@ class Word2Vec:
         >>> # ... interrupted; later, in a new process:
         >>> model = Word2Vec.resume("run.ckpt")  # doctest: +SKIP
         """
+        callbacks = as_callbacks(callbacks)
         ck = ckpt_io.load_checkpoint(path)
         every_value = ck.every if checkpoint_every == "same" else checkpoint_every
         every = ckpt_io.parse_every(every_value)
@@ -519,6 +635,7 @@ class Word2Vec:
             every=(every_value, *every),
             start=ck.state,
             tree=ck.tree,
+            validation=recorded.get("validation"),
         )
 
     def update_vocab(self, corpus: CorpusLike, *, tmp_dir: str | None = None) -> Word2Vec:
@@ -646,6 +763,39 @@ class Word2Vec:
         )
 
 
+def _check_validation(validation: object) -> None:
+    """ConfigError for a ``validation=`` that is neither a fraction in (0, 1) nor a corpus."""
+    if isinstance(validation, bool) or (
+        isinstance(validation, int | float) and not 0.0 < float(validation) < 1.0
+    ):
+        raise ConfigError(
+            f"validation={validation!r}: give a fraction of the sentences to hold out, in "
+            "(0, 1) (e.g. 0.01), or a corpus of held-out sentences."
+        )
+    if isinstance(validation, str | os.PathLike):
+        corpus_files(validation)
+
+
+def _held_out(
+    config: TrainConfig,
+    vocab: Vocabulary,
+    encoded: EncodedCorpus,
+    validation: float | CorpusLike,
+    tmp_dir: str | None,
+) -> tuple[EncodedCorpus, HeldOut]:
+    """(the corpus to train on, the held-out examples) for ``validation``."""
+    noise = vocab.noise_distribution(config.ns_exponent) if config.loss == "ns" else None
+    if isinstance(validation, int | float):
+        train, ids, ends = split_tail(encoded, float(validation))
+        return train, held_out_examples(config, ids, ends, noise)
+    other = encode(validation, vocab, epochs=1, tmp_dir=tmp_dir)
+    try:
+        ids, ends = other.read(0, other.n_words), other.sentence_ends
+    finally:
+        other.close()
+    return encoded, held_out_examples(config, ids, ends, noise)
+
+
 def init_weights(config: TrainConfig, vocab_size: int) -> tuple[np.ndarray, np.ndarray]:
     """Fresh weights for a fit: (W_in, W_out), float32, each row on a cache line.
 
@@ -655,6 +805,52 @@ def init_weights(config: TrainConfig, vocab_size: int) -> tuple[np.ndarray, np.n
     W_in = kernel_matrix(vocab_size, config.dim)
     _fill_uniform(np.random.default_rng(config.seed), W_in)
     return W_in, kernel_matrix(config.output_rows(vocab_size), config.dim)
+
+
+def _not_a_config(value: object) -> str:
+    """The error for ``Word2Vec(value)`` where value is not a TrainConfig (gensim's idiom
+    passes the corpus there)."""
+    if isinstance(value, dict):
+        return "Word2Vec takes its parameters as keywords: Word2Vec(**params)."
+    if isinstance(value, str | os.PathLike) or hasattr(value, "__iter__"):
+        return f"Word2Vec(corpus) is gensim's idiom; {corpus_in_fit(value)}"
+    return (
+        "The first argument of Word2Vec is a TrainConfig (or nothing: Word2Vec(dim=100, "
+        f"...)); got {type(value).__name__}."
+    )
+
+
+def _the_corpus(corpus: CorpusLike | None, corpus_file: str | os.PathLike | None) -> CorpusLike:
+    """fit's corpus, given positionally or as gensim's ``corpus_file=``."""
+    if corpus_file is not None:
+        if corpus is not None:
+            raise ConfigError("Give fit one corpus: fit(path) or fit(corpus_file=path), not both.")
+        return corpus_file
+    if corpus is None:
+        raise ConfigError("fit needs a corpus: fit('corpus.txt') or fit(sentences).")
+    return corpus
+
+
+def _load_rows(W_in: np.ndarray, vocab: Vocabulary, kv: KeyedVectors) -> np.ndarray:
+    """Copy the vectors of ``kv``'s words into their rows of ``W_in``; return those rows.
+
+    CorpusError if no vocabulary word is in ``kv``; ConfigError if one of the copied vectors
+    is not finite.
+    """
+    key_to_index = kv.key_to_index
+    pairs = [(i, key_to_index.get(w, -1)) for i, w in enumerate(vocab.words)]
+    rows = np.array([i for i, j in pairs if j >= 0], dtype=np.int64)
+    if len(rows) == 0:
+        sample = ", ".join(repr(w) for w in vocab.words[:3])
+        raise CorpusError(
+            f"None of the corpus's {len(vocab)} vocabulary words ({sample}, ...) is in "
+            "init_vectors; check that both are tokenised (and cased) the same way."
+        )
+    src = np.array([j for _, j in pairs if j >= 0], dtype=np.int64)
+    W_in[rows] = np.asarray(kv.vectors)[src]
+    if not all_finite(W_in):
+        raise ConfigError("init_vectors holds NaN or infinite values; they cannot be trained.")
+    return rows
 
 
 def _fill_uniform(rng: np.random.Generator, W: np.ndarray) -> None:

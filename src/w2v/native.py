@@ -27,7 +27,8 @@ def save_native(path: str | os.PathLike, words: Sequence[str], vectors: np.ndarr
     """Write ``path/`` with ``vectors.npy``, ``words.txt`` (one per line) and ``meta.json``.
 
     Built in a temporary sibling folder and swapped in, so a failure leaves any previous
-    folder at ``path`` intact.
+    folder at ``path`` intact. The folder gets its files' permissions (those the umask
+    gives), with search (x) wherever they are readable.
     """
     target = Path(path)
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -46,6 +47,9 @@ def save_native(path: str | os.PathLike, words: Sequence[str], vectors: np.ndarr
             "dim": int(vectors.shape[1]),
         }
         (tmp / _NATIVE_META).write_text(json.dumps(meta))
+        # The folder's readers are its files' (the umask's), not mkdtemp's owner-only 0700.
+        mode = (tmp / _NATIVE_META).stat().st_mode & 0o777
+        os.chmod(tmp, mode | (mode & 0o444) >> 2)  # r -> r-x: a folder is entered to be read
         if target.exists():
             if not (target / _NATIVE_META).exists():
                 raise FormatError(

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import difflib
 import os
+import warnings
 from collections.abc import Iterable, Sequence
+from typing import TypeAlias, overload
 
 import numpy as np
 
 from . import formats, native
 from .evaluate import AnalogyResult, WordPairResult, evaluate_analogies, evaluate_word_pairs
+
+#: What ``most_similar`` takes as ``positive`` or ``negative``: a word, a vector, or a list of
+#: words and vectors (or None).
+Query: TypeAlias = str | np.ndarray | Iterable[str | np.ndarray] | None
 
 
 class KeyedVectors:
@@ -67,13 +73,24 @@ class KeyedVectors:
         return int(self.vectors.shape[1])
 
     def get_index(self, word: str) -> int:
-        """The row of ``word``; KeyError with the closest known spellings if it is unknown."""
+        """The row of ``word``; KeyError with the closest known spellings if it is unknown.
+
+        The spellings are found ignoring case (``'Kingg'`` -> ``'king'``, ``'KING'`` ->
+        ``'king'``) among the 100,000 most frequent words.
+        """
         try:
             return self.index[word]
         except KeyError:
-            close = difflib.get_close_matches(word, self.words[:100_000], n=3)
+            close = self._close_spellings(word)
             hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
             raise KeyError(f"Word {word!r} is not in the vocabulary.{hint}") from None
+
+    def _close_spellings(self, word: str, n: int = 3) -> list[str]:
+        """Known words spelled like ``word`` ignoring case, most alike first."""
+        folded: dict[str, str] = {}  # lower case -> its most frequent spelling
+        for w in self.words[:100_000]:
+            folded.setdefault(w.lower(), w)
+        return [folded[c] for c in difflib.get_close_matches(word.lower(), list(folded), n=n)]
 
     def _rows(self, words: str | Iterable[str]) -> list[int]:
         """Rows of one word or of several (KeyError for an unknown one)."""
@@ -81,11 +98,55 @@ class KeyedVectors:
 
     @property
     def normed(self) -> np.ndarray:
-        """Unit-length copies of the vectors (zero rows stay zero), computed once."""
+        """Unit-length copies of the vectors (zero rows stay zero), computed once; read-only."""
         if self._normed is None:
             norms = np.linalg.norm(self.vectors, axis=1, keepdims=True)
             self._normed = self.vectors / np.maximum(norms, np.finfo(np.float32).tiny)
+            self._normed.flags.writeable = False  # a cache: writing to it would go unnoticed
         return self._normed
+
+    # -- gensim's names -------------------------------------------------------------------
+    @property
+    def key_to_index(self) -> dict[str, int]:
+        """gensim's name for :attr:`index`: word -> row (the same dict, not a copy)."""
+        return self.index
+
+    @property
+    def index_to_key(self) -> list[str]:
+        """gensim's name for :attr:`words`: the words in row order (the same list)."""
+        return self.words
+
+    @property
+    def vector_size(self) -> int:
+        """gensim's name for :attr:`dim`."""
+        return self.dim
+
+    def has_index_for(self, word: object) -> bool:
+        """Whether ``word`` has a row (gensim's name; the same as ``word in kv``)."""
+        return word in self.index
+
+    def get_vector(self, word: str, norm: bool = False) -> np.ndarray:
+        """The vector of ``word`` (unit length with ``norm=True``), as a read-only view.
+
+        KeyError naming the closest spellings for an unknown word. As in gensim, the view is
+        read-only so that the cached unit vectors cannot silently go stale.
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b"], np.array([[3, 4], [1, 0]], dtype=np.float32))
+        >>> kv.get_vector("a", norm=True).tolist()
+        [0.6000000238418579, 0.800000011920929]
+        """
+        row = (self.normed if norm else self.vectors)[self.get_index(word)].view()
+        row.flags.writeable = False
+        return row
+
+    def get_normed_vectors(self) -> np.ndarray:
+        """All vectors scaled to unit length, (V, dim) float32, read-only (gensim's name).
+
+        Computed once and cached. A zero vector stays zero (gensim gives NaN for it).
+        """
+        return self.normed
 
     # -- queries --------------------------------------------------------------------------
     def similarity(self, a: str, b: str) -> float:
@@ -93,30 +154,148 @@ class KeyedVectors:
         n = self.normed
         return float(n[self.get_index(a)] @ n[self.get_index(b)])
 
+    def distance(self, a: str, b: str) -> float:
+        """Cosine distance of two words: ``1 - similarity(a, b)`` (gensim's name)."""
+        return 1.0 - self.similarity(a, b)
+
+    def distances(
+        self, word_or_vector: str | np.ndarray, other_words: Iterable[str] = ()
+    ) -> np.ndarray:
+        """Cosine distances (1 - cosine) from a word or vector to ``other_words``.
+
+        With no ``other_words``, to every word in row order (the word itself included), as
+        gensim's ``distances``. Returns a float32 array; KeyError for an unknown word.
+        """
+        v = self.get_vector(word_or_vector) if isinstance(word_or_vector, str) else word_or_vector
+        u = self._unit(self._as_query_vector(v, "distances"))
+        others = list(other_words)
+        n = self.normed[self._rows(others)] if others else self.normed
+        return (np.float32(1.0) - n @ u).astype(np.float32)
+
+    def n_similarity(self, words_a: Iterable[str], words_b: Iterable[str]) -> float:
+        """Cosine similarity of the means of two sets of words' vectors (gensim's name).
+
+        The means are of the raw vectors, as in gensim. Unlike gensim, an unknown word is a
+        KeyError (gensim silently leaves it out) and an empty set a ValueError.
+        """
+        rows_a, rows_b = self._rows(words_a), self._rows(words_b)
+        if not rows_a or not rows_b:
+            raise ValueError("n_similarity needs at least one word in each set")
+        mean_a = self._unit(self.vectors[rows_a].mean(axis=0))
+        mean_b = self._unit(self.vectors[rows_b].mean(axis=0))
+        return float(mean_a @ mean_b)
+
+    @overload
     def most_similar(
         self,
-        positive: str | Iterable[str] = (),
-        negative: str | Iterable[str] = (),
+        positive: Query = (),
+        negative: Query = (),
         topn: int = 10,
         restrict_vocab: int | None = None,
-    ) -> list[tuple[str, float]]:
+    ) -> list[tuple[str, float]]: ...
+
+    @overload
+    def most_similar(
+        self,
+        positive: Query = (),
+        negative: Query = (),
+        *,
+        topn: None,
+        restrict_vocab: int | None = None,
+    ) -> np.ndarray: ...
+
+    def most_similar(
+        self,
+        positive: Query = (),
+        negative: Query = (),
+        topn: int | None = 10,
+        restrict_vocab: int | None = None,
+    ) -> list[tuple[str, float]] | np.ndarray:
         """The ``topn`` words closest by cosine to Σ unit(positive) − Σ unit(negative) (3CosAdd).
 
-        Input words are excluded from the results. ``restrict_vocab`` searches only the first
-        (most frequent) words.
+        Parameters
+        ----------
+        positive, negative : str, vector, or a list of words and vectors
+            Words count by their unit vectors; a vector (a 1-D array of length ``dim``) counts
+            as it is, as in gensim. ``None`` is the same as an empty list.
+        topn : int or None
+            How many words to return. ``None`` returns the cosine of the query with every
+            word (restricted to ``restrict_vocab``) as a float32 array in row order, input
+            words included, as gensim does.
+        restrict_vocab : int, optional
+            Search only the first (most frequent) words.
+
+        Returns
+        -------
+        list of (word, cosine), best first, without the input words; or an array (topn=None).
+
+        Examples
+        --------
+        >>> kv = KeyedVectors(["a", "b", "c"], np.eye(3, dtype=np.float32))
+        >>> kv.most_similar(positive=["a", np.array([0, 1, 0], np.float32)], topn=1)
+        [('b', 0.7071067690849304)]
         """
-        idx_pos, idx_neg = self._rows(positive), self._rows(negative)
-        if not idx_pos and not idx_neg:
-            raise ValueError("most_similar needs at least one positive or negative word")
-        n = self.normed
-        query = n[idx_pos].sum(axis=0) - n[idx_neg].sum(axis=0)
-        return self._top(query, topn, set(idx_pos + idx_neg), restrict_vocab)
+        query, exclude = self._query(positive, negative, "most_similar")
+        if topn is None:
+            n = self.normed if restrict_vocab is None else self.normed[:restrict_vocab]
+            return n @ self._unit(query)
+        return self._top(query, topn, exclude, restrict_vocab)
+
+    def similar_by_word(
+        self, word: str, topn: int | None = 10, restrict_vocab: int | None = None
+    ) -> list[tuple[str, float]] | np.ndarray:
+        """``most_similar(positive=[word], ...)`` (gensim's name); the word itself is left out."""
+        return self.most_similar([word], topn=topn, restrict_vocab=restrict_vocab)
+
+    similar_by_key = similar_by_word
 
     def similar_by_vector(
-        self, vector: np.ndarray, topn: int = 10, restrict_vocab: int | None = None
-    ) -> list[tuple[str, float]]:
-        """The ``topn`` words closest by cosine to ``vector``."""
-        return self._top(np.asarray(vector, dtype=np.float32), topn, set(), restrict_vocab)
+        self, vector: np.ndarray, topn: int | None = 10, restrict_vocab: int | None = None
+    ) -> list[tuple[str, float]] | np.ndarray:
+        """The ``topn`` words closest by cosine to ``vector`` (``topn=None``: all cosines)."""
+        return self.most_similar([vector], topn=topn, restrict_vocab=restrict_vocab)
+
+    def _query(self, positive: Query, negative: Query, what: str) -> tuple[np.ndarray, set[int]]:
+        """Σ unit(positive words) + Σ positive vectors − the same of ``negative``, and the rows
+        of the input words (to leave out of the results)."""
+        query = np.zeros(self.dim, dtype=np.float32)
+        exclude: set[int] = set()
+        n_items = 0
+        for items, sign in ((positive, 1.0), (negative, -1.0)):
+            if items is None:
+                continue
+            if isinstance(items, str) or (isinstance(items, np.ndarray) and items.ndim == 1):
+                items = [items]
+            for item in items:
+                if isinstance(item, str):
+                    row = self.get_index(item)
+                    exclude.add(row)
+                    query += np.float32(sign) * self.normed[row]
+                else:
+                    query += np.float32(sign) * self._as_query_vector(item, what)
+                n_items += 1
+        if n_items == 0:
+            raise ValueError(f"{what} needs at least one positive or negative word")
+        return query, exclude
+
+    def _as_query_vector(self, item: object, what: str) -> np.ndarray:
+        """``item`` as a float32 vector of length dim; TypeError/ValueError naming it if not."""
+        if not isinstance(item, np.ndarray | list | tuple):
+            raise TypeError(f"{what} takes words (str) or vectors (arrays); got {item!r}")
+        try:
+            v = np.asarray(item, dtype=np.float32)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"{what} takes words (str) or vectors (arrays); got {item!r} (gensim's "
+                "weighted (word, weight) pairs are not supported)"
+            ) from None
+        if v.shape != (self.dim,):
+            raise ValueError(f"{what}: a query vector must have shape ({self.dim},); got {v.shape}")
+        return v
+
+    @staticmethod
+    def _unit(v: np.ndarray) -> np.ndarray:
+        return v / max(float(np.linalg.norm(v)), float(np.finfo(np.float32).tiny))
 
     def _top(
         self, query: np.ndarray, topn: int, exclude: set[int], restrict_vocab: int | None
@@ -183,14 +362,27 @@ class KeyedVectors:
         return self._rank_scores(scores, topn, set(idx_pos + idx_neg))
 
     def doesnt_match(self, words: Iterable[str]) -> str:
-        """The word least similar to the mean of the given words' unit vectors."""
+        """The word least similar to the mean of the given words' unit vectors.
+
+        Unknown words are left out with a warning naming them, as gensim does; ValueError if
+        none is known.
+        """
         ws = list(words)
-        if not ws:
-            raise ValueError("doesnt_match needs at least one word")
-        vecs = self.normed[[self.get_index(w) for w in ws]]
+        known = [w for w in ws if w in self.index]
+        if len(known) < len(ws):
+            missing = dict.fromkeys(w for w in ws if w not in self.index)
+            unknown = ", ".join(repr(w) for w in missing)
+            warnings.warn(
+                f"doesnt_match: leaving out words not in the vocabulary: {unknown}",
+                UserWarning,
+                stacklevel=2,
+            )
+        if not known:
+            raise ValueError("doesnt_match needs at least one word of the vocabulary")
+        vecs = self.normed[[self.index[w] for w in known]]
         mean = vecs.mean(axis=0)
         mean /= max(float(np.linalg.norm(mean)), np.finfo(np.float32).tiny)
-        return ws[int(np.argmin(vecs @ mean))]
+        return known[int(np.argmin(vecs @ mean))]
 
     def rank(self, a: str, b: str) -> int:
         """1 + the number of words more similar to ``a`` than ``b`` is (``a`` excluded)."""

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from ..tables import Tables
     from ..vocab import Vocabulary
 
-#: ``on_epoch_end(epoch, loss)``: called after every epoch, with the weights up to date.
+#: ``on_epoch_end(epoch, loss)``: called after every epoch, with the weights up to date. A
+#: str it returns (e.g. the held-out loss) is shown in the progress bar from then on.
 EpochCallback = Callable[[int, float], object]
 
 
@@ -46,6 +47,19 @@ class Checkpoints:
     save: Callable[[TrainState, str], object]
     every_words: int | None = None
     every_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class LockedRows:
+    """Rows of W_in that training must leave as they are (``fit(lock_init=True)``).
+
+    ``rows`` (int64, sorted) are the row numbers and ``values`` (len(rows), dim) float32
+    their fixed contents. An engine that supports it takes ``locked=`` in :meth:`Engine.train`
+    and has ``supports_locked_rows = True``; only the CPU engine does.
+    """
+
+    rows: np.ndarray
+    values: np.ndarray
 
 
 class Engine(Protocol):

@@ -50,7 +50,7 @@ from ..kernels import (
 from ..schedule import TrainState, batch_seed, learning_rate, plan_batches
 from ..tables import Tables, build_tables
 from ..vocab import ArrayCorpus, EncodedCorpus, Vocabulary
-from . import Checkpoints, EpochCallback
+from . import Checkpoints, EpochCallback, LockedRows
 
 _LOSS_KIND = {"softmax": LOSS_SOFTMAX, "hs": LOSS_HS, "ns": LOSS_NS}
 log = logging.getLogger("w2v")
@@ -168,6 +168,7 @@ class CpuEngine:
 
     name = "cpu"
     supports_checkpoints = True
+    supports_locked_rows = True
 
     def check(self, config: TrainConfig) -> None:
         """Nothing to check: every config the validation accepts runs on the CPU."""
@@ -194,6 +195,7 @@ class CpuEngine:
         start: TrainState | None = None,
         checkpoints: Checkpoints | None = None,
         stop: int | None = None,
+        locked: LockedRows | None = None,
     ) -> list[float]:
         """Train W_in and W_out in place over ``config.epochs`` epochs; return the mean losses.
 
@@ -204,13 +206,17 @@ class CpuEngine:
         batches it ran. With ``workers=1``, consecutive stretches equal one whole fit (the
         Spark engine synchronises between them).
 
+        ``locked`` rows of W_in are put back to their values after every batch that contains
+        their words (a batch writes only the input rows of its own words), so they end the fit
+        exactly as they started; a fit without it runs no extra code per batch.
+
         Raises TrainingDivergedError, naming ``alpha``, as soon as a batch's loss is NaN or
         infinite or an epoch leaves non-finite weights; CorpusError when a whole fit has no
         training example.
         """
         if tables is None:
             tables = build_tables(config, vocab)
-        run = _HogwildRun(config, corpus, W_in, W_out, tables, checkpoints)
+        run = _HogwildRun(config, corpus, W_in, W_out, tables, checkpoints, locked)
         return run.run(start, stop, progress, on_epoch_end)
 
 
@@ -229,6 +235,7 @@ class _HogwildRun:
         W_out: np.ndarray,
         tables: Tables,
         checkpoints: Checkpoints | None,
+        locked: LockedRows | None = None,
     ):
         self.config, self.corpus, self.W_in, self.W_out = config, corpus, W_in, W_out
         self.tables = tables.as_tuple()
@@ -244,6 +251,14 @@ class _HogwildRun:
             config, W_in.shape[0], W_out.shape[0], self.n_threads
         )
         self.hot_lock = threading.Lock()  # two syncs at once would lose one thread's change
+        self.locked = locked
+        if locked is not None:
+            # row -> its place in locked.rows, or -1: finds a batch's locked words in O(batch)
+            self.locked_slot = np.full(W_in.shape[0], -1, dtype=np.int64)
+            self.locked_slot[locked.rows] = np.arange(len(locked.rows))
+            # A thread's private copy of a locked input row would carry its drift from one
+            # batch into the next; locked fits keep all input rows shared.
+            self.n_hot_in = 0
         # shared
         self.lock = threading.Lock()
         self.consistent = True  # False while Ctrl-C waits for running batches
@@ -296,7 +311,7 @@ class _HogwildRun:
                 # one assignment: a Ctrl-C sees either the finished epoch or the next one
                 state = TrainState.start(n_batches, done + 1, [*state.history, epoch_loss])
                 if on_epoch_end is not None:
-                    on_epoch_end(done, epoch_loss)
+                    bar.show(on_epoch_end(done, epoch_loss))
                 if state.epoch < epochs and self._checkpoint_due():  # also a batch boundary
                     self._save(state, "every")
             if all_examples == 0 and from_the_start and stop is None:
@@ -315,7 +330,13 @@ class _HogwildRun:
 
     # -- checkpoints -----------------------------------------------------------------------
     def _diverged(self, epoch: int, what: str) -> TrainingDivergedError:
-        return TrainingDivergedError.at(self.alpha, epoch, what)
+        return TrainingDivergedError.at(
+            self.alpha,
+            epoch,
+            what,
+            arch=self.config.arch,
+            default_alpha=self.config.default_alpha,
+        )
 
     def _checkpoint_due(self) -> bool:
         c = self.checkpoints
@@ -350,8 +371,18 @@ class _HogwildRun:
         )
         if not math.isfinite(loss):
             raise self._diverged(s.epoch, f"the loss of batch {i + 1} is {loss}")
+        if self.locked is not None:
+            self._restore_locked(ids)
         s.batch_loss[i] = loss
         s.batch_n[i] = n
+
+    def _restore_locked(self, ids: np.ndarray) -> None:
+        """Put back the locked rows among a batch's words (the only input rows it wrote)."""
+        assert self.locked is not None
+        slots = self.locked_slot[ids]
+        slots = np.unique(slots[slots >= 0])
+        if len(slots):
+            self.W_in[self.locked.rows[slots]] = self.locked.values[slots]
 
     def _take(self, limit: int) -> int:
         """The next batch for a worker, or -1 when there is none to take now."""

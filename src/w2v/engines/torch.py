@@ -530,11 +530,17 @@ def _train(
                     bar.update(done, lr_now, float(loss_sum) / max(1, n_examples), epoch)
             epoch_loss = float(loss_sum) / n_examples if n_examples else math.nan
             if n_examples and not math.isfinite(epoch_loss):
-                raise TrainingDivergedError.at(alpha, epoch, f"the mean loss is {epoch_loss}")
+                raise TrainingDivergedError.at(
+                    alpha,
+                    epoch,
+                    f"the mean loss is {epoch_loss}",
+                    arch=config.arch,
+                    default_alpha=config.default_alpha,
+                )
             history.append(epoch_loss)
             if on_epoch_end is not None:
                 copy_back()
-                on_epoch_end(epoch, epoch_loss)
+                bar.show(on_epoch_end(epoch, epoch_loss))
     finally:
         bar.close()
     copy_back()
