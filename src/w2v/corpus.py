@@ -50,7 +50,8 @@ class ReadStats:
     ``truncated_tokens`` counts tokens cut to :data:`MAX_TOKEN_CHARS`; ``skipped_files`` lists
     binary files of a folder that were left out; ``peak_distinct_words`` is the most distinct
     words held at once while counting and ``vocab_reductions`` how often ``max_vocab_size``
-    made the counter forget rare words.
+    made the counter forget rare words. ``bytes_read`` counts the bytes of the files read so
+    far as they are on disk (compressed files by their compressed size), for progress.
     """
 
     files: list[str] = field(default_factory=list)
@@ -61,6 +62,7 @@ class ReadStats:
     skipped_files: list[str] = field(default_factory=list)
     peak_distinct_words: int = 0
     vocab_reductions: int = 0
+    bytes_read: int = 0
 
 
 def corpus_files(path: str | os.PathLike) -> list[Path]:
@@ -102,14 +104,32 @@ def _is_regular_file(p: Path) -> bool:
         return False
 
 
-def _open_binary(path: Path) -> BinaryIO:
+def _open_binary(path: Path) -> tuple[BinaryIO, BinaryIO]:
+    """The file to read (decompressing) and the file on disk (whose position tells progress)."""
     opener = _OPENERS.get(path.suffix.lower())
     try:
-        if opener is not None:
-            return opener(path, "rb")  # type: ignore[return-value]
-        return open(path, "rb")
+        raw = open(path, "rb")  # closed by iter_file_pieces
     except OSError as exc:
         raise CorpusError(f"Cannot open corpus file {str(path)!r}: {exc.strerror or exc}.") from exc
+    if opener is None:
+        return raw, raw
+    try:
+        return opener(raw, "rb"), raw  # type: ignore[return-value]
+    except OSError as exc:
+        raw.close()
+        raise CorpusError(f"Cannot open corpus file {str(path)!r}: {exc.strerror or exc}.") from exc
+
+
+def corpus_bytes(corpus: object) -> int | None:
+    """The bytes on disk of a corpus path (all its files), or None for other corpora."""
+    if isinstance(corpus, LineCorpus):
+        corpus = corpus.path
+    if not isinstance(corpus, str | os.PathLike):
+        return None
+    try:
+        return sum(os.stat(f).st_size for f in corpus_files(corpus))
+    except (OSError, CorpusError):
+        return None
 
 
 def _decode(raw: bytes, stats: ReadStats) -> str:
@@ -156,7 +176,9 @@ def iter_file_pieces(
     A file whose first block holds a NUL byte is binary: skipped (and listed in
     ``stats.skipped_files``) when ``skip_binary``, else a CorpusError.
     """
-    with _open_binary(path) as fh:
+    fh, raw = _open_binary(path)
+    done_before = stats.bytes_read  # the files read before this one
+    with raw, fh:
         tail = b""
         skipping = False  # inside a token longer than a block, already yielded cut short
         first = True
@@ -165,6 +187,7 @@ def iter_file_pieces(
                 block = fh.read(BLOCK_BYTES)
             except (OSError, EOFError, lzma.LZMAError) as exc:
                 raise CorpusError(f"Cannot read corpus file {str(path)!r}: {exc}.") from exc
+            stats.bytes_read = done_before + raw.tell()
             if first:
                 first = False
                 nul = block.find(b"\x00")

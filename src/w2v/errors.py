@@ -87,3 +87,8 @@ class TrainingInterrupted(KeyboardInterrupt):
 
 class DeviceError(W2VError, RuntimeError):
     """The requested training device cannot be used (PyTorch missing, or no such GPU)."""
+
+
+class PlotWarning(UserWarning):
+    """A picture was drawn, but not all of it as asked: words no installed font can draw, or
+    so many labels that they overlap."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._progress import quiet_bar
 from .errors import FormatError
 
 if TYPE_CHECKING:
@@ -168,12 +169,14 @@ def evaluate_analogies(
     path: str | os.PathLike,
     restrict_vocab: int | None = 30_000,
     case_insensitive: bool = True,
+    progress: bool = False,
 ) -> AnalogyResult:
     """Answer "a is to b as c is to ?" questions with 3CosAdd and score them.
 
     The answer is the word closest by cosine to unit(b) + unit(c) − unit(a) among the first
     ``restrict_vocab`` words, excluding a, b and c. Questions with any word outside those
-    words are skipped (counted in ``skipped``), as gensim does by default.
+    words are skipped (counted in ``skipped``), as gensim does by default. ``progress`` shows
+    the questions answered (and the time left) on stderr, once they take over a second.
     """
     ok = _ok_vocab(kv, restrict_vocab, case_insensitive)
     result = AnalogyResult()
@@ -205,32 +208,53 @@ def evaluate_analogies(
     limit = len(kv.words) if restrict_vocab is None else min(restrict_vocab, len(kv.words))
     search = n[:limit]
     folded = [w.upper() if case_insensitive else w for w in kv.words[:limit]]
-    for start in range(0, len(questions), _CHUNK):
-        chunk = questions[start : start + _CHUNK]
-        idx = np.array([q[:3] for q in chunk])  # (B, 3)
-        query = n[idx[:, 1]] + n[idx[:, 2]] - n[idx[:, 0]]  # (B, dim)
-        query /= np.maximum(np.linalg.norm(query, axis=1, keepdims=True), 1e-300)
-        sims = query @ search.T  # (B, limit)
-        sims[np.arange(len(chunk))[:, None], idx] = -np.inf  # input rows are never answers
-        k = min(_TOPN, limit)
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        order = np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1, kind="stable")
-        top = np.take_along_axis(top, order, axis=1)
-        rows = zip(chunk, top, sims, owners[start : start + _CHUNK], strict=True)
-        for q, candidates, row, owner in rows:
-            ignore = set(q[4:7])
-            predicted = None
-            for cand in candidates:
-                if row[cand] == -np.inf:  # a question word (tiny vocabularies only)
-                    continue
-                predicted = folded[cand]
-                if predicted in ok and predicted not in ignore:
-                    break
-            if predicted == q[7]:
-                owner.correct += 1
-            else:
-                owner.incorrect += 1
+    bar = quiet_bar(progress, desc="analogies", total=len(questions), unit="q")
+    try:
+        for start in range(0, len(questions), _CHUNK):
+            _score_chunk(questions, owners, start, n, search, folded, ok, limit)
+            if bar is not None:
+                bar.update(min(_CHUNK, len(questions) - start))
+    finally:
+        if bar is not None:
+            bar.close()
     return result
+
+
+def _score_chunk(
+    questions: list[tuple[int, int, int, int, str, str, str, str]],
+    owners: list[SectionResult],
+    start: int,
+    n: np.ndarray,
+    search: np.ndarray,
+    folded: list[str],
+    ok: dict,
+    limit: int,
+) -> None:
+    """Answer the questions ``start .. start + _CHUNK − 1`` and count them in their sections."""
+    chunk = questions[start : start + _CHUNK]
+    idx = np.array([q[:3] for q in chunk])  # (B, 3)
+    query = n[idx[:, 1]] + n[idx[:, 2]] - n[idx[:, 0]]  # (B, dim)
+    query /= np.maximum(np.linalg.norm(query, axis=1, keepdims=True), 1e-300)
+    sims = query @ search.T  # (B, limit)
+    sims[np.arange(len(chunk))[:, None], idx] = -np.inf  # input rows are never answers
+    k = min(_TOPN, limit)
+    top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+    order = np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1, kind="stable")
+    top = np.take_along_axis(top, order, axis=1)
+    rows = zip(chunk, top, sims, owners[start : start + _CHUNK], strict=True)
+    for q, candidates, row, owner in rows:
+        ignore = set(q[4:7])
+        predicted = None
+        for cand in candidates:
+            if row[cand] == -np.inf:  # a question word (tiny vocabularies only)
+                continue
+            predicted = folded[cand]
+            if predicted in ok and predicted not in ignore:
+                break
+        if predicted == q[7]:
+            owner.correct += 1
+        else:
+            owner.incorrect += 1
 
 
 def evaluate_word_pairs(

@@ -7,7 +7,9 @@ nodes of the Huffman tree for hierarchical softmax. Both are kept so training ca
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -17,7 +19,7 @@ import numpy as np
 from . import archives
 from . import checkpoint as ckpt_io
 from ._files import check_regular_file
-from ._progress import show_progress
+from ._progress import on_terminal, show_progress
 from .callbacks import TrainingHooks, as_callbacks
 from .config import TrainConfig, corpus_in_fit
 from .corpus import CorpusLike, ReadStats, corpus_files
@@ -37,6 +39,11 @@ from .tables import build_tables, huffman_of
 from .validation import HeldOut, held_out_examples, held_out_loss, split_tail
 from .vectors import KeyedVectors
 from .vocab import EncodedCorpus, Vocabulary, build_vocab_and_encode, encode
+
+#: Progress for notebooks and batch jobs: INFO records for the vocabulary, every epoch (loss,
+#: speed) and the end of a fit. The library adds no handler; configure logging to see them,
+#: e.g. ``logging.basicConfig(level=logging.INFO)``.
+log = logging.getLogger("w2v")
 
 #: Version 2 stores the words as UTF-8 bytes + offsets (any word saves); version 1 (the words
 #: joined by newlines) is still read.
@@ -221,7 +228,7 @@ class Word2Vec:
         if vocab is not None and self.vocab is not None:
             raise CorpusError("This model already has a vocabulary; call fit without vocab=.")
         _check_validation(validation)
-        engine = self._engine(corpus, checkpoint)
+        engine = self._engine(corpus, checkpoint, progress)
         count = vocab is None and self.vocab is None
 
         def setup(found: Vocabulary, encoded: EncodedCorpus) -> dict[str, Any] | None:
@@ -307,9 +314,12 @@ class Word2Vec:
                 "are locked); call fit without checkpoint=, or with lock_init=False."
             )
 
-    def _engine(self, corpus: CorpusLike, checkpoint: object) -> Engine:
+    def _engine(
+        self, corpus: CorpusLike, checkpoint: object, progress: bool | None = False
+    ) -> Engine:
         """The config's engine, ready to train: checked and loaded before the corpus is read
-        (a wrong path or device fails at once, not after a first compile or a long read)."""
+        (a wrong path or device fails at once, not after a first compile or a long read).
+        With ``progress`` shown on a terminal, a first run says that it compiles the kernels."""
         engine = engine_for(self.config)
         if checkpoint is not None and not engine.supports_checkpoints:
             raise ConfigError(
@@ -319,6 +329,12 @@ class Word2Vec:
         engine.check(self.config)
         if isinstance(corpus, str | os.PathLike):
             corpus_files(corpus)
+        will_compile = getattr(engine, "will_compile", None)  # a first run's silence, explained
+        shown = show_progress(progress) and on_terminal()  # (logged for batch jobs)
+        if shown and will_compile is not None and will_compile(self.config):
+            from .engines.cpu import COMPILE_NOTICE
+
+            print(f"w2v: {COMPILE_NOTICE}", file=sys.stderr, flush=True)
         engine.prepare(self.config)  # (CPU: LLVM's pages go before the corpus and weights come)
         return engine
 
@@ -351,6 +367,7 @@ class Word2Vec:
         stats = ReadStats()
         t_start = time.perf_counter()
         cfg = self.config
+        shown = show_progress(progress)
         if vocab is None:
             vocab, encoded = build_vocab_and_encode(
                 corpus,
@@ -359,9 +376,21 @@ class Word2Vec:
                 stats=stats,
                 tmp_dir=tmp_dir,
                 max_vocab_size=max_vocab_size,
+                progress=shown,
             )
         else:
-            encoded = encode(corpus, vocab, epochs=cfg.epochs, stats=stats, tmp_dir=tmp_dir)
+            encoded = encode(
+                corpus, vocab, epochs=cfg.epochs, stats=stats, tmp_dir=tmp_dir, progress=shown
+            )
+        log.info(
+            "read %s words in %s sentences (%.1f s): %s words in the vocabulary, %s of the "
+            "corpus words in it",
+            f"{stats.tokens:,}",
+            f"{stats.sentences:,}",
+            time.perf_counter() - t_start,
+            f"{len(vocab):,}",
+            f"{encoded.n_words:,}",
+        )
         backup = (self.vocab, self.W_in, self.W_out)
         try:
             held = None
@@ -373,7 +402,7 @@ class Word2Vec:
                 encoded,
                 t_start,
                 callbacks=callbacks,
-                progress=show_progress(progress),
+                progress=shown,
                 checkpoint=checkpoint,
                 every=every,
                 corpus_info=corpus_info,
@@ -443,8 +472,19 @@ class Word2Vec:
 
         tables = build_tables(cfg, vocab, tree)
         hooks = TrainingHooks(self, callbacks, start.epoch if start else 0, cfg.epochs)
+        epoch_started = [time.perf_counter()]
 
         def on_epoch_end(epoch: int, loss: float) -> str | None:
+            now = time.perf_counter()
+            seconds, epoch_started[0] = now - epoch_started[0], now
+            log.info(
+                "epoch %d/%d: mean loss %.5f, %.1f s, %s words/s",
+                epoch + 1,
+                cfg.epochs,
+                loss,
+                seconds,
+                f"{encoded.n_words / max(seconds, 1e-9):,.0f}",
+            )
             status = None
             if held is not None:
                 assert self.W_in is not None and self.W_out is not None
@@ -465,7 +505,7 @@ class Word2Vec:
                 self.W_out,
                 tables=tables,
                 progress=progress,
-                on_epoch_end=on_epoch_end if hooks or held is not None else None,
+                on_epoch_end=on_epoch_end,  # (always: it logs each epoch)
                 start=start,
                 checkpoints=(
                     Checkpoints(save_state, every_words, every_seconds)
@@ -489,6 +529,12 @@ class Word2Vec:
             "train": time.perf_counter() - t_train,
             "words": float(encoded.n_words),
         }
+        log.info(
+            "trained %d epoch(s) in %.1f s (read %.1f s)",
+            len(history),
+            self.fit_seconds["train"],
+            self.fit_seconds["read"],
+        )
         self.loss_history.extend(history)
         self.epochs_trained += len(history)
         hooks.train_end()
@@ -554,7 +600,7 @@ class Word2Vec:
             loss_history=ck.loss_history,
             epochs_trained=ck.epochs_trained,
         )
-        engine = model._engine(corpus, path)
+        engine = model._engine(corpus, path, progress)
         counted = recorded.get("max_vocab_size") is not None
 
         def setup(found: Vocabulary, encoded: EncodedCorpus) -> dict[str, Any]:

@@ -8,15 +8,18 @@ The command ``w2v plot VECTORS WORD... -o map.png`` (in :mod:`w2v.cli`) draws th
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ._figures import check_image_path, new_figure, require_matplotlib, save_figure
-from .errors import MissingExtraError, PlotError
+from ._fonts import display_text, label_fonts, many_labels_note, undrawable_note
+from .errors import MissingExtraError, PlotError, PlotWarning
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -33,6 +36,8 @@ __all__ = [
 ]
 
 METHODS = ("pca", "tsne")
+#: More labels than this on one word map draw a PlotWarning: they overlap and are slow to place.
+MANY_LABELS = 300
 _AXIS_NAMES = {"pca": "PC", "tsne": "t-SNE"}
 _SKLEARN_HINT = "The t-SNE projection needs scikit-learn: pip install scikit-learn"
 
@@ -308,6 +313,13 @@ def _words_figure(
         for w in groups[q]:
             group_of.setdefault(w, g)
     order = list(group_of)
+    fonts = label_fonts([*order, title or ""])
+    for note in (
+        undrawable_note(fonts.missing) if fonts.missing else None,
+        many_labels_note(len(order), MANY_LABELS),
+    ):
+        if note is not None:
+            warnings.warn(PlotWarning(note), stacklevel=3)
     xy = project_2d(kv.normed[[kv.get_index(w) for w in order]], method, seed)
     pos = {w: xy[i] for i, w in enumerate(order)}
     is_query = np.array([w in groups for w in order])
@@ -346,7 +358,7 @@ def _words_figure(
     ax.set_ylabel(f"{name} 2")
     if title is None:
         title = _words_title(len(queries), neighbours, method)
-    ax.set_title(title)
+    ax.set_title(display_text(title), fontfamily=fonts.families)
     ax.grid(True, color="0.92", lw=0.6, zorder=0)
     ax.set_axisbelow(True)
     for spine in ("top", "right"):
@@ -363,14 +375,17 @@ def _words_figure(
     label_order = [i for i in range(len(order)) if is_query[i]]
     label_order += [i for i in range(len(order)) if not is_query[i]]
     halo = {"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.75}
+    family = {"fontfamily": fonts.families}  # the default font, then fonts with other scripts
     styles = [
         {"fontsize": 10.5, "fontweight": "bold", "color": "black", "zorder": 5, "bbox": halo}
         if is_query[i]
         else {"fontsize": 8.5, "color": "0.2", "zorder": 4, "bbox": halo}
         for i in label_order
     ]
+    styles = [{**style, **family} for style in styles]
     radii = [_QUERY_RADIUS if is_query[i] else _NEIGHBOUR_RADIUS for i in label_order]
-    _place_labels(ax, xy[label_order], [order[i] for i in label_order], styles, radii)
+    labels = [display_text(order[i]) for i in label_order]
+    _place_labels(ax, xy[label_order], labels, styles, radii)
     return fig
 
 
@@ -422,11 +437,20 @@ def plot_words(
     MissingExtraError
         If matplotlib (or, for t-SNE, scikit-learn) is not installed.
 
+    Warns
+    -----
+    PlotWarning
+        Once, naming the words with characters that no installed font has (drawn as
+        boxes); and when more than ``MANY_LABELS`` (300) labels would crowd the map.
+
     Notes
     -----
     Query words are large diamonds with bold labels; each query and its neighbours share a
     colour and are joined by faint lines. A neighbour of several queries is drawn once, in
-    the colour of the first.
+    the colour of the first. Words in other scripts (Chinese, Japanese, Korean, emoji, ...)
+    are drawn with installed fonts that have their glyphs, found at run time (see
+    :mod:`w2v._fonts`); right-to-left words (Hebrew, Arabic) read right to left (before
+    matplotlib 3.11, Arabic letters are drawn unjoined).
 
     Examples
     --------
@@ -434,8 +458,30 @@ def plot_words(
     PosixPath('map.png')
     """
     out, fmt = check_image_path(path)
-    fig = _words_figure(kv, words, neighbours, method, title, seed)
-    return save_figure(fig, out, fmt)
+    with _font_chatter_off():
+        fig = _words_figure(kv, words, neighbours, method, title, seed)
+        return save_figure(fig, out, fmt)
+
+
+@contextlib.contextmanager
+def _font_chatter_off() -> Iterator[None]:
+    """Silence matplotlib's per-glyph and per-font complaints while a word map is drawn.
+
+    Words no font can draw are reported once instead (a PlotWarning), and a fallback font
+    without a bold face is simply drawn regular; matplotlib would warn about each missing
+    glyph and log each missing weight. The logger's level is put back afterwards.
+    """
+    import logging
+
+    font_log = logging.getLogger("matplotlib.font_manager")
+    level = font_log.level
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"Glyph \d+ .*missing from", UserWarning)
+        font_log.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            font_log.setLevel(level)
 
 
 # -- loss curve ---------------------------------------------------------------------------

@@ -398,13 +398,15 @@ class KeyedVectors:
         path: str | os.PathLike,
         restrict_vocab: int | None = 30_000,
         case_insensitive: bool = True,
+        progress: bool = False,
     ) -> AnalogyResult:
         """Accuracy on a Google ``questions-words.txt``-style file (3CosAdd), per section.
 
         Reports the same counts as gensim's ``evaluate_word_analogies`` with the same
-        ``restrict_vocab``. See :func:`w2v.evaluate.evaluate_analogies`.
+        ``restrict_vocab``; ``progress`` shows the questions answered on stderr. See
+        :func:`w2v.evaluate.evaluate_analogies`.
         """
-        return evaluate_analogies(self, path, restrict_vocab, case_insensitive)
+        return evaluate_analogies(self, path, restrict_vocab, case_insensitive, progress)
 
     def evaluate_word_pairs(
         self,

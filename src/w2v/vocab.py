@@ -16,6 +16,7 @@ table per reduction, so one pass still suffices.
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import tempfile
@@ -30,8 +31,9 @@ from typing import BinaryIO
 import numpy as np
 
 from ._memory import trim_heap
+from ._progress import ReadProgress
 from .archives import pack_words, unpack_words
-from .corpus import CorpusLike, ReadStats, iter_pieces
+from .corpus import CorpusLike, ReadStats, corpus_bytes, iter_pieces
 from .errors import CorpusError
 
 #: Provisional ids are buffered in Python lists of this many before going to the file.
@@ -157,6 +159,32 @@ def _temp_file(tmp_dir: str | None) -> BinaryIO:
     return tempfile.TemporaryFile(dir=tmp_dir, prefix="w2v-")
 
 
+def _write_ids(fh: BinaryIO, ids: np.ndarray, tmp_dir: str | None) -> None:
+    """Append ``ids`` as int32 to a temporary file; a full disk is one line naming the folder.
+
+    Written through the file object (not ``ndarray.tofile``, whose short write reads
+    ``535775 requested and 339968 written``), so a full disk raises OSError with its errno.
+    """
+    try:
+        fh.write(memoryview(np.ascontiguousarray(ids, dtype=np.int32)).cast("B"))
+    except OSError as exc:
+        raise _temp_space_error(exc, tmp_dir) from None
+
+
+def _temp_space_error(exc: OSError, tmp_dir: str | None) -> OSError:
+    """``exc`` with a message saying what the temporary files need and where to put them."""
+    if exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return exc
+    folder = tmp_dir if tmp_dir is not None else tempfile.gettempdir()
+    return OSError(
+        exc.errno,
+        f"{exc.strerror} for the temporary encoded corpus (4 bytes per corpus word) in "
+        f"{folder}; point tmp_dir= (for the w2v command: the TMPDIR variable) to a folder "
+        "with room",
+        folder,
+    )
+
+
 def _read_ids(fd: int, start: int, count: int) -> np.ndarray:
     """Ids ``start .. start + count − 1`` of an int32 id file as a new array.
 
@@ -176,8 +204,9 @@ def _read_ids(fd: int, start: int, count: int) -> np.ndarray:
 class _IdWriter:
     """Appends int ids to a temporary file, buffering them in Python lists."""
 
-    def __init__(self, fh: BinaryIO):
+    def __init__(self, fh: BinaryIO, tmp_dir: str | None = None):
         self.fh = fh
+        self.tmp_dir = tmp_dir  # for the message of a full disk
         self.buf: list[int] = []
         self.n = 0
 
@@ -189,21 +218,32 @@ class _IdWriter:
 
     def flush(self) -> None:
         if self.buf:
-            np.asarray(self.buf, dtype=np.int32).tofile(self.fh)
+            _write_ids(self.fh, np.asarray(self.buf, dtype=np.int32), self.tmp_dir)
             self.buf.clear()
 
     def finish(self) -> None:
         """Write out everything buffered, so that it can be read back."""
         self.flush()
-        self.fh.flush()
+        try:
+            self.fh.flush()
+        except OSError as exc:
+            raise _temp_space_error(exc, self.tmp_dir) from None
 
 
 def _scan(
-    corpus: CorpusLike, stats: ReadStats, epochs: int, add, writer: _IdWriter
+    corpus: CorpusLike,
+    stats: ReadStats,
+    epochs: int,
+    add,
+    writer: _IdWriter,
+    progress: bool = False,
 ) -> tuple[int, np.ndarray]:
-    """Stream the corpus once, calling ``add(tokens)`` per piece; return (words, ends)."""
+    """Stream the corpus once, calling ``add(tokens)`` per piece; return (words, ends).
+
+    ``progress`` shows the bytes read (with the time left) and the words on stderr."""
     ends = array("q")  # not a list: millions of int objects would fragment the heap
     last_end = 0
+    bar = ReadProgress(corpus_bytes(corpus) if progress else None, progress)
     try:
         for tokens, ends_sentence in iter_pieces(corpus, stats, epochs):
             if tokens:
@@ -213,7 +253,10 @@ def _scan(
                 ends.append(writer.n)
                 last_end = writer.n
                 stats.sentences += 1
+            if progress:
+                bar.update(stats.bytes_read, stats.tokens)
     finally:
+        bar.close(stats.bytes_read, stats.tokens)
         writer.finish()
     if writer.n > last_end:  # an iterable ending without a sentence end cannot happen; be safe
         ends.append(writer.n)
@@ -230,7 +273,11 @@ def _count_ids(fd: int, start: int, stop: int, n_ids: int) -> np.ndarray:
 
 
 def _remap(
-    src: int, ends: np.ndarray, tables: list[tuple[int, np.ndarray]], dst: BinaryIO
+    src: int,
+    ends: np.ndarray,
+    tables: list[tuple[int, np.ndarray]],
+    dst: BinaryIO,
+    tmp_dir: str | None = None,
 ) -> tuple[int, np.ndarray]:
     """Rewrite ids through tables (−1 = drop), returning (kept words, new sentence ends).
 
@@ -247,13 +294,16 @@ def _remap(
             stop = min(start + _REMAP_CHUNK, segment_stop)
             ids = new_id[_read_ids(src, start, stop - start)]
             keep = ids >= 0
-            ids[keep].astype(np.int32, copy=False).tofile(dst)
+            _write_ids(dst, ids[keep], tmp_dir)
             kept_upto = np.cumsum(keep, dtype=np.int32)  # kept_upto[p]: kept among 0..p
             lo, hi = np.searchsorted(ends, [start, stop], side="right")
             new_ends[lo:hi] = kept_total + kept_upto[ends[lo:hi] - start - 1]  # ends > start
             kept_total += int(kept_upto[-1])
             start = stop
-    dst.flush()
+    try:
+        dst.flush()
+    except OSError as exc:
+        raise _temp_space_error(exc, tmp_dir) from None
     # Sentences that lost every word become empty; drop their duplicate ends.
     new_ends = new_ends[np.concatenate(([True], np.diff(new_ends) > 0))] if len(ends) else ends
     new_ends = new_ends[new_ends > 0]
@@ -273,6 +323,7 @@ class _BoundedCounter:
         self.max_size = max_size
         self.writer = writer
         self.table_file = _temp_file(tmp_dir)  # every reduction's table, one after another
+        self.tmp_dir = tmp_dir
         self.stats = stats
         self.ids: defaultdict[str, int] = defaultdict()
         self.ids.default_factory = self.ids.__len__  # new word -> next id
@@ -310,7 +361,7 @@ class _BoundedCounter:
         keep = counts > self.level
         new_id = np.where(keep, np.cumsum(keep) - 1, -1).astype(np.int32)
         start = self.segments[-1][1] + self.segments[-1][2] if self.segments else 0
-        new_id.tofile(self.table_file)
+        _write_ids(self.table_file, new_id, self.tmp_dir)
         self.segments.append((self.writer.n, start, len(new_id)))
         words = list(self.ids)  # in id order
         for word in compress(words, (~keep).tolist()):
@@ -348,8 +399,9 @@ def build_vocab_and_encode(
     stats: ReadStats | None = None,
     tmp_dir: str | None = None,
     max_vocab_size: int | None = None,
+    progress: bool = False,
 ) -> tuple[Vocabulary, EncodedCorpus]:
-    """Count and encode a corpus in one pass.
+    """Count and encode a corpus in one pass (``progress``: show it on stderr).
 
     Returns the vocabulary (words with ``count >= min_count`` sorted by descending count,
     ties in order of first appearance) and the corpus encoded with its ids, words outside
@@ -374,6 +426,7 @@ def build_vocab_and_encode(
         stats if stats is not None else ReadStats(),
         tmp_dir,
         max_vocab_size,
+        progress,
     )
     _give_back_memory()  # every token string of the scan is garbage now
     return Vocabulary(unpack_words(packed, "the counted vocabulary"), counts), encoded
@@ -386,13 +439,14 @@ def _count_and_encode(
     stats: ReadStats,
     tmp_dir: str | None,
     max_vocab_size: int | None,
+    progress: bool = False,
 ) -> tuple[dict[str, np.ndarray], np.ndarray, EncodedCorpus]:
     """The kept words (packed), their counts and the encoded corpus."""
     src = _temp_file(tmp_dir)  # the provisional ids, in corpus order
     dst: BinaryIO | None = None
     counter: _BoundedCounter | None = None
     try:
-        writer = _IdWriter(src)
+        writer = _IdWriter(src, tmp_dir)
         if max_vocab_size is None:
             provisional: defaultdict[str, int] = defaultdict()
             provisional.default_factory = provisional.__len__  # new word -> next id
@@ -400,11 +454,11 @@ def _count_and_encode(
             def add(tokens: list[str]) -> None:
                 writer.extend(list(map(provisional.__getitem__, tokens)))
 
-            n_raw, ends = _scan(corpus, stats, epochs, add, writer)
+            n_raw, ends = _scan(corpus, stats, epochs, add, writer, progress)
             counts = _count_ids(src.fileno(), 0, n_raw, len(provisional))
         else:
             counter = _BoundedCounter(max_vocab_size, writer, tmp_dir, stats)
-            n_raw, ends = _scan(corpus, stats, epochs, counter.add, writer)
+            n_raw, ends = _scan(corpus, stats, epochs, counter.add, writer, progress)
             provisional = counter.ids
             counts = counter._count()
         stats.peak_distinct_words = max(stats.peak_distinct_words, len(provisional))
@@ -445,7 +499,7 @@ def _count_and_encode(
         kept_counts = counts[order]
         tables = [(n_raw, new_id)] if counter is None else counter.tables(new_id)
         dst = _temp_file(tmp_dir)
-        n_words, new_ends = _remap(src.fileno(), ends, tables, dst)
+        n_words, new_ends = _remap(src.fileno(), ends, tables, dst, tmp_dir)
         return kept, kept_counts, EncodedCorpus(dst, n_words, new_ends)
     except BaseException:
         for f in (dst, counter.table_file if counter is not None else None):
@@ -463,23 +517,25 @@ def encode(
     epochs: int = 1,
     stats: ReadStats | None = None,
     tmp_dir: str | None = None,
+    progress: bool = False,
 ) -> EncodedCorpus:
-    """Encode a corpus with an existing vocabulary, dropping words outside it."""
+    """Encode a corpus with an existing vocabulary, dropping words outside it
+    (``progress``: show it on stderr)."""
     stats = stats if stats is not None else ReadStats()
     src = _temp_file(tmp_dir)
     dst: BinaryIO | None = None
     try:
         get = vocab.index.get
-        writer = _IdWriter(src)
+        writer = _IdWriter(src, tmp_dir)
 
         def add(tokens: list[str]) -> None:
             writer.extend(list(map(get, tokens, repeat(-1))))
 
-        n_raw, ends = _scan(corpus, stats, epochs, add, writer)
+        n_raw, ends = _scan(corpus, stats, epochs, add, writer, progress)
         identity = np.concatenate((np.arange(len(vocab), dtype=np.int64), [-1]))
         dst = _temp_file(tmp_dir)
         # id -1 indexes the last entry of `identity`, which is -1: dropped.
-        n_words, new_ends = _remap(src.fileno(), ends, [(n_raw, identity)], dst)
+        n_words, new_ends = _remap(src.fileno(), ends, [(n_raw, identity)], dst, tmp_dir)
         return EncodedCorpus(dst, n_words, new_ends)
     except BaseException:
         if dst is not None:

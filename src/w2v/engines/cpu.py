@@ -26,6 +26,7 @@ an uninterrupted fit would, in the same order; with ``workers=1`` it is bit-iden
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -52,6 +53,7 @@ from ..vocab import ArrayCorpus, EncodedCorpus, Vocabulary
 from . import Checkpoints, EpochCallback, LockedRows
 
 _LOSS_KIND = {"softmax": LOSS_SOFTMAX, "hs": LOSS_HS, "ns": LOSS_NS}
+log = logging.getLogger("w2v")
 
 # Rows that most examples touch (the top of the Huffman tree; the most frequent words' NS
 # rows, and in CBOW their input rows) are written by all threads at once, and the cache lines
@@ -107,6 +109,35 @@ def run_kernel(
     )  # fmt: skip
 
 
+#: Said (logged, and on stderr with progress) before the kernels are compiled.
+COMPILE_NOTICE = (
+    "compiling the training kernels (first run only, up to a minute; cached for later runs)"
+)
+
+
+def kernels_cached(config: TrainConfig) -> bool:
+    """Whether the kernels a fit with ``config`` runs have machine code ready to load.
+
+    True when each was compiled or loaded in this process or has a fresh entry in Numba's
+    on-disk cache index (``__pycache__``, for this source); False means the next fit compiles
+    them first. Cheap: it reads the small index files. Also True when nothing can be told
+    (the JIT disabled, or another Numba's internals), so that nothing wrong is said.
+    """
+    functions = [train_batch_skipgram if config.arch == "skipgram" else train_batch_cbow]
+    if config.n_workers > 1:
+        functions.append(sync_hot_rows)
+    for f in functions:
+        if getattr(f, "overloads", None):
+            continue  # already in this process
+        try:
+            index = f._cache._cache_file._load_index()
+        except Exception:  # NUMBA_DISABLE_JIT (a plain function) or other Numba internals
+            continue
+        if not index:
+            return False
+    return True
+
+
 def load_kernels(config: TrainConfig) -> None:
     """Load (or compile) the kernels a fit with ``config`` runs, then release the compiler.
 
@@ -117,6 +148,8 @@ def load_kernels(config: TrainConfig) -> None:
     the weights share memory with the compiler's pages; :meth:`CpuEngine.train` calls it too
     (for its other callers; cheap the second time).
     """
+    if not kernels_cached(config):
+        log.info(COMPILE_NOTICE)
     tiny = Vocabulary(["a", "b"], np.array([2, 1], dtype=np.int64))
     tables = build_tables(config, tiny).as_tuple()
     W = kernel_matrix(2, config.dim)
@@ -143,6 +176,10 @@ class CpuEngine:
     def prepare(self, config: TrainConfig) -> None:
         """Load the kernels and release the compiler's memory (:func:`load_kernels`)."""
         load_kernels(config)
+
+    def will_compile(self, config: TrainConfig) -> bool:
+        """Whether :meth:`prepare` compiles the kernels (a cold cache) rather than loads them."""
+        return not kernels_cached(config)
 
     def train(
         self,
