@@ -486,12 +486,17 @@ class _Rows:
         """Rows to allocate before any is read, at most 1 MiB of them, whatever n claims."""
         return max(1, _CHUNK // (4 * dim)) if n is None else min(n, max(1, _CHUNK // (4 * dim)))
 
-    def room(self, k: int) -> np.ndarray:
-        """The next ``k`` rows to fill (growing the array if needed); counts them as used."""
+    def grow(self, k: int) -> np.ndarray:
+        """The array, with room for ``k`` more rows after the ``count`` used ones."""
         if self.count + k > len(self.array):
             # By a quarter: at most 25 % of unused rows at the end (resized away by done()).
             grown = max(self.count + k, len(self.array) + max(len(self.array) // 4, self.step))
             self.array.resize((grown, self.array.shape[1]), refcheck=False)
+        return self.array
+
+    def room(self, k: int) -> np.ndarray:
+        """The next ``k`` rows to fill (growing the array if needed); counts them as used."""
+        self.grow(k)
         self.count += k
         return self.array[self.count - k : self.count]
 
@@ -764,42 +769,47 @@ def _read_text(
     words: list[bytes] = []
     where: list[int] = []
     vectors = _Rows(dim, rows)
+    block, count = vectors.array, 0
     it = iter(lines)
     want = float("inf") if n is None else n
-    # Split on b"\n" only: words may contain other Unicode line breaks (\x0c, \u2028, ...).
-    while len(words) < want:
-        raw = next(it, None)
-        if raw is None:
-            break
-        line_no += 1
-        line = raw.rstrip(b" \t\r")
-        if not line.strip(b" \t"):
-            continue
-        parts = line.split(b" ")
-        if len(parts) != dim + 1:
-            raise FormatError(
-                f"{path}: line {line_no}: expected a word and {dim} numbers, got "
-                f"{len(parts) - 1} numbers (wrong header, or a binary file read as text?)."
-            )
-        word = parts[0]
-        if not word or b"\t" in word:
-            raise FormatError(
-                f"{path}: line {line_no}: expected a word and {dim} numbers separated by single "
-                f"spaces, found {raw[:40]!r}."
-            )
-        try:
-            with np.errstate(over="ignore"):  # beyond float32's range: ±inf, as gensim reads it
+    # Lines are split on b"\n" only: words may hold other Unicode line breaks (\x0c, \u2028).
+    with np.errstate(over="ignore"):  # beyond float32's range: ±inf, as gensim reads it
+        while count < want:
+            raw = next(it, None)
+            if raw is None:
+                break
+            line_no += 1
+            line = raw.rstrip(b" \t\r")
+            if not line.strip(b" \t"):
+                continue
+            parts = line.split(b" ")
+            if len(parts) != dim + 1:
+                raise FormatError(
+                    f"{path}: line {line_no}: expected a word and {dim} numbers, got "
+                    f"{len(parts) - 1} numbers (wrong header, or a binary file read as text?)."
+                )
+            word = parts[0]
+            if not word or b"\t" in word:
+                raise FormatError(
+                    f"{path}: line {line_no}: expected a word and {dim} numbers separated by "
+                    f"single spaces, found {raw[:40]!r}."
+                )
+            try:
                 values = np.array(parts[1:], dtype=np.float64)
-        except ValueError:
-            raise FormatError(
-                f"{path}: line {line_no}: cannot parse the numbers of word "
-                f"{word.decode('utf-8', 'replace')!r}: expected {dim} decimal numbers, found "
-                f"{b' '.join(parts[1:])[:60]!r}."
-            ) from None
-        with np.errstate(over="ignore"):
-            vectors.room(1)[0] = values
-        words.append(word)
-        where.append(line_no)
+            except ValueError:
+                raise FormatError(
+                    f"{path}: line {line_no}: cannot parse the numbers of word "
+                    f"{word.decode('utf-8', 'replace')!r}: expected {dim} decimal numbers, "
+                    f"found {b' '.join(parts[1:])[:60]!r}."
+                ) from None
+            if count == len(block):
+                vectors.count = count
+                block = vectors.grow(1)
+            block[count] = values
+            count += 1
+            words.append(word)
+            where.append(line_no)
+    vectors.count = count
     if declared and len(words) < want:
         raise FormatError(
             f"{path}: line {line_no + 1}: expected vector {len(words) + 1} of the {n} the header "
