@@ -354,7 +354,9 @@ def _plan(
         if looks is None:
             raise FormatError(
                 f"{path}: cannot tell whether it is word2vec text or binary: its name says "
-                "neither and its first record is neither; pass binary=True or binary=False."
+                "neither and its first record is neither (a damaged file?); pass binary=True "
+                "or binary=False, or name it .bin or .txt, to read it as one and see where it "
+                "breaks."
             )
         return _Plan(compression, (n, dim), dim, looks == "binary", start)
     if looks is not None and (looks == "binary") != binary:
