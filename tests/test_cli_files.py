@@ -123,3 +123,13 @@ def test_train_output_follows_the_name_or_format(corpus_file, tmp_path, name, fm
     # gensim reads it as the format asked for (it fails on text read as binary and back)
     g = gensim.models.KeyedVectors.load_word2vec_format(str(out), binary=fmt == "binary")
     assert len(g) > 30
+
+
+def test_the_note_comes_before_an_error(tmp_path, capsys):
+    """A damaged gzip file named .txt: the note that it is compressed, then the error."""
+    path = tmp_path / "v.txt"
+    path.write_bytes(gzip.compress(b"2 3\na 1 2 3\n"))
+    assert main(["similar", str(path), "a"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("w2v: note: ") and "gzip-compressed" in err[0]
+    assert err[1].startswith("w2v: error: ") and "line 3: expected vector 2 of the 2" in err[1]

@@ -506,14 +506,17 @@ def _notes() -> Iterator[None]:
     says) as one ``w2v: note:`` line each on stderr."""
     from .errors import FormatWarning
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", FormatWarning)
-        yield
-    for w in caught:
-        if issubclass(w.category, FormatWarning):
-            print(f"w2v: note: {w.message}", file=sys.stderr)
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", FormatWarning)
+            yield
+    finally:  # also before an error: the note may explain it
+        for w in caught:
+            if issubclass(w.category, FormatWarning):
+                print(f"w2v: note: {w.message}", file=sys.stderr)
+            else:  # not ours: as if it had not been caught
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def _query(fn, *args, **kwargs):
