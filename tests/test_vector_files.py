@@ -6,15 +6,20 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
+import tempfile
 import tracemalloc
 import warnings
 from pathlib import Path
+from unittest import mock
 
 import gensim.models
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import w2v
+from test_loader_fuzz import FUZZ, vectors_file
 from w2v import formats
 from w2v.errors import FormatError, FormatWarning
 from w2v.formats import VectorsFormat, load_word2vec_format, vectors_format
@@ -358,6 +363,9 @@ def test_glove_checks_every_line(tmp_path: Path) -> None:
     path.write_bytes(b"a 1 2\nb 3 4\na 5 6\n")
     with pytest.raises(FormatError, match="line 3: the word 'a' appears again"):
         load_word2vec_format(path, no_header=True)
+    path.write_bytes(b"\n  \n")
+    with pytest.raises(FormatError, match="line 1: expected a word and its numbers"):
+        load_word2vec_format(path, no_header=True)
 
 
 def test_detect_format_describes_compression_and_header(tmp_path: Path) -> None:
@@ -366,3 +374,37 @@ def test_detect_format_describes_compression_and_header(tmp_path: Path) -> None:
     (tmp_path / "g.txt").write_bytes(glove_bytes(vectors()))
     assert formats.detect_format(tmp_path / "v.bin.xz") == "binary, xz-compressed"
     assert formats.detect_format(tmp_path / "g.txt") == "text without header"
+
+
+# -- the streaming readers against the mapped ones, on damaged files ---------------------------
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("binary", [False, True], ids=["text", "binary"])
+@settings(FUZZ, max_examples=80)
+@given(data=st.data())
+def test_compressed_reader_agrees_with_the_plain_one(binary: bool, data: st.DataObject) -> None:
+    """Any (damaged) file gives the same words and bits, or the same error at the same
+    place, read plain or gzip-compressed, even with chunks of a few bytes (so records and
+    lines are cut at every position)."""
+    valid, damaged = data.draw(vectors_file(binary))
+    content = data.draw(st.sampled_from([valid, damaged]))
+    assume(not content.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ")))  # would be sniffed
+    limit = data.draw(st.one_of(st.none(), st.integers(0, 6)))
+    chunk = data.draw(st.integers(1, 9))
+    nl = content.find(b"\n")
+    head = max(16, nl + 1) if nl >= 0 else 16  # whole header lines, as the 64 KiB head has
+    with tempfile.TemporaryDirectory() as d:
+        plain, packed = Path(d) / "v", Path(d) / "v.gz"
+        plain.write_bytes(content)
+        packed.write_bytes(gzip.compress(content))
+        outcomes = []
+        for path, small in ((plain, False), (packed, True)):
+            patches = {"_CHUNK": chunk, "_HEAD": head} if small else {"_HEAD": formats._HEAD}
+            with mock.patch.multiple(formats, **patches):
+                try:
+                    words, got = load_word2vec_format(path, binary=binary, limit=limit)
+                    outcomes.append((words, bits(got).tolist(), got.shape))
+                except FormatError as exc:
+                    outcomes.append(str(exc).replace(str(path), "PATH"))
+    assert outcomes[0] == outcomes[1]

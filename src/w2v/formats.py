@@ -52,6 +52,8 @@ _SUFFIX_OF = {codec: suffix for suffix, codec in COMPRESSIONS.items()}
 _OPEN = {"gzip": gzip.open, "bz2": bz2.open, "xz": lzma.open}
 #: Bytes read from a compressed file at a time.
 _CHUNK = 1 << 20
+#: Bytes read first, for the header and the first record (to tell text from binary).
+_HEAD = 1 << 16
 #: Rows written per write call (batches the per-word Python work and the compressor calls).
 _WRITE_ROWS = 4096
 
@@ -336,13 +338,18 @@ def _plan(
         start = len(_BOM) if head.startswith(_BOM) else 0
         line = head[start:].lstrip(_WS).split(b"\n", 1)[0]
         dim = len(line.rstrip(b" \t\r").split(b" ")) - 1
+        if dim < 1:
+            raise FormatError(
+                f"{path}: line 1: expected a word and its numbers (GloVe's text), found "
+                f"{line[:60]!r}."
+            )
         m = _HEADER.fullmatch(line)
         if m and _looks(head[start:].lstrip(_WS).split(b"\n", 1)[-1], int(m.group(2))) == "text":
             raise FormatError(
                 f"{path}: line 1: found a header '{line.decode()}' though no_header=True; load "
                 "it with no_header=False."
             )
-        return _Plan(compression, None, max(dim, 1), False, start)
+        return _Plan(compression, None, dim, False, start)
     if nl < 0:
         raise FormatError(f"{path}: line 1: no header line '<words> <dim>' found.")
     n, dim = _parse_header(first, path)
@@ -411,13 +418,15 @@ def load_word2vec_format(
         raise ValueError(f"unicode_errors must be 'replace' or 'strict', not {unicode_errors!r}")
     p = check_regular_file(path)
     size = os.path.getsize(p)
-    if size == 0:
-        raise FormatError(f"{p}: line 1: no header line '<words> <dim>' found (the file is empty).")
     named = vectors_format(p, binary)
     compression = _compression_of(p, named.compression, warn=True)
     source = _Source(p, compression)
     try:
-        head = source.read_full(1 << 16)
+        head = source.read_full(_HEAD)
+        if not head:  # (for a compressed file: its data)
+            raise FormatError(
+                f"{p}: line 1: no header line '<words> <dim>' found (the file is empty)."
+            )
         plan = _plan(p, head, compression, named.binary, binary is not None, no_header, True)
         dim, start = plan.dim, plan.start
         n = None if plan.header is None else plan.header[0]
@@ -738,7 +747,10 @@ def _read_binary_stream(
         while True:
             rest = buf.lstrip(_WS)
             if rest:
-                raise _extra_error(path, offset + len(buf) - len(rest), n, repr(rest[:20]))
+                shown = rest[:20]
+                while len(shown) < 20 and (more := source.read(20 - len(shown))):
+                    shown += more  # describe 20 bytes, as the mapped reader does
+                raise _extra_error(path, offset + len(buf) - len(rest), n, repr(shown))
             offset += len(buf)
             buf = source.read(_CHUNK)
             if not buf:
@@ -857,7 +869,7 @@ def sniff_format(path: str | os.PathLike) -> Detected:
     compression = _compression_of(s, named.compression, warn=False)
     source = _Source(s, compression)
     try:
-        head = source.read_full(1 << 16)
+        head = source.read_full(_HEAD)
     finally:
         source.close()
     plan = _plan(s, head, compression, named.binary, False, None, False)
