@@ -727,7 +727,7 @@ def test_a_text_file_as_checkpoint_is_one_clear_line(corpus_file, tmp_path, caps
     with pytest.raises(FormatError, match=r"corpus\.txt: not a w2v checkpoint") as info:
         load_checkpoint(corpus_file)
     assert "pickle" not in str(info.value)
-    assert main(["resume", str(corpus_file), "-o", str(tmp_path / "x")]) == 2
+    assert main(["resume", str(corpus_file), "-o", str(tmp_path / "x.bin")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not a w2v checkpoint" in err and "pickle" not in err
     with pytest.raises(FormatError, match="is a folder, not a checkpoint"):

@@ -386,8 +386,9 @@ def test_save_failure_keeps_old_vectors(tmp_path: Path, monkeypatch: pytest.Monk
             yield _FailOnThirdWrite(fh)
 
     monkeypatch.setattr(formats, "atomic_write", failing)
+    n = 3 * formats._WRITE_ROWS  # rows are written in blocks: enough for a third write
     with pytest.raises(OSError, match="No space left"):
-        save_word2vec_format(path, ["a", "b", "c"], np.zeros((3, 2), np.float32), binary=True)
+        save_word2vec_format(path, [f"w{i}" for i in range(n)], np.zeros((n, 2)), binary=True)
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["v.bin"]
 

@@ -37,8 +37,6 @@ from .errors import FormatError, PlotWarning, W2VError
 from .explain import HTML_EPOCHS, INITS, explain
 from .plot import METHODS, check_output, plot_loss, plot_words
 
-_TEXT_SUFFIXES = {".txt", ".vec", ".text"}
-
 
 class _UserError(W2VError):
     """A mistake in the command line's arguments."""
@@ -122,8 +120,9 @@ def _build_parser() -> Parser:
         "--format",
         choices=("auto", "binary", "text", "native"),
         default="auto",
-        help="vectors file format; auto: native (a folder, as 'w2v convert' writes) for a path "
-        "ending in / or .kv, text for .txt/.vec, binary otherwise [default: auto]",
+        help="vectors file format; auto: by the name (.bin binary; .txt, .vec text; "
+        ".gz/.bz2/.xz after either compresses; a path ending in / or .kv: native, the folder "
+        "'w2v convert' writes) [default: auto]",
     )
     train.add_argument("--save-model", metavar="PATH", help="also save the full model here")
     train.add_argument(
@@ -241,18 +240,28 @@ def _build_parser() -> Parser:
     )
     evaluate.add_argument("--json", action="store_true", help="print JSON")
 
-    convert = sub.add_parser("convert", help="convert vectors between text, binary and native")
+    convert = sub.add_parser(
+        "convert",
+        help="convert vectors between text, binary, native and TensorBoard's projector",
+        description="Read INPUT (word2vec text or binary, .gz/.bz2/.xz, GloVe's header-less "
+        "text, or a native folder: detected) and write OUTPUT. --to projector writes "
+        "OUTPUT/vectors.tsv and OUTPUT/metadata.tsv for TensorBoard's Embedding Projector.",
+    )
     convert.add_argument("input", help="vectors to read (format detected)")
-    convert.add_argument("output", help="vectors to write")
+    convert.add_argument("output", help="vectors to write (a folder for native and projector)")
     convert.add_argument(
         "--to",
-        choices=("auto", "binary", "text", "native"),
+        choices=("auto", "binary", "text", "native", "projector"),
         default="auto",
-        help="output format; auto: text for .txt/.vec, native for a path ending in / or "
-        ".kv, binary otherwise [default: auto]",
+        help="output format; auto: by the name (.bin binary; .txt, .vec text; .gz/.bz2/.xz "
+        "after either compresses; a path ending in / or .kv native); projector: a folder for "
+        "TensorBoard's Embedding Projector [default: auto]",
     )
     convert.add_argument(
-        "--limit", type=_positive_int, metavar="N", help="only the first N vectors"
+        "--limit",
+        type=_positive_int,
+        metavar="N",
+        help="only the first N vectors (the most frequent words; e.g. 10000 for the projector)",
     )
 
     vocab = sub.add_parser("vocab", help="count a corpus and write word2vec.c's vocab file")
@@ -556,10 +565,14 @@ def _check_native_output(path: str) -> None:
         )
 
 
-def _is_text(path: str, fmt: str = "auto") -> bool:
-    if fmt != "auto":
-        return fmt == "text"
-    return Path(path).suffix.lower() in _TEXT_SUFFIXES
+def _is_text(path: str, fmt: str = "auto", flag: str = "--format") -> bool:
+    """Whether to write word2vec text (not binary) to ``path``: ``fmt`` if not auto, else the
+    name, by :func:`w2v.formats.vectors_format`; a name that says neither is a user error."""
+    from .formats import vectors_format
+
+    binary = None if fmt == "auto" else fmt == "binary"
+    how = f"give {flag} binary or {flag} text"
+    return not vectors_format(path, binary, required=how).binary
 
 
 def _what_is(path: str) -> str:
@@ -601,17 +614,38 @@ def _load_vectors(path: str, limit: int | None = None) -> tuple[Any, str]:
             f"{path} is the checkpoint of an unfinished run, not vectors; finish it with "
             f"'w2v resume {shlex.quote(path)} -o vectors.bin' (w2v info describes it)."
         )
-    if kind == "text" or kind == "binary":
-        return KeyedVectors.load_word2vec_format(path, binary=kind == "binary", limit=limit), kind
     if kind == "model":
         from .model import Word2Vec
 
         kv = Word2Vec.load(path).wv
-    else:
+    elif kind == "native":
         kv = KeyedVectors.load(path, mmap="r")
+    else:  # word2vec.c's text or binary, maybe compressed or (GloVe) without a header
+        with _notes():
+            kv = KeyedVectors.load_word2vec_format(path, limit=limit, no_header=None)
+        return kv, kind
     if limit is not None:
         kv = KeyedVectors(kv.words[:limit], kv.vectors[:limit])
     return kv, kind
+
+
+@contextlib.contextmanager
+def _notes() -> Iterator[None]:
+    """Print the library's FormatWarnings (a file that holds another format than its name
+    says) as one ``w2v: note:`` line each on stderr."""
+    from .errors import FormatWarning
+
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", FormatWarning)
+            yield
+    finally:  # also before an error: the note may explain it
+        for w in caught:
+            if issubclass(w.category, FormatWarning):
+                print(f"w2v: note: {w.message}", file=sys.stderr)
+            else:  # not ours: as if it had not been caught
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 def _query(fn, *args, **kwargs):
@@ -858,6 +892,8 @@ def _check_train_outputs(args: argparse.Namespace, checkpoint: str | None) -> No
         ("--checkpoint", checkpoint),
         ("--plot-loss", args.plot_loss),
     )
+    if not _is_native(args.output, args.format):
+        _is_text(args.output, args.format)  # a name that says neither text nor binary: now
     if args.plot_loss:
         check_output(args.plot_loss)  # matplotlib and the image suffix
 
@@ -1059,16 +1095,19 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _cmd_convert(args: argparse.Namespace) -> int:
     to = args.to
+    if to == "auto" and args.output.endswith(("/", ".kv")):
+        to = "native"
+    folder = to in ("native", "projector")
+    _check_outputs(("Output", args.output.rstrip("/") or "/"), folder=folder)
     if to == "auto":
-        out = args.output
-        if out.endswith(("/", ".kv")):
-            to = "native"
-        else:
-            to = "text" if _is_text(out) else "binary"
-    _check_outputs(("Output", args.output.rstrip("/") or "/"), folder=to == "native")
+        to = "text" if _is_text(args.output, flag="--to") else "binary"
+    if to == "projector" and Path(args.output).is_file():
+        raise _UserError(f"--to projector writes a folder, and {args.output!r} is a file.")
     kv, src_fmt = _load_vectors(args.input, limit=args.limit)
     if to == "native":
         kv.save(args.output.rstrip("/"))
+    elif to == "projector":
+        kv.save_projector(args.output)
     else:
         kv.save_word2vec_format(args.output, binary=to == "binary")
     print(
@@ -1212,8 +1251,9 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     if args.vectors_format is None:
         kv, _ = _load_vectors(args.vectors)
     else:
-        binary = args.vectors_format == "binary"
-        kv = KeyedVectors.load_word2vec_format(args.vectors, binary=binary)
+        with _notes():
+            binary = args.vectors_format == "binary"
+            kv = KeyedVectors.load_word2vec_format(args.vectors, binary=binary)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlotWarning)
         written = _query(

@@ -27,6 +27,10 @@ class FormatError(W2VError, ValueError):
     """A vectors or model file is malformed: the message names the path and the position."""
 
 
+class FormatWarning(UserWarning):
+    """A vectors file holds another format than its name says; it was read as what it holds."""
+
+
 class OutputPathError(W2VError, ValueError):
     """An output path cannot be written: its folder is missing or read-only, or it is a folder."""
 

@@ -10,11 +10,12 @@ import difflib
 import os
 import warnings
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TypeAlias, overload
 
 import numpy as np
 
-from . import formats, native
+from . import formats, native, projector
 from .evaluate import AnalogyResult, WordPairResult, evaluate_analogies, evaluate_word_pairs
 
 #: What ``most_similar`` takes as ``positive`` or ``negative``: a word, a vector, or a list of
@@ -419,9 +420,48 @@ class KeyedVectors:
         return evaluate_word_pairs(self, path, restrict_vocab, case_insensitive)
 
     # -- files ----------------------------------------------------------------------------
-    def save_word2vec_format(self, path: str | os.PathLike, binary: bool = True) -> None:
-        """Save in word2vec.c's binary (default) or text format, atomically."""
+    def save_word2vec_format(self, path: str | os.PathLike, binary: bool | None = None) -> None:
+        """Save in word2vec.c's text or binary format, atomically; the name says which.
+
+        Parameters
+        ----------
+        path : str or path-like
+            ``.bin`` writes binary; ``.txt`` or ``.vec`` text; a final ``.gz``, ``.bz2`` or
+            ``.xz`` compresses it (``vectors.bin.gz``, ``vectors.txt.xz``).
+        binary : bool, optional
+            True or False overrides what the name says about text or binary (compression
+            still follows the name). With a name that says neither (``vectors.dat``) it is
+            required: :class:`~w2v.errors.FormatError` otherwise.
+
+        Examples
+        --------
+        >>> kv.save_word2vec_format("vectors.txt.gz")  # doctest: +SKIP
+        """
         formats.save_word2vec_format(path, self.words, self.vectors, binary=binary)
+
+    def save_projector(self, folder: str | os.PathLike, limit: int | None = None) -> Path:
+        """Export for TensorBoard's Embedding Projector: ``vectors.tsv`` and ``metadata.tsv``.
+
+        Parameters
+        ----------
+        folder : str or path-like
+            Created if missing; also gets a ``projector_config.pbtxt``, so
+            ``tensorboard --logdir folder`` shows the vectors. Or upload the two TSV files at
+            https://projector.tensorflow.org.
+        limit : int, optional
+            Only the first ``limit`` words (the most frequent, in w2v's files). The projector
+            runs in a browser: 10,000 to 100,000 words is comfortable.
+
+        Returns
+        -------
+        Path
+            The folder. See :func:`w2v.projector.save_projector`.
+
+        Examples
+        --------
+        >>> kv.save_projector("projector/", limit=10_000)  # doctest: +SKIP
+        """
+        return projector.save_projector(folder, self.words, self.vectors, limit=limit)
 
     def save(self, path: str | os.PathLike) -> None:
         """Save in w2v's native format: a folder with ``vectors.npy`` and ``words.txt``.
@@ -447,17 +487,43 @@ class KeyedVectors:
     def load_word2vec_format(
         cls,
         path: str | os.PathLike,
-        binary: bool = True,
+        binary: bool | None = None,
         limit: int | None = None,
         unicode_errors: str = "replace",
+        no_header: bool | None = False,
     ) -> KeyedVectors:
-        """Load a word2vec.c binary (default) or text file, e.g. one written by gensim.
+        """Load a word2vec.c text or binary file, plain or compressed, e.g. one from gensim.
+
+        Parameters
+        ----------
+        path : str or path-like
+            ``.bin`` is read as binary, ``.txt``/``.vec`` as text, and ``.gz``/``.bz2``/``.xz``
+            are decompressed as they are read (``GoogleNews-vectors-negative300.bin.gz``,
+            ``cc.en.300.vec.gz``). The first record is checked too: when it disagrees with
+            the name, the file is read as what it holds, with a
+            :class:`~w2v.errors.FormatWarning`; a name that says neither reads what it holds.
+        binary : bool, optional
+            True or False reads the file as that format, whatever its name (a file of the
+            other format then raises :class:`~w2v.errors.FormatError`).
+        limit : int, optional
+            Read only the first ``limit`` vectors.
+        unicode_errors : {"replace", "strict"}
+            What to do with words that are not valid UTF-8.
+        no_header : bool or None, default False
+            True reads GloVe's text format, which has no ``"<words> <dim>"`` first line (as
+            gensim's ``no_header=True``); None detects it (a first line that is a word followed
+            by numbers).
 
         Malformed files raise :class:`w2v.errors.FormatError` naming the path and the line or
         byte where reading failed; see :func:`w2v.formats.load_word2vec_format` for what is
         checked and what is accepted (NaN and inf values are; a word listed twice is not).
+
+        Examples
+        --------
+        >>> news = KeyedVectors.load_word2vec_format("GoogleNews.bin.gz")  # doctest: +SKIP
+        >>> glove = KeyedVectors.load_word2vec_format("glove.txt", no_header=True)  # doctest: +SKIP
         """
         words, vectors = formats.load_word2vec_format(
-            path, binary=binary, limit=limit, unicode_errors=unicode_errors
+            path, binary=binary, limit=limit, unicode_errors=unicode_errors, no_header=no_header
         )
         return cls(words, vectors)
