@@ -55,6 +55,10 @@ def test_init_weights_shapes_and_range():
         W_in, W_out = init_weights(TrainConfig(loss=loss, dim=16, seed=1), 10)
         assert W_in.shape == (10, 16) and W_out.shape == (rows, 16)
         assert np.abs(W_in).max() <= 0.5 / 16 and not W_out.any()
+    cbow, _ = init_weights(TrainConfig(arch="cbow", dim=16, seed=1), 10)
+    sg, _ = init_weights(TrainConfig(dim=16, seed=1), 10)
+    np.testing.assert_allclose(cbow, 2 * sg, rtol=1e-6)  # the same draws, gensim 4's range
+    assert np.abs(cbow).max() <= 1 / 16 and np.abs(cbow).max() > 0.9 / 16
     a, _ = init_weights(TrainConfig(dim=16, seed=1), 10)
     b, _ = init_weights(TrainConfig(dim=16, seed=2), 10)
     assert not np.array_equal(a, b)

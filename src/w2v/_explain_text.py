@@ -80,6 +80,13 @@ def _matrix(
         o.line(text + (f"  {o.c(mark, _YELLOW)}" if mark else ""))
 
 
+def _range(arch: str) -> str:
+    """The trainer's initial W range for ``arch`` as the text prints it (``init_range``)."""
+    from .config import TrainConfig
+
+    return f"{TrainConfig(arch=arch).init_range:g}"
+
+
 def _one_hot(V: int, i: int) -> str:
     if V <= 30:
         return "[" + " ".join("1" if j == i else "0" for j in range(V)) + "]"
@@ -128,7 +135,7 @@ def render(ex: Explanation, color: bool = False) -> str:
     init = (
         "every entry uniform in [-0.5, 0.5)"
         if ex.init == "random"
-        else "the trainer's start: W uniform in ±0.5/dim, W' zero"
+        else f"the trainer's start: W uniform in ±{_range(ex.arch)}/dim, W' zero"
     )
     o.head(f"Weights (init '{ex.init}', seed {ex.seed}: {init})")
     o.line("   W, the input vectors: one row per word (V × dim)")

@@ -520,7 +520,7 @@ def _add_explain_parser(subparsers: argparse._SubParsersAction) -> None:
         choices=INITS,
         default="random",
         help="random: W and W' uniform in [-0.5, 0.5); word2vec: the trainer's start "
-        "(W uniform in ±0.5/dim, W' zero) [default: random]",
+        "(W uniform in ±0.5/dim for skip-gram, ±1/dim for CBOW; W' zero) [default: random]",
     )
     p.add_argument(
         "--steps",

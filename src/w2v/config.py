@@ -235,6 +235,18 @@ class TrainConfig:
         return 0.05 if self.arch == "cbow" else 0.025
 
     @property
+    def init_range(self) -> float:
+        """W_in starts uniform in ±init_range/dim: 1.0 for CBOW (gensim 4's range), 0.5 for
+        skip-gram (word2vec.c's).
+
+        Measured for CBOW on the 2.1M-word slice, 3 epochs, 2 workers, 5 seeds paired, against
+        ±0.5/dim (``benchmarks/quality_seeds.py``): Google analogy +0.37 ± 0.07 points and
+        WS353 +0.011 ± 0.002 (CBOW NS), +0.31 ± 0.10 and +0.007 ± 0.007 (CBOW HS). Skip-gram
+        keeps word2vec.c's range until it is measured.
+        """
+        return 1.0 if self.arch == "cbow" else 0.5
+
+    @property
     def end_alpha(self) -> float:
         """The final learning rate: ``min_alpha`` or ``start_alpha * 1e-4``."""
         if self.min_alpha is not None:

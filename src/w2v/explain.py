@@ -41,7 +41,8 @@ from .vocab import Vocabulary, vocab_from_counts
 __all__ = ["INITS", "ExplainError", "Explanation", "explain"]
 
 #: How W and W' start: ``random`` (both uniform in ±0.5, so the first step is not trivial)
-#: or ``word2vec`` (exactly the trainer's start: W uniform in ±0.5/dim, W' zero).
+#: or ``word2vec`` (exactly the trainer's start: W uniform in ±0.5/dim for skip-gram and
+#: ±1/dim for CBOW (``TrainConfig.init_range``), W' zero).
 INITS: tuple[str, ...] = ("random", "word2vec")
 #: explain prints every number; beyond this many distinct words the tables are unreadable.
 MAX_WORDS = 60
@@ -424,7 +425,7 @@ def explain(
         Seeds the initial matrices and the negative draws.
     init : {"random", "word2vec"}
         ``random``: W and W' uniform in [−0.5, 0.5) from ``seed`` (a non-trivial first step).
-        ``word2vec``: the trainer's own start for ``seed`` (W uniform in ±0.5/dim, W' zero;
+        ``word2vec``: the trainer's own start for ``seed`` (W uniform in ±init_range/dim, W' zero;
         every first-step output probability is then uniform).
     steps : int
         Also repeat the same example (same negatives) for this many SGD steps and record

@@ -644,8 +644,9 @@ class Word2Vec:
         So that a later ``fit(corpus)`` trains them too. The ids and vectors of the words
         already known do not change; their counts grow by their counts in ``corpus``. New
         words are appended at the end (in descending count in ``corpus``), so the vocabulary
-        is no longer sorted by count. Their W_in rows start as word2vec.c's do (uniform in
-        ±0.5/dim, drawn from ``seed`` and the old vocabulary size); their W_out rows at zero.
+        is no longer sorted by count. Their W_in rows start as a fresh fit's do (uniform in
+        ±``init_range``/dim, drawn from ``seed`` and the old vocabulary size); their W_out rows
+        at zero.
 
         Subsampling and the noise distribution follow the new counts at the next fit. With
         hierarchical softmax the Huffman tree is rebuilt from the new counts (as gensim does),
@@ -678,7 +679,7 @@ class Word2Vec:
         V_old, k, dim = len(old), len(new_words), cfg.dim
         W_in = kernel_matrix(V_old + k, dim)
         W_in[:V_old] = self.W_in
-        _fill_uniform(np.random.default_rng([cfg.seed, V_old]), W_in[V_old:])
+        _fill_uniform(np.random.default_rng([cfg.seed, V_old]), W_in[V_old:], cfg.init_range)
         self.W_in = W_in
         if cfg.loss == "hs":
             if k or not _same_tree(huffman_of(old.counts), huffman_of(vocab.counts)):
@@ -799,11 +800,12 @@ def _held_out(
 def init_weights(config: TrainConfig, vocab_size: int) -> tuple[np.ndarray, np.ndarray]:
     """Fresh weights for a fit: (W_in, W_out), float32, each row on a cache line.
 
-    W_in (V, dim) uniform in ±0.5/dim (word2vec.c), drawn from ``config.seed``; W_out
-    (``config.output_rows(V)``, dim) zero. Every engine starts from these.
+    W_in (V, dim) uniform in ±``config.init_range``/dim (skip-gram ±0.5/dim as word2vec.c,
+    CBOW ±1/dim as gensim 4), drawn from ``config.seed``; W_out (``config.output_rows(V)``,
+    dim) zero. Every engine starts from these.
     """
     W_in = kernel_matrix(vocab_size, config.dim)
-    _fill_uniform(np.random.default_rng(config.seed), W_in)
+    _fill_uniform(np.random.default_rng(config.seed), W_in, config.init_range)
     return W_in, kernel_matrix(config.output_rows(vocab_size), config.dim)
 
 
@@ -853,11 +855,14 @@ def _load_rows(W_in: np.ndarray, vocab: Vocabulary, kv: KeyedVectors) -> np.ndar
     return rows
 
 
-def _fill_uniform(rng: np.random.Generator, W: np.ndarray) -> None:
-    """Fill W (rows of dim values) uniformly in ±0.5/dim, in place: no (V, dim) temporaries."""
+def _fill_uniform(rng: np.random.Generator, W: np.ndarray, init_range: float) -> None:
+    """Fill W (rows of dim values) uniformly in ±init_range/dim, in place: no (V, dim)
+    temporaries. (±0.5/dim gives word2vec.c's numbers exactly.)"""
     rng.random(out=W, dtype=np.float32)
     W -= np.float32(0.5)
     W /= np.float32(W.shape[1])
+    if init_range != 0.5:
+        W *= np.float32(init_range / 0.5)
 
 
 def _same_tree(a: HuffmanTree, b: HuffmanTree) -> bool:

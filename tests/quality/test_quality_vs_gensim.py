@@ -68,11 +68,13 @@ repeated runs of unchanged code mostly give the same scores; a changed random st
 fresh draw.
 
 Known systematic difference: CBOW NS analogy is 0.40 points below gensim (3.34 vs 3.74, 10 seeds
-each, t about 3); WS353 is equal. It most likely comes from the initial vectors: w2v draws them
+each, t about 3); WS353 is equal. It most likely came from the initial vectors: w2v drew them
 uniformly in +-0.5/dim (word2vec.c), gensim 4 in +-1/dim; w2v with W_in doubled after
-initialisation scores 3.67 +- 0.30 (10 seeds). The margin (1.30) is set by the spread, not
-widened for this gap. With 2 epochs instead of 3, CBOW HS shows a larger gap (WS353 0.316 +- 0.021
-vs 0.357 +- 0.028, analogy 2.31 vs 2.49 %, 5 seeds), probably the same effect (not checked).
+initialisation scored 3.67 +- 0.30 (10 seeds), and CBOW now starts in +-1/dim
+(``TrainConfig.init_range``; issue 26, +0.37 +- 0.07 points over 5 paired seeds). The margin
+(1.30) is set by the spread, not widened for this gap. With 2 epochs instead of 3, CBOW HS
+showed a larger gap (WS353 0.316 +- 0.021 vs 0.357 +- 0.028, analogy 2.31 vs 2.49 %, 5 seeds),
+probably the same effect (not checked).
 """
 
 from __future__ import annotations
