@@ -132,3 +132,17 @@ def test_line_corpus_is_reiterable(tmp_path):
     path.write_text("a b\nc\n")
     corpus = LineCorpus(path)
     assert list(corpus) == list(corpus) == [["a", "b"], ["c"]]
+
+
+@pytest.mark.parametrize(
+    ("compress", "name", "suffix"),
+    [(gzip.compress, "gzip", ".gz"), (bz2.compress, "bzip2", ".bz2"), (lzma.compress, "xz", ".xz")],
+)
+def test_a_compressed_corpus_named_as_text_says_so(tmp_path, compress, name, suffix):
+    """A .txt that is really gzip (bzip2, xz) data names its compression and the fix, instead
+    of 'looks binary' or reading compressed bytes as words."""
+    path = tmp_path / "corpus.txt"
+    path.write_bytes(compress(b"the cat sat\n" * 50))
+    fix = rf"is {name}-compressed.*rename it to corpus\.txt\{suffix}"
+    with pytest.raises(CorpusError, match=fix):
+        list(LineCorpus(path))

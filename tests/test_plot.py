@@ -235,7 +235,10 @@ def test_unknown_word_raises_keyerror_naming_it(kv, tmp_path):
 def test_missing_matplotlib_raises_missing_extra_error(kv, tmp_path, monkeypatch):
     """Without matplotlib both plots raise MissingExtraError with the one-line install hint."""
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    hint = 'Plotting needs matplotlib: pip install "w2v[plot]"'
+    hint = (
+        'Plotting needs matplotlib: pip install "w2v[plot]" '
+        '(in a clone of w2v: pip install -e ".[plot]")'
+    )
     with pytest.raises(MissingExtraError) as info:
         plot_words(kv, ["king"], tmp_path / "map.png")
     assert str(info.value) == hint

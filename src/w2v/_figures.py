@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._files import atomic_write, check_output_path
-from .errors import MissingExtraError, OutputPathError, PlotError
+from .errors import MissingExtraError, OutputPathError, PlotError, install_hint
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 FIGSIZE = (8.0, 6.0)  # inches
 DPI = 150
-MATPLOTLIB_HINT = 'Plotting needs matplotlib: pip install "w2v[plot]"'
+MATPLOTLIB_HINT = f"Plotting needs matplotlib: {install_hint('plot')}"
 
 
 def require_matplotlib() -> None:

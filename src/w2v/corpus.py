@@ -104,6 +104,14 @@ def _is_regular_file(p: Path) -> bool:
         return False
 
 
+_MAGIC = ((b"\x1f\x8b", "gzip"), (b"BZh", "bzip2"), (b"\xfd7zXZ\x00", "xz"))
+
+
+def _compressed_as(block: bytes) -> str | None:
+    """The compression whose magic number starts ``block`` (gzip, bzip2, xz), or None."""
+    return next((name for magic, name in _MAGIC if block.startswith(magic)), None)
+
+
 def _open_binary(path: Path) -> tuple[BinaryIO, BinaryIO]:
     """The file to read (decompressing) and the file on disk (whose position tells progress)."""
     opener = _OPENERS.get(path.suffix.lower())
@@ -191,7 +199,15 @@ def iter_file_pieces(
             if first:
                 first = False
                 nul = block.find(b"\x00")
-                if nul >= 0:
+                packed = _compressed_as(block) if fh is raw else None  # named as plain text
+                if packed and not skip_binary:
+                    suffix = {"gzip": ".gz", "bzip2": ".bz2", "xz": ".xz"}[packed]
+                    raise CorpusError(
+                        f"Corpus file {str(path)!r} is {packed}-compressed, but its name does not "
+                        f"end in {suffix}: rename it to {path.name}{suffix} (w2v decompresses "
+                        ".gz, .bz2 and .xz files by their suffix), or decompress it."
+                    )
+                if nul >= 0 or packed:
                     if skip_binary:
                         stats.skipped_files.append(str(path))
                         return

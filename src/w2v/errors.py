@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def install_hint(extra: str) -> str:
+    """How to install the optional dependencies of ``extra``, from an index and from a clone."""
+    return f'pip install "w2v[{extra}]" (in a clone of w2v: pip install -e ".[{extra}]")'
+
+
 class W2VError(Exception):
     """Base class of every error caused by input the user can fix.
 

@@ -67,7 +67,7 @@ import numpy as np
 
 from ..config import TrainConfig
 from ..corpus import ReadStats
-from ..errors import ConfigError, CorpusError, W2VError
+from ..errors import ConfigError, CorpusError, W2VError, install_hint
 from ..kernels import kernel_matrix
 from ..schedule import TrainState, piece_bounds, plan_batches
 from ..tables import Tables
@@ -86,7 +86,7 @@ DEFAULT_MAX_ROUNDS = 32
 #: The largest learning-rate scale chosen by default (the largest partition count measured).
 MAX_DEFAULT_LR_SCALE = 4
 
-_INSTALL_HINT = "The Spark backend needs PySpark: pip install 'w2v[spark]'."
+_INSTALL_HINT = f"The Spark backend needs PySpark: {install_hint('spark')}."
 
 
 def import_pyspark() -> Any:

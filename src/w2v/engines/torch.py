@@ -52,13 +52,13 @@ import numpy as np
 
 from .._progress import TrainingProgress
 from ..config import TrainConfig
-from ..errors import DeviceError, TrainingDivergedError
+from ..errors import DeviceError, TrainingDivergedError, install_hint
 from ..schedule import TrainState, batch_seed, learning_rate, plan_batches
 from ..tables import Tables, build_tables
 from ..vocab import EncodedCorpus, Vocabulary
 from . import Checkpoints, EpochCallback
 
-_INSTALL_HINT = 'pip install "w2v[gpu]"'
+_INSTALL_HINT = install_hint("gpu")
 
 
 def import_torch() -> Any:
