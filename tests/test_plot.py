@@ -340,15 +340,21 @@ def test_cmd_plot_end_to_end(kv, tmp_path, capsys, captured, name, binary, flags
     assert len(labels) == 2 + 2 * 3 and {"king", "dog"} <= labels
 
 
-def test_cmd_plot_unknown_word_is_a_one_line_user_error(kv, tmp_path, capsys):
-    """An unknown word is one line naming it on stderr, exit status 2, and no picture."""
+def test_cmd_plot_skips_unknown_words_as_similar_does(kv, tmp_path, capsys):
+    """An unknown word is one stderr line naming it (with a suggestion) and the others are
+    plotted; when no word is known: an error line, exit status 2, and no picture."""
     vectors = tmp_path / "v.vec"
     kv.save_word2vec_format(vectors, binary=False)
-    assert main(["plot", str(vectors), "quenn", "-o", str(tmp_path / "map.png")]) == 2
+    out = tmp_path / "map.png"
+    assert main(["plot", str(vectors), "quenn", "king", "-o", str(out), "-n", "1"]) == 0
     err = capsys.readouterr().err
-    assert err.startswith("w2v: error: Word 'quenn' is not in the vocabulary")
-    assert err.count("\n") == 1
-    assert not (tmp_path / "map.png").exists()
+    assert err.startswith("w2v: skipped: Word 'quenn' is not in the vocabulary")
+    assert err.count("\n") == 1 and out.exists()
+    out.unlink()
+    assert main(["plot", str(vectors), "quenn", "-o", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("w2v: skipped: Word 'quenn'") and err[1].startswith("w2v: error:")
+    assert not out.exists()
 
 
 def test_cmd_plot_arguments_are_validated(tmp_path, capsys):

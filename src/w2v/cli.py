@@ -1254,12 +1254,18 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         with _notes():
             binary = args.vectors_format == "binary"
             kv = KeyedVectors.load_word2vec_format(args.vectors, binary=binary)
+    unknown = _unknown_words(kv, args.words)  # skipped, as `similar` skips them
+    for message in unknown.values():
+        print(f"w2v: skipped: {message}", file=sys.stderr)
+    known = [w for w in args.words if w not in unknown]
+    if not known:
+        raise _UserError(f"none of the words to plot is in the vocabulary of {args.vectors}.")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", PlotWarning)
         written = _query(
             plot_words,
             kv,
-            args.words,
+            known,
             args.output,
             neighbours=args.neighbours,
             method=args.method,
