@@ -146,3 +146,32 @@ def test_mistakes_are_one_line_errors(published, tmp_path):
     bad = KeyedVectors(["w0"], np.full((1, DIM), np.nan, np.float32))
     with pytest.raises(ConfigError, match="NaN"):
         model().fit(corpus, init_vectors=bad)
+
+
+def test_the_command_line_fine_tunes_and_locks(tmp_path, capsys):
+    """`w2v train --init-vectors V --lock-init` starts from V and keeps its words' vectors
+    exactly; without --lock-init they move; --lock-init alone is one line, exit 2."""
+    from w2v import KeyedVectors
+    from w2v.cli import main
+
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(" ".join(s) for s in _CLI_SENTENCES) + "\n")
+    base = ["--min-count", "1", "--dim", "8", "--epochs", "2", "--workers", "1", "--no-progress"]
+    pre = tmp_path / "pre.bin"
+    assert main(["train", str(corpus), "-o", str(pre), *base]) == 0
+    locked, free = tmp_path / "locked.bin", tmp_path / "free.bin"
+    init = ["--init-vectors", str(pre)]
+    assert main(["train", str(corpus), "-o", str(locked), *base, *init, "--lock-init"]) == 0
+    assert main(["train", str(corpus), "-o", str(free), *base, *init, "--seed", "2"]) == 0
+    kv0, kv1, kv2 = (KeyedVectors.load_word2vec_format(p) for p in (pre, locked, free))
+    np.testing.assert_array_equal(kv1["cat"], kv0["cat"])
+    assert not np.array_equal(kv2["cat"], kv0["cat"])
+    capsys.readouterr()
+    assert main(["train", str(corpus), "-o", str(free), *base, "--lock-init"]) == 2
+    assert "give both" in capsys.readouterr().err
+
+
+_CLI_SENTENCES = [
+    ["the", "cat", "sat", "on", "the", "mat"],
+    ["a", "dog", "ran", "in", "a", "park"],
+] * 30

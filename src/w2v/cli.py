@@ -146,6 +146,17 @@ def _build_parser() -> Parser:
         "[default: none]",
     )
     train.add_argument(
+        "--init-vectors",
+        metavar="VECTORS",
+        help="fine-tune: start the input vectors of the words these vectors hold from them "
+        "(any file w2v reads; same dim), the other words as usual [default: none]",
+    )
+    train.add_argument(
+        "--lock-init",
+        action="store_true",
+        help="with --init-vectors: keep the loaded vectors fixed (restored after every batch)",
+    )
+    train.add_argument(
         "--read-vocab",
         metavar="FILE",
         help="use the words and counts of this vocabulary file (word2vec.c's -read-vocab; "
@@ -906,7 +917,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
     elsewhere = config.device is not None or args.spark  # engines without checkpoints
     if elsewhere and (args.checkpoint or args.checkpoint_every):
         raise _UserError("--checkpoint and --checkpoint-every work only with the CPU trainer.")
-    ckpt = None if elsewhere else args.checkpoint or f"{Path(args.output)}.ckpt"
+    if args.lock_init and (args.checkpoint or args.checkpoint_every):
+        raise _UserError("--lock-init cannot be checkpointed yet; train without --checkpoint.")
+    uncheckpointed = elsewhere or args.lock_init  # (--lock-init: Ctrl-C saves nothing)
+    ckpt = None if uncheckpointed else args.checkpoint or f"{Path(args.output)}.ckpt"
     _check_train_outputs(args, ckpt)
     every = _every(args.checkpoint_every)
     if args.checkpoint and args.checkpoint_every is None:
@@ -926,6 +940,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
         words, counts = load_vocab(args.read_vocab)
         vocab = vocab_from_counts(words, counts, min_count=config.min_count)
+    if args.lock_init and not args.init_vectors:
+        raise _UserError("--lock-init keeps the vectors of --init-vectors fixed; give both.")
+    init_vectors = _load_vectors(args.init_vectors)[0] if args.init_vectors else None
 
     fitted = _train_or_interrupt(
         args,
@@ -938,6 +955,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
             checkpoint=ckpt,
             checkpoint_every=every,
             validation=_validation(args.validation),
+            init_vectors=init_vectors,
+            lock_init=args.lock_init,
         ),
     )
     return _interrupted_status(args) if fitted is None else _write_outputs(model, args)
@@ -989,6 +1008,8 @@ def _train_spark(args: argparse.Namespace, config: TrainConfig):
 
     if args.read_vocab:
         raise _UserError("--read-vocab is not supported with --spark; Spark counts the corpus.")
+    if args.init_vectors or args.lock_init:
+        raise _UserError("--init-vectors and --lock-init are not supported with --spark yet.")
     model = spark.train_text_file(
         args.spark,
         args.corpus,
