@@ -289,9 +289,8 @@ CLI_ARGS = ["--dim", "16", "--min-count", "1", "--epochs", "2", "--workers", "1"
 CLI_ARGS += ["--sample", "0.01", "--batch-words", "400", "--no-progress"]
 
 
-def test_cli_ctrl_c_saves_prints_resume_command_and_exits_130(corpus_file, tmp_path, capsys):
-    """SIGINT during `w2v train` writes OUT.ckpt, prints the resume command, exits 130."""
-    out = tmp_path / "v.bin"
+def _interrupted_train(corpus_file: Path, out: Path, sig: int) -> tuple[subprocess.Popen, str]:
+    """Run `w2v train` slowly in a child, send it ``sig`` once it trains; (process, stderr)."""
     proc = subprocess.Popen(
         [sys.executable, "-c", _SLOW_CLI, "train", str(corpus_file), "-o", str(out), *CLI_ARGS],
         stdout=subprocess.PIPE,
@@ -303,10 +302,17 @@ def test_cli_ctrl_c_saves_prints_resume_command_and_exits_130(corpus_file, tmp_p
     with proc:
         try:
             assert proc.stdout.readline() == "training\n"  # type: ignore[union-attr]
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(sig)
             _, err = proc.communicate(timeout=60)
         finally:
             proc.kill()
+    return proc, err
+
+
+def test_cli_ctrl_c_saves_prints_resume_command_and_exits_130(corpus_file, tmp_path, capsys):
+    """SIGINT during `w2v train` writes OUT.ckpt, prints the resume command, exits 130."""
+    out = tmp_path / "v.bin"
+    proc, err = _interrupted_train(corpus_file, out, signal.SIGINT)
     assert proc.returncode == 130, err
     lines = err.strip().splitlines()
     assert len(lines) == 1 or "epoch 1/2" in lines[0]  # at most the epoch line came first
@@ -328,21 +334,7 @@ def test_cli_ctrl_c_saves_prints_resume_command_and_exits_130(corpus_file, tmp_p
 def test_cli_sigterm_saves_prints_resume_command_and_exits_143(corpus_file, tmp_path, capsys):
     """SIGTERM (a scheduler, `timeout`) during `w2v train` is Ctrl-C: checkpoint, resume, 143."""
     out = tmp_path / "v.txt"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _SLOW_CLI, "train", str(corpus_file), "-o", str(out), *CLI_ARGS],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-        env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
-    )
-    with proc:
-        try:
-            assert proc.stdout.readline() == "training\n"  # type: ignore[union-attr]
-            proc.send_signal(signal.SIGTERM)
-            _, err = proc.communicate(timeout=60)
-        finally:
-            proc.kill()
+    proc, err = _interrupted_train(corpus_file, out, signal.SIGTERM)
     assert proc.returncode == 143, err
     last = err.strip().splitlines()[-1]
     ckpt = f"{out}.ckpt"
