@@ -12,8 +12,11 @@ from w2v.kernels import (
     LOSS_HS,
     LOSS_NS,
     LOSS_SOFTMAX,
+    NO_SYNC,
     build_alias_table,
+    make_hot_sync,
     noise_codes,
+    publish_hot_rows,
     sync_hot_rows,
     train_batch_cbow,
     train_batch_skipgram,
@@ -25,6 +28,9 @@ from w2v.kernels.common import (
     prefetch_units,
     row_ptr,
     subsample_sentence,
+    sync_tier,
+    try_lock,
+    unlock,
 )
 from w2v.kernels.outputs import logistic_units, softmax_update
 
@@ -151,7 +157,7 @@ def test_batch_kernel_equals_reference_on_a_sentence(arch, loss):
         exp_n += n
     kernel = train_batch_skipgram if arch == "skipgram" else train_batch_cbow
     extra = 0 if arch == "skipgram" else 1  # shared_negatives off; cbow_mean on
-    args = (KIND[loss], negative, 1, schedule, np.uint64(12345), 0, extra)
+    args = (KIND[loss], negative, 1, schedule, np.uint64(12345), 0, NO_SYNC, extra)
     got_loss, got_n = kernel(ids, ends, W_in, W_out, NO_HOT, NO_HOT, tables, *args)
     assert got_n == exp_n
     assert got_loss == pytest.approx(exp_loss, rel=1e-5)
@@ -193,6 +199,7 @@ def test_cbow_sum_uses_the_sum_of_context_rows():
         (lr, lr, 0.0, 1.0),
         np.uint64(7),
         0,
+        NO_SYNC,
         0,
     )
     np.testing.assert_allclose(W_in, exp_in, **TOL)
@@ -241,6 +248,7 @@ def test_dynamic_window_radius_is_uniform():
         (0.0, 0.0, 0.0, 1.0),
         np.uint64(9),
         0,
+        NO_SYNC,
         0,
     )
     per_centre = pairs / n
@@ -263,10 +271,12 @@ def test_subsampling_keeps_words_with_their_keep_probability():
     assert np.all(ids[pos[:m]] == kept[:m])  # positions point back at the kept words
 
 
+@pytest.mark.parametrize("every", [0, 1, 3])
 @pytest.mark.parametrize(("arch", "loss"), [v for v in VARIANTS if v[1] != "softmax"])
-def test_private_hot_rows_train_like_shared_rows_in_one_thread(arch, loss):
+def test_private_hot_rows_train_like_shared_rows_in_one_thread(arch, loss, every):
     """A batch trained with part of W_in and of W_out in private copies, then synced, equals
-    one trained on the plain matrices, and leaves the shared rows alone until the sync."""
+    one trained on the plain matrices; with no sync inside the batch (``every`` 0) it leaves
+    the shared rows alone until the sync after it."""
     W_in, W_out = _matrices(loss, seed=5)
     ids = np.array([0, 3, 0, 5, 2, 4, 1, 1, 3], dtype=np.int32)
     ends = np.array([4, 9], dtype=np.int64)
@@ -280,17 +290,25 @@ def test_private_hot_rows_train_like_shared_rows_in_one_thread(arch, loss):
     k_in = 3  # input rows 0, 1, 2 are private
     shared_in, shared_out = W_in.copy(), W_out.copy()
     args = (KIND[loss], 2, 2, (0.05, 0.05, 0.0, 1.0), np.uint64(3))
-    exp = kernel(ids, ends, shared_in, shared_out, NO_HOT, NO_HOT, tables, *args, 0, *extra)
+    exp = kernel(
+        ids, ends, shared_in, shared_out, NO_HOT, NO_HOT, tables, *args, 0, NO_SYNC, *extra
+    )
     hot_in, hot_out = W_in[:k_in].copy(), W_out[start:].copy()
     base_in, base_out = hot_in.copy(), hot_out.copy()
-    got = kernel(ids, ends, W_in, W_out, hot_in, hot_out, tables, *args, start, *extra)
-    assert not np.array_equal(hot_in, base_in)  # the private rows were trained...
-    assert not np.array_equal(hot_out, base_out)
-    np.testing.assert_array_equal(W_in[:k_in], base_in)  # ...and the shared ones were not
-    np.testing.assert_array_equal(W_out[start:], base_out)
-    sync_hot_rows(W_in, hot_in, base_in, 0)
-    sync_hot_rows(W_out, hot_out, base_out, start)
-    assert got == exp
+    before_in, before_out = base_in.copy(), base_out.copy()
+    sync = make_hot_sync(base_in, base_out, np.zeros(1, np.int64), every, 1, 1)
+    got = kernel(ids, ends, W_in, W_out, hot_in, hot_out, tables, *args, start, sync, *extra)
+    assert not np.array_equal(hot_in, before_in)  # the private rows were trained...
+    assert not np.array_equal(hot_out, before_out)
+    if every == 0:  # ...and the shared ones were not
+        np.testing.assert_array_equal(W_in[:k_in], before_in)
+        np.testing.assert_array_equal(W_out[start:], before_out)
+    else:  # ...and the top ones were published inside the batch
+        assert not np.array_equal(W_in[:1], before_in[:1])
+        assert sync[2][0] == 0  # the lock was given back
+    publish_hot_rows(W_in, W_out, hot_in, hot_out, start, sync)
+    # a sync inside the batch rounds M + (hot - base) in float32: equal to an ulp
+    assert got == (exp if every == 0 else pytest.approx(exp, rel=1e-6))
     np.testing.assert_allclose(W_in, shared_in, **TOL)
     np.testing.assert_allclose(W_out, shared_out, **TOL)
     np.testing.assert_array_equal(hot_in, W_in[:k_in])
@@ -337,7 +355,7 @@ def test_words_after_the_last_sentence_end_are_one_more_sentence(arch, loss):
     tables = (*tables, tree.lengths, noise_codes(2))
     kernel = train_batch_skipgram if arch == "skipgram" else train_batch_cbow
     extra = (0,) if arch == "skipgram" else (1,)
-    args = (KIND[loss], 2, 2, (0.05, 0.05, 0.0, 1.0), np.uint64(3), 0, *extra)
+    args = (KIND[loss], 2, 2, (0.05, 0.05, 0.0, 1.0), np.uint64(3), 0, NO_SYNC, *extra)
     runs = {}
     for name, ends in (("listed", [4, 9]), ("implied", [4]), ("one sentence", [9])):
         W_in, W_out = _matrices(loss, seed=5)
@@ -348,6 +366,89 @@ def test_words_after_the_last_sentence_end_are_one_more_sentence(arch, loss):
     np.testing.assert_array_equal(W_in, W_in2)
     np.testing.assert_array_equal(W_out, W_out2)
     assert not np.array_equal(W_in, runs["one sentence"][1])
+
+
+def test_try_lock_is_taken_once_until_unlocked():
+    from numba import njit
+
+    take, give = njit(lambda f: try_lock(f)), njit(lambda f: unlock(f))  # intrinsics: jit only
+    flag = np.zeros(1, np.int64)
+    assert take(flag)
+    assert not take(flag)  # held: a second taker is refused, not blocked
+    assert flag[0] == 1
+    give(flag)
+    assert flag[0] == 0
+    assert take(flag)
+
+
+def _tier_setup(k_in: int, k_out: int, dim: int = 2):
+    """Private copies whose every row has changed by +1 since the last sync (base = 0)."""
+    W_in, W_out = np.zeros((10, dim), np.float32), np.zeros((12, dim), np.float32)
+    hot_in, hot_out = np.ones((k_in, dim), np.float32), np.ones((k_out, dim), np.float32)
+    base_in, base_out = np.zeros_like(hot_in), np.zeros_like(hot_out)
+    return W_in, W_out, hot_in, hot_out, base_in, base_out
+
+
+@pytest.mark.parametrize(
+    ("count", "rows"), [(1, 2), (2, 4), (3, 2), (4, 8), (6, 4), (8, 8), (16, 8)]
+)
+@pytest.mark.parametrize("top_at_end", [0, 1])
+def test_sync_tier_publishes_more_rows_at_every_second_and_fourth_sync(count, rows, top_at_end):
+    """fast_rows=2, tiers=2: the 1st, 3rd, 5th... sync publishes the top 2 rows of each private
+    copy, the 2nd, 6th... the top 4, every 4th the top 8; the top of hot_out is its end for HS
+    (``top_at_end``), the start otherwise; W_in's private rows are always its first rows."""
+    k, start = 8, 3
+    W_in, W_out, hot_in, hot_out, base_in, base_out = _tier_setup(k, k)
+    sync = make_hot_sync(base_in, base_out, np.zeros(1, np.int64), 5, 2, 2)
+    sync_tier(W_in, W_out, hot_in, hot_out, start, sync, top_at_end, count)
+    expect_in = np.zeros(10)
+    expect_in[:rows] = 1
+    np.testing.assert_array_equal(W_in[:, 0], expect_in)
+    expect_out = np.zeros(12)
+    top = range(start + k - rows, start + k) if top_at_end else range(start, start + rows)
+    expect_out[list(top)] = 1
+    np.testing.assert_array_equal(W_out[:, 0], expect_out)
+    np.testing.assert_array_equal(base_out[:, 0], expect_out[start : start + k])  # synced rows
+    assert sync[2][0] == 0
+
+
+def test_sync_tier_skips_while_another_thread_holds_the_lock():
+    W_in, W_out, hot_in, hot_out, base_in, base_out = _tier_setup(4, 4)
+    flag = np.ones(1, np.int64)  # held elsewhere
+    sync_tier(W_in, W_out, hot_in, hot_out, 0, make_hot_sync(base_in, base_out, flag, 5), 0, 1)
+    assert not W_in.any() and not W_out.any()  # nothing published, nothing lost:
+    np.testing.assert_array_equal(hot_in - base_in, 1)  # the change waits for the next sync
+    assert flag[0] == 1
+
+
+def test_concurrent_syncs_lose_no_change():
+    """Two threads (the syncs release the GIL) each add 1 to every private value 200 times,
+    syncing in tiers between the steps and publishing everything at the end: W_out ends at
+    exactly 400 everywhere, so no sync overwrote another's change. (The rows are long, so
+    that without the lock two syncs overlap and lose changes.)"""
+    import threading
+
+    dim = 4096
+    W_in, W_out = np.zeros((1, dim), np.float32), np.zeros((40, dim), np.float32)
+    flag = np.zeros(1, np.int64)
+    no_in = np.zeros((0, dim), np.float32)
+
+    def thread() -> None:
+        hot = W_out[8:40].copy()
+        sync = make_hot_sync(no_in.copy(), hot.copy(), flag, 1, 4, 3)
+        for step in range(1, 201):
+            hot += 1.0
+            sync_tier(W_in, W_out, no_in, hot, 8, sync, 1, step)
+            publish_hot_rows(W_in, W_out, no_in, hot, 8, sync)
+
+    threads = [threading.Thread(target=thread) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    np.testing.assert_array_equal(W_out[8:], 400.0)
+    assert not W_out[:8].any()
+    assert flag[0] == 0
 
 
 def test_sync_hot_rows_adds_every_threads_change():
@@ -374,7 +475,7 @@ def _skipgram_ns_batch(shared: int, prob, alias, negative: int, seed: int = 11):
     tables = (np.ones(V_big, np.float32), prob, alias, empty, empty.astype(np.int8))
     tables = (*tables, np.zeros(1, np.int32), noise_codes(negative))
     ids, ends = np.array([0, 1, 2], np.int32), np.array([3], np.int64)
-    args = (LOSS_NS, negative, 1, (0.05, 0.05, 0.0, 1.0), np.uint64(seed), 0, shared)
+    args = (LOSS_NS, negative, 1, (0.05, 0.05, 0.0, 1.0), np.uint64(seed), 0, NO_SYNC, shared)
     train_batch_skipgram(ids, ends, W_in, W_out, NO_HOT, NO_HOT, tables, *args)
     return W_in, W_out
 

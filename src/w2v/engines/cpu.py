@@ -41,9 +41,11 @@ from ..kernels import (
     LOSS_HS,
     LOSS_NS,
     LOSS_SOFTMAX,
+    NO_SYNC,
     all_finite,
     kernel_matrix,
-    sync_hot_rows,
+    make_hot_sync,
+    publish_hot_rows,
     train_batch_cbow,
     train_batch_skipgram,
 )
@@ -58,13 +60,25 @@ log = logging.getLogger("w2v")
 # Rows that most examples touch (the top of the Huffman tree; the most frequent words' NS
 # rows, and in CBOW their input rows) are written by all threads at once, and the cache lines
 # bouncing between cores made 2 threads slower than 1 for hierarchical softmax and cost two
-# CBOW NS threads ~12 %. With more than one worker, each thread trains its own copy of these
-# rows and publishes its change after every batch.
+# CBOW NS threads ~12 %. With more than one worker, each thread trains its own copy of the
+# HOT_ROWS most shared rows, publishes the top FAST_ROWS of them every SYNC_EVERY kept words
+# inside a batch (twice as many at every second sync, ... FAST_TIERS times), and all of them
+# after every batch (kernels.common.sync_tier).
+#
+# Measured (issue 26; benchmarks/issue26_notes.md): the private copies cost quality, more with
+# more rows, and syncing them often wins most of it back. Training loss of the last of
+# 3 epochs, 2 workers minus 1 worker, 0.5M-word slice, CBOW HS / SG HS / CBOW NS / SG NS:
+# 1,024 rows synced after each 10,000-word batch +0.065 / +0.016 / +0.028 / +0.024; 64 rows
+# synced every 500 kept words (16 rows; 32 every 1,000; 64 every 2,000) +0.004 / +0.003 /
+# −0.001 / +0.002, at the same two-worker speed.
 #
 # Skip-gram keeps its input rows shared: with private copies of them its vectors scored
 # lower (skip-gram HS on the quality slice, 5 seeds: analogy 5.74 -> 5.43 %, WS353
 # 0.503 -> 0.486), and two skip-gram workers already scale ~1.9x without them.
-HOT_ROWS = 1024
+HOT_ROWS = 64
+SYNC_EVERY = 500
+FAST_ROWS = 16
+FAST_TIERS = 2
 _NO_HOT = np.zeros((0, 1), dtype=np.float32)
 
 #: The four matrices a batch trains, in the kernels' order: W_in, W_out, and the calling
@@ -93,6 +107,7 @@ def run_kernel(
     schedule: tuple[float, float, float, float],
     seed: np.uint64,
     hot_start: int,
+    hot_sync: tuple = NO_SYNC,
 ) -> tuple[float, int]:
     """Train one batch with the kernel of ``config.arch``; return (summed loss, examples).
 
@@ -105,7 +120,7 @@ def run_kernel(
     )
     return kernel(
         ids, ends, *rows, tables, _LOSS_KIND[config.loss], config.negative, config.window,
-        schedule, seed, hot_start, last,
+        schedule, seed, hot_start, hot_sync, last,
     )  # fmt: skip
 
 
@@ -125,7 +140,7 @@ def kernels_cached(config: TrainConfig) -> bool:
     """
     functions = [train_batch_skipgram if config.arch == "skipgram" else train_batch_cbow]
     if config.n_workers > 1:
-        functions.append(sync_hot_rows)
+        functions.append(publish_hot_rows)
     for f in functions:
         if getattr(f, "overloads", None):
             continue  # already in this process
@@ -156,9 +171,11 @@ def load_kernels(config: TrainConfig) -> None:
     hot = W[:1].copy()
     no_ids, no_ends = np.zeros(0, np.int32), np.zeros(0, np.int64)
     no_schedule = (0.0, 0.0, 0.0, 1.0)
-    run_kernel(config, no_ids, no_ends, (W, W, hot, hot), tables, no_schedule, np.uint64(1), 0)
+    sync = make_hot_sync(hot.copy(), hot.copy(), np.zeros(1, np.int64))
+    rows = (W, W, hot, hot)
+    run_kernel(config, no_ids, no_ends, rows, tables, no_schedule, np.uint64(1), 0, sync)
     if config.n_workers > 1:
-        sync_hot_rows(W, hot, hot.copy(), 0)
+        publish_hot_rows(*rows[:2], hot, hot, 0, sync)
     release_compiler_pages()
     trim_heap()  # what LLVM freed after compiling the runtime
 
@@ -250,7 +267,7 @@ class _HogwildRun:
         self.n_hot_in, self.hot_start, self.n_hot = hot_rows(
             config, W_in.shape[0], W_out.shape[0], self.n_threads
         )
-        self.hot_lock = threading.Lock()  # two syncs at once would lose one thread's change
+        self.sync_flag = np.zeros(1, np.int64)  # the spin lock of the private rows' syncs
         self.locked = locked
         if locked is not None:
             # row -> its place in locked.rows, or -1: finds a batch's locked words in O(batch)
@@ -357,7 +374,7 @@ class _HogwildRun:
         self.since_words = 0
 
     # -- one epoch -------------------------------------------------------------------------
-    def _run_batch(self, s: TrainState, i: int, rows: Rows) -> None:
+    def _run_batch(self, s: TrainState, i: int, rows: Rows, hot_sync: tuple = NO_SYNC) -> None:
         """Train batch ``i`` of epoch ``s.epoch``, storing its loss in ``s``."""
         a, b = int(self.bounds[i]), int(self.bounds[i + 1])
         ids = self.corpus.read(a, b)
@@ -367,7 +384,7 @@ class _HogwildRun:
         schedule = (self.alpha, self.min_alpha, position, self.total)
         seed = batch_seed(self.config.seed, s.epoch, i)
         loss, n = run_kernel(
-            self.config, ids, ends, rows, self.tables, schedule, seed, self.hot_start
+            self.config, ids, ends, rows, self.tables, schedule, seed, self.hot_start, hot_sync
         )
         if not math.isfinite(loss):
             raise self._diverged(s.epoch, f"the loss of batch {i + 1} is {loss}")
@@ -400,15 +417,17 @@ class _HogwildRun:
         )  # fmt: skip
         hot_in = W_in[:n_hot_in].copy() if n_hot_in else _NO_HOT
         hot_out = W_out[hot_start : hot_start + n_hot].copy() if n_hot else _NO_HOT
-        base_in, base_out = hot_in.copy(), hot_out.copy()
+        hot_sync = make_hot_sync(
+            hot_in.copy(), hot_out.copy(), self.sync_flag, SYNC_EVERY, FAST_ROWS, FAST_TIERS
+        )
         rows = (W_in, W_out, hot_in, hot_out)
         try:
             while (i := self._take(limit)) >= 0:
-                self._run_batch(s, i, rows)
                 if n_hot_in or n_hot:
-                    with self.hot_lock:
-                        sync_hot_rows(W_in, hot_in, base_in, 0)
-                        sync_hot_rows(W_out, hot_out, base_out, hot_start)
+                    self._run_batch(s, i, rows, hot_sync)
+                    publish_hot_rows(W_in, W_out, hot_in, hot_out, hot_start, hot_sync)
+                else:
+                    self._run_batch(s, i, rows)
                 words = int(self.bounds[i + 1] - self.bounds[i])
                 with self.lock:
                     self.done_words += words

@@ -206,17 +206,19 @@ def prefetch_units(
 
 @jit(fastmath=FASTMATH)
 def sync_hot_rows(
-    M: np.ndarray, hot: np.ndarray, base: np.ndarray, hot_start: int
+    M: np.ndarray, hot: np.ndarray, base: np.ndarray, hot_start: int, lo: int = 0, hi: int = -1
 ) -> None:  # pragma: no cover - numba
     """Publish a thread's private rows of a shared matrix and take the other threads' updates.
 
     M : W_in or W_out; hot, base : (K, dim) float32, the thread's copy of
     M[hot_start : hot_start + K] and its value at the last sync. The thread's own change
     (hot − base) is added to M's rows, then both copies are refreshed from M, which now
-    holds every thread's published changes.
+    holds every thread's published changes. Only the private rows ``lo <= r < hi`` (default:
+    all) are synced. Two threads must not sync the same rows at once (one's change could be
+    lost): callers hold the run's sync lock (:func:`try_lock`).
     """
-    n_hot = hot.shape[0]
-    for r in range(n_hot):
+    n_hot = hot.shape[0] if hi < 0 else min(hi, hot.shape[0])
+    for r in range(max(0, lo), n_hot):
         row = hot_start + r
         if r + _SYNC_AHEAD < n_hot:  # the other threads last wrote these rows: fetch early
             prefetch_row(M, row + _SYNC_AHEAD)
@@ -225,6 +227,128 @@ def sync_hot_rows(
             M[row, k] = shared
             hot[r, k] = shared
             base[r, k] = shared
+
+
+@intrinsic
+def try_lock(typingctx, flag):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Take the spin lock ``flag[0]`` (an int64 array, 0 = free) if it is free; return
+    whether it was taken. One atomic compare-and-swap (acquire): it never waits."""
+    if not (isinstance(flag, types.Array) and flag.dtype == types.int64 and flag.ndim == 1):
+        return None
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        i64 = ir.IntType(64)
+        pair = builder.cmpxchg(ary.data, ir.Constant(i64, 0), ir.Constant(i64, 1), "acquire")
+        return builder.extract_value(pair, 1)
+
+    return types.boolean(flag), codegen
+
+
+@intrinsic
+def unlock(typingctx, flag):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Free the spin lock ``flag[0]`` taken by :func:`try_lock` (an atomic store, release)."""
+    if not (isinstance(flag, types.Array) and flag.dtype == types.int64 and flag.ndim == 1):
+        return None
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        builder.store_atomic(ir.Constant(ir.IntType(64), 0), ary.data, "release", 8)
+        return context.get_dummy_value()
+
+    return types.void(flag), codegen
+
+
+if numba_config.DISABLE_JIT:
+
+    def try_lock(flag: np.ndarray) -> bool:  # type: ignore[no-redef]
+        """Plain Python runs one kernel at a time (the GIL): a test-and-set suffices."""
+        if flag[0]:
+            return False
+        flag[0] = 1
+        return True
+
+    def unlock(flag: np.ndarray) -> None:  # type: ignore[no-redef]
+        """Free the lock taken by :func:`try_lock`."""
+        flag[0] = 0
+
+
+@jit(fastmath=FASTMATH)
+def sync_tier(
+    W_in: np.ndarray,
+    W_out: np.ndarray,
+    hot_in: np.ndarray,
+    hot_out: np.ndarray,
+    hot_start: int,
+    hot_sync: tuple,
+    top_at_end: int,
+    count: int,
+) -> None:  # pragma: no cover - numba
+    """The ``count``-th sync of a batch: publish the thread's most shared private rows.
+
+    The rows a thread keeps private are the ones every thread updates most (the most frequent
+    words' rows; the Huffman nodes nearest the root), and those drift apart fastest between
+    the syncs after each batch. So inside a batch, every ``every`` words, the top
+    ``FAST_ROWS`` rows of ``hot_in`` and ``hot_out`` are synced; at every second sync twice as
+    many, at every fourth four times, up to ``FAST_ROWS << FAST_TIERS``, as Intel's
+    pWord2Vec tiers its syncs by frequency. The top of ``hot_out`` is its end when
+    ``top_at_end`` (HS: the root is the last inner node). When another thread holds the sync
+    lock this sync is skipped (the next one, or the one after the batch, publishes it): a
+    thread never waits here.
+    """
+    base_in, base_out, flag, _, fast_rows, tiers = hot_sync
+    tier = 0
+    while tier < tiers and count % (2 << tier) == 0:
+        tier += 1
+    rows = fast_rows << tier
+    if not try_lock(flag):
+        return
+    sync_hot_rows(W_in, hot_in, base_in, 0, 0, rows)
+    k = hot_out.shape[0]
+    if top_at_end:
+        sync_hot_rows(W_out, hot_out, base_out, hot_start, k - rows, k)
+    else:
+        sync_hot_rows(W_out, hot_out, base_out, hot_start, 0, rows)
+    unlock(flag)
+
+
+@jit(fastmath=FASTMATH)
+def publish_hot_rows(
+    W_in: np.ndarray,
+    W_out: np.ndarray,
+    hot_in: np.ndarray,
+    hot_out: np.ndarray,
+    hot_start: int,
+    hot_sync: tuple,
+) -> None:  # pragma: no cover - numba
+    """Sync all of a thread's private rows (after each batch), waiting for the sync lock."""
+    base_in, base_out, flag = hot_sync[0], hot_sync[1], hot_sync[2]
+    while not try_lock(flag):
+        pass
+    sync_hot_rows(W_in, hot_in, base_in, 0)
+    sync_hot_rows(W_out, hot_out, base_out, hot_start)
+    unlock(flag)
+
+
+def make_hot_sync(
+    base_in: np.ndarray,
+    base_out: np.ndarray,
+    flag: np.ndarray,
+    every: int = 0,
+    fast_rows: int = 16,
+    tiers: int = 3,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int]:
+    """The kernels' ``hot_sync`` argument: the thread's private rows' values at the last sync
+    (``base_in``, ``base_out``), the run's sync lock (``flag``, int64 (1,), shared by all
+    threads), how many kept centre words pass between in-batch syncs (0: none), and the
+    tiers of :func:`sync_tier` (``fast_rows`` rows, doubled ``tiers`` times)."""
+    return base_in, base_out, flag, int(every), int(fast_rows), int(tiers)
+
+
+#: ``hot_sync`` for a kernel with no private rows (one thread, tests).
+NO_SYNC = make_hot_sync(
+    np.zeros((0, 1), np.float32), np.zeros((0, 1), np.float32), np.zeros(1, np.int64), 0
+)
 
 
 @jit

@@ -32,6 +32,7 @@ from .common import (
     rand_below,
     row_ptr,
     subsample_sentence,
+    sync_tier,
 )
 from .outputs import logistic_units, softmax_update
 
@@ -59,6 +60,7 @@ def train_batch_skipgram(
     schedule: tuple,
     seed: np.uint64,
     hot_start: int,
+    hot_sync: tuple,
     shared_negatives: int,
 ) -> tuple[float, int]:  # pragma: no cover - numba
     """Train skip-gram on one batch; return (summed loss float64, number of examples).
@@ -78,6 +80,8 @@ def train_batch_skipgram(
     schedule : (alpha, min_alpha, pos0, total) float64; see ``learning_rate``
     seed     : nonzero uint64 seeding this batch's generator
     hot_start: the first W_out row that ``hot_out`` stands for
+    hot_sync : ``make_hot_sync(...)``: how the private rows are synced inside the batch
+               (every ``hot_sync[3]`` kept words, by ``sync_tier``; 0 = only after it)
     shared_negatives: 1 = NS draws the noise words once per window, for all its pairs
     """
     n = ids.shape[0]
@@ -85,6 +89,9 @@ def train_batch_skipgram(
     row_bytes = dim * W_in.itemsize
     keep_prob, noise_prob, noise_alias, points, codes, lengths, ns_codes = tables
     state = seed
+    sync_every = hot_sync[3]
+    since_sync = 0
+    n_syncs = 0
     kept = np.empty(n, dtype=np.int32)
     kept_pos = np.empty(n, dtype=np.int64)
     v = np.empty(dim, dtype=np.float32)
@@ -99,6 +106,15 @@ def train_batch_skipgram(
         m, state = subsample_sentence(ids, start, stop, keep_prob, kept, kept_pos, state)
         start = stop
         for i in range(m):
+            if sync_every:
+                since_sync += 1
+                if since_sync >= sync_every:  # publish the most shared private rows
+                    since_sync = 0
+                    n_syncs += 1
+                    top_at_end = loss_kind == LOSS_HS
+                    sync_tier(
+                        W_in, W_out, hot_in, hot_out, hot_start, hot_sync, top_at_end, n_syncs
+                    )
             lr = learning_rate(schedule, kept_pos[i])
             b, state = rand_below(state, window)
             r = window - b  # effective radius, uniform in 1..window
