@@ -11,7 +11,8 @@ mean over ~10^6 examples, so the difference (2 workers minus 1) is sharp: a repe
 tracked the analogy A/Bs of issue 26 (``benchmarks/issue26_notes.md``).
 
 ``--hot/--every/--fast/--tiers`` set the private rows' knobs (module globals of
-``w2v.engines.cpu``) for the 2-worker fits, to try a sync scheme in seconds. Prints a table
+``w2v.engines.cpu``; ``--hot``/``--every`` for every configuration, replacing ``HOT_PLAN``)
+for the 2-worker fits, to try a sync scheme in seconds. Prints a table
 and writes results/two_worker_gap.json.
 """
 
@@ -79,7 +80,10 @@ def main() -> None:
     for name, value in knobs.items():
         if value is not None:
             setattr(cpu, name, value)
+    if args.hot is not None or args.every is not None:
+        cpu.HOT_PLAN = {}  # the same rows for every configuration
     used = {name: getattr(cpu, name) for name in knobs}
+    used["HOT_PLAN"] = {" ".join(k): v for k, v in cpu.HOT_PLAN.items()}
 
     source = args.corpus or corpus_path(args.data)
     rows = []

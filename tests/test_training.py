@@ -226,9 +226,11 @@ def test_a_missing_corpus_path_fails_before_any_kernel_is_loaded(tmp_path, monke
 
 def test_private_rows_cover_cbow_input_rows_but_not_skipgram_ones():
     """With 2 workers CBOW copies W_in's most frequent rows per thread; skip-gram does not
-    (its vectors scored lower with them); one worker and softmax copy nothing."""
+    (its vectors scored lower with them); one worker and softmax copy nothing. Skip-gram NS
+    keeps 1,024 output rows synced after each batch only (HOT_PLAN: its vectors scored better
+    so); the others 64, synced inside the batch."""
     from w2v.config import TrainConfig
-    from w2v.engines.cpu import HOT_ROWS, hot_rows
+    from w2v.engines.cpu import HOT_ROWS, SYNC_EVERY, hot_plan, hot_rows
 
     V = 5000
     cbow_ns = TrainConfig(arch="cbow", loss="ns")
@@ -238,7 +240,15 @@ def test_private_rows_cover_cbow_input_rows_but_not_skipgram_ones():
         V - 1 - HOT_ROWS,
         HOT_ROWS,
     )
-    assert hot_rows(TrainConfig(arch="skipgram", loss="ns"), V, V, 2) == (0, 0, HOT_ROWS)
+    sg_ns = TrainConfig(arch="skipgram", loss="ns")
+    assert hot_rows(sg_ns, V, V, 2) == (0, 0, 1024)
+    assert hot_plan(sg_ns) == (1024, 0)
+    assert hot_plan(cbow_ns) == (HOT_ROWS, SYNC_EVERY) == (64, 500)
+    assert hot_rows(TrainConfig(arch="skipgram", loss="hs"), V, V - 1, 2) == (
+        0,
+        V - 1 - HOT_ROWS,
+        HOT_ROWS,
+    )
     assert hot_rows(cbow_ns, 10, 10, 2) == (10, 0, 10)  # a small vocabulary: all of it
     assert hot_rows(cbow_ns, V, V, 1) == (0, 0, 0)
     assert hot_rows(TrainConfig(arch="cbow", loss="softmax"), V, V, 2) == (0, 0, 0)

@@ -70,7 +70,11 @@ log = logging.getLogger("w2v")
 # 3 epochs, 2 workers minus 1 worker, 0.5M-word slice, CBOW HS / SG HS / CBOW NS / SG NS:
 # 1,024 rows synced after each 10,000-word batch +0.065 / +0.016 / +0.028 / +0.024; 64 rows
 # synced every 500 kept words (16 rows; 32 every 1,000; 64 every 2,000) +0.004 / +0.003 /
-# −0.001 / +0.002, at the same two-worker speed.
+# −0.001 / +0.002, at the same two-worker speed. On the vectors (2.1M-word slice, 3 epochs,
+# 5 seeds paired, Google analogy points / WS353, 64 rows minus 1,024): CBOW HS +0.21 ± 0.10 /
+# −0.009 ± 0.008, SG HS +0.45 ± 0.19 / −0.013 ± 0.004, CBOW NS +0.26 ± 0.08 / +0.004 ± 0.003,
+# but SG NS −0.11 ± 0.05 / −0.013 ± 0.002: skip-gram NS scores better with the stale
+# copies of its 1,024 most frequent output rows, so it keeps them (HOT_PLAN).
 #
 # Skip-gram keeps its input rows shared: with private copies of them its vectors scored
 # lower (skip-gram HS on the quality slice, 5 seeds: analogy 5.74 -> 5.43 %, WS353
@@ -79,11 +83,19 @@ HOT_ROWS = 64
 SYNC_EVERY = 500
 FAST_ROWS = 16
 FAST_TIERS = 2
+#: (private rows, kept words between in-batch syncs; 0: after each batch only) by (arch,
+#: loss) where it differs from (HOT_ROWS, SYNC_EVERY).
+HOT_PLAN = {("skipgram", "ns"): (1024, 0)}
 _NO_HOT = np.zeros((0, 1), dtype=np.float32)
 
 #: The four matrices a batch trains, in the kernels' order: W_in, W_out, and the calling
 #: thread's private copies hot_in (of W_in[:k_in]) and hot_out (of W_out[start:start+k_out]).
 Rows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def hot_plan(config: TrainConfig) -> tuple[int, int]:
+    """(private rows per matrix, kept words between in-batch syncs) for ``config``."""
+    return HOT_PLAN.get((config.arch, config.loss), (HOT_ROWS, SYNC_EVERY))
 
 
 def hot_rows(config: TrainConfig, n_in: int, n_out: int, workers: int) -> tuple[int, int, int]:
@@ -92,8 +104,9 @@ def hot_rows(config: TrainConfig, n_in: int, n_out: int, workers: int) -> tuple[
     W_out[start : start + k_out]."""
     if workers <= 1 or config.loss == "softmax":
         return 0, 0, 0
-    k_in = min(HOT_ROWS, n_in) if config.arch == "cbow" else 0
-    k_out = min(HOT_ROWS, n_out)
+    n_hot = hot_plan(config)[0]
+    k_in = min(n_hot, n_in) if config.arch == "cbow" else 0
+    k_out = min(n_hot, n_out)
     # Huffman inner nodes are numbered in order of creation: the root is the last row.
     return k_in, (n_out - k_out if config.loss == "hs" else 0), k_out
 
@@ -268,6 +281,7 @@ class _HogwildRun:
             config, W_in.shape[0], W_out.shape[0], self.n_threads
         )
         self.sync_flag = np.zeros(1, np.int64)  # the spin lock of the private rows' syncs
+        self.sync_every = hot_plan(config)[1]
         self.locked = locked
         if locked is not None:
             # row -> its place in locked.rows, or -1: finds a batch's locked words in O(batch)
@@ -418,7 +432,7 @@ class _HogwildRun:
         hot_in = W_in[:n_hot_in].copy() if n_hot_in else _NO_HOT
         hot_out = W_out[hot_start : hot_start + n_hot].copy() if n_hot else _NO_HOT
         hot_sync = make_hot_sync(
-            hot_in.copy(), hot_out.copy(), self.sync_flag, SYNC_EVERY, FAST_ROWS, FAST_TIERS
+            hot_in.copy(), hot_out.copy(), self.sync_flag, self.sync_every, FAST_ROWS, FAST_TIERS
         )
         rows = (W_in, W_out, hot_in, hot_out)
         try:
