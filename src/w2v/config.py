@@ -79,6 +79,14 @@ class TrainConfig:
             "them across its pairs (Ji et al. 2016); about 1.8x faster at the same quality"
         ),
     )
+    minibatch: bool = field(
+        default=False,
+        metadata=_help(
+            "loss='ns' only: train each skip-gram window (each group of CBOW windows) as small "
+            "matrix products against noise words drawn once for it, all its updates from one "
+            "snapshot (HogBatch, Ji et al. 2016)"
+        ),
+    )
     ns_exponent: float = field(
         default=0.75,
         metadata=_help("noise distribution is count**ns_exponent (0.75 as in word2vec.c)"),
@@ -203,6 +211,22 @@ class TrainConfig:
                 f"shared_negatives=True applies to arch='skipgram' only (got arch={self.arch!r}): "
                 "CBOW already draws its noise words once per window; drop shared_negatives."
             )
+        if not isinstance(self.minibatch, bool):
+            raise ConfigError(
+                f"The 'minibatch' parameter must be True or False. Got {self.minibatch!r} instead."
+            )
+        if self.minibatch and self.loss != "ns":
+            raise ConfigError(
+                f"minibatch=True trains negative sampling as matrix products, and "
+                f"loss={self.loss!r} draws no noise words; use loss='ns' or drop minibatch."
+            )
+        if self.minibatch and self.arch != "skipgram":
+            raise ConfigError("minibatch=True trains arch='skipgram' only, for now.")
+        if self.minibatch and self.shared_negatives:
+            raise ConfigError(
+                "minibatch=True already draws the noise words once per window; drop "
+                "shared_negatives."
+            )
         if self.workers is not None:
             _check_int("workers", self.workers, 1)
         _check_int("seed", self.seed, 0)
@@ -220,6 +244,12 @@ class TrainConfig:
                 f"(device={self.device!r}) draws fresh noise words per pair. Use device=None, "
                 "or shared_negatives=False (the backend's own sharing, neg_group, is in "
                 "docs/gpu.md)."
+            )
+        if self.device is not None and self.minibatch:
+            raise ConfigError(
+                f"minibatch=True is an option of the CPU trainer; the PyTorch backend "
+                f"(device={self.device!r}) batches in its own way. Use device=None, or "
+                "minibatch=False."
             )
 
     @property
