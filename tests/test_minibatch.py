@@ -17,7 +17,7 @@ from w2v import reference as ref
 from w2v.errors import ConfigError
 from w2v.kernels import build_alias_table, noise_codes, sync_hot_rows, train_batch_skipgram
 from w2v.kernels.common import draw_negatives, rand_below
-from w2v.kernels.minibatch import MINIBATCH_KERNELS
+from w2v.kernels.minibatch import CBOW_GROUP, MINIBATCH_KERNELS
 
 V, DIM = 7, 8  # DIM pads to one 16-float block: the padding is exercised
 TOL = {"rtol": 2e-5, "atol": 2e-6}
@@ -102,6 +102,34 @@ def _skipgram_replay(sentences, W_in, W_out, tables, negative, window, lr, seed)
     return W_in, W_out, total, pairs, repeats
 
 
+def _cbow_replay(sentences, W_in, W_out, tables, negative, window, lr, seed, mean=True):
+    """The reference's CBOW minibatch: per group of CBOW_GROUP windows, their summed steps."""
+    _, prob, alias = tables[:3]
+    W_in, W_out = W_in.astype(np.float64), W_out.astype(np.float64)
+    state, total, windows, repeats = np.uint64(seed), 0.0, 0, 0
+    for sent in sentences:
+        m = len(sent)
+        if m < 2:
+            continue
+        for first in range(0, m, CBOW_GROUP):
+            group = range(first, min(m, first + CBOW_GROUP))
+            radii = []
+            for _ in group:
+                r, state = _radius(state, window)
+                radii.append(r)
+            noise, state = _draw(state, prob, alias, negative, -1)
+            repeats += len(noise) - len(set(noise))
+            examples = []
+            for i, r in zip(group, radii, strict=True):
+                ctx = [sent[j] for j in range(max(0, i - r), min(m, i + r + 1)) if j != i]
+                examples.append((ctx, sent[i], [w for w in noise if w != sent[i]], mean))
+            W_in, W_out, loss = _apply(W_in, W_out, examples, lr)
+            total += loss
+            windows += len(examples)
+    return W_in, W_out, total, windows, repeats
+
+
+REPLAY = {"skipgram": _skipgram_replay, "cbow": _cbow_replay}
 SENTENCES = [[0, 3, 0, 5, 1, 6, 2, 0, 4], [2, 4], [6], [1, 1, 3, 0, 2, 5, 0]]
 
 
@@ -113,25 +141,30 @@ def _batch(sentences):
 
 @pytest.mark.parametrize("negative", [2, 3, 5])
 @pytest.mark.parametrize("window", [1, 3])
-def test_skipgram_window_step_equals_the_references_summed_steps(negative, window):
-    """Every window: its pairs' exact gradients summed at the window's start, one step.
+@pytest.mark.parametrize(("arch", "mean"), [("skipgram", 1), ("cbow", 1), ("cbow", 0)])
+def test_minibatch_step_equals_the_references_summed_steps(arch, mean, negative, window):
+    """Every window (skip-gram: its pairs) or group of windows (CBOW): the examples' exact
+    gradients summed at the snapshot the group started from, one step.
 
-    Covers odd and even numbers of output rows and of context rows (the padded tiles),
-    repeated noise words (merged into one row with a weight) and a noise word equal to the
-    centre (skipped, as word2vec.c does)."""
+    Covers odd and even numbers of output and context rows (the padded tiles), a last group
+    of fewer than CBOW_GROUP windows, a one-word sentence, repeated noise words (merged into
+    one row with a weight), a noise word equal to the centre (skipped, as word2vec.c does),
+    and CBOW's mean and sum."""
     W_in, W_out = _matrices(1)
     tables = _tables(*_unigram(), negative)
     lr, seed = 0.2, 12345
-    exp_in, exp_out, exp_loss, exp_pairs, repeats = _skipgram_replay(
-        SENTENCES, W_in, W_out, tables, negative, window, lr, seed
+    replay = REPLAY[arch]
+    kw = {"mean": bool(mean)} if arch == "cbow" else {}
+    exp_in, exp_out, exp_loss, exp_pairs, repeats = replay(
+        SENTENCES, W_in, W_out, tables, negative, window, lr, seed, **kw
     )
     assert repeats > 0  # the merging was exercised
     ids, ends = _batch(SENTENCES)
-    kernel = MINIBATCH_KERNELS["skipgram"]
+    kernel = MINIBATCH_KERNELS[arch]
     sched = (lr, lr, 0.0, 100.0)
     loss, pairs = kernel(
         ids, ends, W_in, W_out, NO_HOT, NO_HOT, tables, negative, window, sched,
-        np.uint64(seed), 0, 1,
+        np.uint64(seed), 0, mean,
     )  # fmt: skip
     assert pairs == exp_pairs
     assert loss == pytest.approx(exp_loss, rel=1e-5)
@@ -159,7 +192,7 @@ def test_skipgram_minibatch_is_not_the_per_pair_sequence():
     assert not np.allclose(a_in, b_in, **TOL)
 
 
-@pytest.mark.parametrize("arch", ["skipgram"])
+@pytest.mark.parametrize("arch", ["skipgram", "cbow"])
 def test_a_merged_repeated_noise_word_equals_separate_ones(arch):
     """A noise table that always draws word 4: the kernel merges the k draws into one row
     weighted k; the reference trains k separate copies. Same result."""
@@ -167,10 +200,11 @@ def test_a_merged_repeated_noise_word_equals_separate_ones(arch):
     tables = _tables(*_point_mass(4), negative)
     W_in, W_out = _matrices(2)
     sentences = [[0, 1, 2, 3], [5, 6, 0]]
-    exp_in, exp_out, exp_loss, _, repeats = _skipgram_replay(
+    exp_in, exp_out, exp_loss, _, repeats = REPLAY[arch](
         sentences, W_in, W_out, tables, negative, window, lr, seed
     )
-    assert repeats == (negative - 1) * 7  # every one of the 7 windows drew word 4 k times
+    draws = 7 if arch == "skipgram" else 2  # skip-gram: one per window; CBOW: per group
+    assert repeats == (negative - 1) * draws
     ids, ends = _batch(sentences)
     loss, _ = MINIBATCH_KERNELS[arch](
         ids, ends, W_in, W_out, NO_HOT, NO_HOT, tables, negative, window, (lr, lr, 0.0, 1.0),
@@ -181,7 +215,7 @@ def test_a_merged_repeated_noise_word_equals_separate_ones(arch):
     np.testing.assert_allclose(W_out, exp_out, **TOL)
 
 
-@pytest.mark.parametrize("arch", ["skipgram"])
+@pytest.mark.parametrize("arch", ["skipgram", "cbow"])
 def test_private_hot_rows_train_like_shared_rows(arch):
     """Rows held in thread-private copies (then synced) train exactly as shared rows."""
     negative, window = 3, 2
@@ -207,7 +241,7 @@ def test_private_hot_rows_train_like_shared_rows(arch):
 SMALL = dict(dim=20, min_count=1, epochs=3, workers=1, sample=1e-2, window=3, seed=1)
 
 
-@pytest.mark.parametrize("arch", ["skipgram"])
+@pytest.mark.parametrize("arch", ["skipgram", "cbow"])
 def test_minibatch_fit_is_bit_reproducible_on_one_worker_and_learns(arch):
     """workers=1: two fits give identical weights and losses; the loss falls, the planted
     twins end up nearest neighbours; two workers train to finite weights."""

@@ -220,8 +220,6 @@ class TrainConfig:
                 f"minibatch=True trains negative sampling as matrix products, and "
                 f"loss={self.loss!r} draws no noise words; use loss='ns' or drop minibatch."
             )
-        if self.minibatch and self.arch != "skipgram":
-            raise ConfigError("minibatch=True trains arch='skipgram' only, for now.")
         if self.minibatch and self.shared_negatives:
             raise ConfigError(
                 "minibatch=True already draws the noise words once per window; drop "

@@ -247,5 +247,208 @@ def train_batch_skipgram_minibatch(
     return loss, n_pairs
 
 
+@jit(fastmath=FASTMATH)
+def train_batch_cbow_minibatch(
+    ids: np.ndarray,
+    ends: np.ndarray,
+    W_in: np.ndarray,
+    W_out: np.ndarray,
+    hot_in: np.ndarray,
+    hot_out: np.ndarray,
+    tables: tuple,
+    negative: int,
+    window: int,
+    schedule: tuple,
+    seed: np.uint64,
+    hot_start: int,
+    cbow_mean: int,
+) -> tuple[float, int]:  # pragma: no cover - numba
+    """CBOW NS, ``CBOW_GROUP`` windows at a time as matrix products; (summed loss, windows).
+
+    Arguments as for ``train_batch_cbow`` (negative sampling only). The draws: a sentence's
+    subsampling (a sentence of fewer than two kept words trains nothing and draws nothing
+    more), then per group its windows' radii in order and one draw of k noise words for the
+    group (no word excluded: a window skips the noise words equal to its own centre word).
+    """
+    n = ids.shape[0]
+    dim = W_in.shape[1]
+    dp = padded(dim)
+    row_bytes = dim * W_in.itemsize
+    keep_prob, noise_prob, noise_alias, _, _, _, _ = tables
+    state = seed
+    kept = np.empty(n, dtype=np.int32)
+    kept_pos = np.empty(n, dtype=np.int64)
+    ng = CBOW_GROUP
+    span_max = ng + 2 * window
+    no = negative + 2  # the noise rows, padded to tiles of 2 (and the draw's slot 0)
+    X = np.zeros((span_max, dp), dtype=np.float32)  # the input rows of the group's span
+    dX = np.zeros((span_max, dp), dtype=np.float32)
+    H = np.zeros((ng, dp), dtype=np.float32)  # the windows' hidden vectors
+    dH = np.zeros((ng, dp), dtype=np.float32)
+    U = np.zeros((no, dp), dtype=np.float32)  # the noise rows (snapshot)
+    T = np.zeros((ng, dp), dtype=np.float32)  # each window's centre row (snapshot)
+    S = np.zeros((no, ng), dtype=np.float32)
+    Gn = np.zeros((no, ng), dtype=np.float32)  # noise units' lr·c·(0 − σ); 0 where skipped
+    Gt = np.zeros(ng, dtype=np.float32)  # the centre words' lr·(1 − σ)
+    lo_g = np.zeros(ng, dtype=np.int64)
+    hi_g = np.zeros(ng, dtype=np.int64)
+    draw = np.empty((1, no), dtype=np.int32)
+    mult = np.empty(no, dtype=np.float32)
+    loss = 0.0
+    n_windows = 0
+    start = 0
+    for s in range(ends.shape[0] + 1):  # the words after the last end: one more sentence
+        stop = ends[s] if s < ends.shape[0] else n
+        m, state = subsample_sentence(ids, start, stop, keep_prob, kept, kept_pos, state)
+        start = stop
+        if m < 2:
+            continue
+        for first in range(0, m, ng):
+            G = min(ng, m - first)
+            for g in range(G):
+                b, state = rand_below(state, window)
+                r = window - b  # uniform in 1..window
+                i = first + g
+                lo_g[g] = max(0, i - r)
+                hi_g[g] = min(m, i + r + 1)
+            n_neg, state = draw_negatives(noise_prob, noise_alias, negative, -1, draw, state)
+            n_u = merge_noise(draw, mult, 1, n_neg) - 1  # noise rows, draw[0, 1 : n_u + 1]
+            for o in range(n_u):
+                prefetch_ptr(row_ptr(W_out, hot_out, hot_start, draw[0, o + 1]), row_bytes)
+            for g in range(G):
+                prefetch_ptr(row_ptr(W_out, hot_out, hot_start, kept[first + g]), row_bytes)
+            nxt = first + ng + window  # the input rows that enter with the next group
+            for p in range(nxt, min(m, nxt + ng)):
+                prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[p]), row_bytes)
+            # the span's input rows, and each window's hidden vector
+            lo = lo_g[0]
+            hi = hi_g[0]
+            for g in range(1, G):
+                lo = min(lo, lo_g[g])
+                hi = max(hi, hi_g[g])
+            for p in range(lo, hi):
+                row = row_ptr(W_in, hot_in, 0, kept[p])
+                for k in range(dim):
+                    X[p - lo, k] = row[k]
+                for k in range(dp):
+                    dX[p - lo, k] = 0.0
+            for g in range(ng):
+                for k in range(dp):
+                    H[g, k] = 0.0
+            for g in range(G):
+                i = first + g
+                for p in range(lo_g[g], hi_g[g]):
+                    if p != i:
+                        for k in range(dp):
+                            H[g, k] += X[p - lo, k]
+                if cbow_mean:
+                    inv = np.float32(1.0 / (hi_g[g] - lo_g[g] - 1))
+                    for k in range(dp):
+                        H[g, k] *= inv
+            n_up = n_u + (n_u & 1)
+            for o in range(n_u):
+                row = row_ptr(W_out, hot_out, hot_start, draw[0, o + 1])
+                for k in range(dim):
+                    U[o, k] = row[k]
+            for o in range(n_u, n_up):
+                for k in range(dp):
+                    U[o, k] = 0.0
+            for g in range(G):
+                row = row_ptr(W_out, hot_out, hot_start, kept[first + g])
+                for k in range(dim):
+                    T[g, k] = row[k]
+            # noise scores S = U Hᵀ in tiles of 2 × 4; the centre words' scores one by one
+            for o in range(0, n_up, 2):
+                s00 = np.float32(0.0)
+                s01 = np.float32(0.0)
+                s02 = np.float32(0.0)
+                s03 = np.float32(0.0)
+                s10 = np.float32(0.0)
+                s11 = np.float32(0.0)
+                s12 = np.float32(0.0)
+                s13 = np.float32(0.0)
+                for k in range(dp):
+                    u0 = U[o, k]
+                    u1 = U[o + 1, k]
+                    h0 = H[0, k]
+                    h1 = H[1, k]
+                    h2 = H[2, k]
+                    h3 = H[3, k]
+                    s00 += u0 * h0
+                    s01 += u0 * h1
+                    s02 += u0 * h2
+                    s03 += u0 * h3
+                    s10 += u1 * h0
+                    s11 += u1 * h1
+                    s12 += u1 * h2
+                    s13 += u1 * h3
+                S[o, 0] = s00
+                S[o, 1] = s01
+                S[o, 2] = s02
+                S[o, 3] = s03
+                S[o + 1, 0] = s10
+                S[o + 1, 1] = s11
+                S[o + 1, 2] = s12
+                S[o + 1, 3] = s13
+            for g in range(ng):
+                if g < G:
+                    centre = kept[first + g]
+                    lr = learning_rate(schedule, kept_pos[first + g])
+                    score = np.float32(0.0)
+                    for k in range(dp):
+                        score += T[g, k] * H[g, k]
+                    gt, unit_loss = logistic(score, 1.0, lr)
+                    Gt[g] = gt
+                    loss += unit_loss
+                    for o in range(n_up):
+                        if o < n_u and draw[0, o + 1] != centre:
+                            gn, unit_loss = logistic(S[o, g], 0.0, lr)
+                            c = mult[o + 1]
+                            Gn[o, g] = gn * c
+                            loss += unit_loss * c
+                        else:
+                            Gn[o, g] = 0.0
+                else:
+                    Gt[g] = 0.0
+                    for o in range(n_up):
+                        Gn[o, g] = 0.0
+            # ΔH = Gnᵀ U + Gt T, ΔU = Gn H, Δcentre = Gt H, all from the snapshot
+            for g in range(G):
+                gt = Gt[g]
+                for k in range(dp):
+                    dH[g, k] = gt * T[g, k]
+                for o in range(0, n_up, 2):
+                    g0 = Gn[o, g]
+                    g1 = Gn[o + 1, g]
+                    for k in range(dp):
+                        dH[g, k] += g0 * U[o, k] + g1 * U[o + 1, k]
+            for o in range(n_u):
+                row = row_ptr(W_out, hot_out, hot_start, draw[0, o + 1])
+                g0 = Gn[o, 0]
+                g1 = Gn[o, 1]
+                g2 = Gn[o, 2]
+                g3 = Gn[o, 3]
+                for k in range(dim):
+                    row[k] += (g0 * H[0, k] + g1 * H[1, k]) + (g2 * H[2, k] + g3 * H[3, k])
+            for g in range(G):
+                row = row_ptr(W_out, hot_out, hot_start, kept[first + g])
+                gt = Gt[g]
+                for k in range(dim):
+                    row[k] += gt * H[g, k]
+            # every context position's change, summed over the group's windows, added once
+            for g in range(G):
+                i = first + g
+                for p in range(lo_g[g], hi_g[g]):
+                    if p != i:
+                        for k in range(dp):
+                            dX[p - lo, k] += dH[g, k]
+            for p in range(lo, hi):
+                row = row_ptr(W_in, hot_in, 0, kept[p])
+                for k in range(dim):
+                    row[k] += dX[p - lo, k]
+            n_windows += G
+    return loss, n_windows
+
+
 #: The minibatch kernel of each architecture; both take the same arguments.
-MINIBATCH_KERNELS = {"skipgram": train_batch_skipgram_minibatch}
+MINIBATCH_KERNELS = {"skipgram": train_batch_skipgram_minibatch, "cbow": train_batch_cbow_minibatch}
