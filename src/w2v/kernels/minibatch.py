@@ -268,7 +268,8 @@ def train_batch_cbow_minibatch(
     Arguments as for ``train_batch_cbow`` (negative sampling only). The draws: a sentence's
     subsampling (a sentence of fewer than two kept words trains nothing and draws nothing
     more), then per group its windows' radii in order and one draw of k noise words for the
-    group (no word excluded: a window skips the noise words equal to its own centre word).
+    group (no word excluded: a window skips the noise words equal to its own centre word),
+    drawn one group early to prefetch the rows they name.
     """
     n = ids.shape[0]
     dim = W_in.shape[1]
@@ -290,10 +291,13 @@ def train_batch_cbow_minibatch(
     S = np.zeros((no, ng), dtype=np.float32)
     Gn = np.zeros((no, ng), dtype=np.float32)  # noise units' lr·c·(0 − σ); 0 where skipped
     Gt = np.zeros(ng, dtype=np.float32)  # the centre words' lr·(1 − σ)
-    lo_g = np.zeros(ng, dtype=np.int64)
-    hi_g = np.zeros(ng, dtype=np.int64)
+    lo_g = np.zeros((2, ng), dtype=np.int64)  # per group in flight: its windows' spans
+    hi_g = np.zeros((2, ng), dtype=np.int64)
+    units = np.empty((2, no), dtype=np.int32)  # ... its noise words
+    mult = np.empty((2, no), dtype=np.float32)  # ... how often each was drawn
+    n_units = np.empty(2, dtype=np.int64)
     draw = np.empty((1, no), dtype=np.int32)
-    mult = np.empty(no, dtype=np.float32)
+    draw_mult = np.empty(no, dtype=np.float32)
     loss = 0.0
     n_windows = 0
     start = 0
@@ -303,29 +307,39 @@ def train_batch_cbow_minibatch(
         start = stop
         if m < 2:
             continue
-        for first in range(0, m, ng):
+        n_groups = (m + ng - 1) // ng
+        drawn = 0  # groups of this sentence whose draws are done
+        for gi in range(n_groups):
+            while drawn < n_groups and drawn <= gi + 1:  # this group's draws, and the next's
+                slot = drawn & 1
+                f = drawn * ng
+                for g in range(min(ng, m - f)):
+                    b, state = rand_below(state, window)
+                    r = window - b  # uniform in 1..window
+                    lo_g[slot, g] = max(0, f + g - r)
+                    hi_g[slot, g] = min(m, f + g + r + 1)
+                n_neg, state = draw_negatives(noise_prob, noise_alias, negative, -1, draw, state)
+                n_u = merge_noise(draw, draw_mult, 1, n_neg) - 1
+                for o in range(n_u):
+                    units[slot, o] = draw[0, o + 1]
+                    mult[slot, o] = draw_mult[o + 1]
+                    prefetch_ptr(row_ptr(W_out, hot_out, hot_start, draw[0, o + 1]), row_bytes)
+                n_units[slot] = n_u
+                for p in range(f, min(m, f + ng)):  # the centre words' output rows
+                    prefetch_ptr(row_ptr(W_out, hot_out, hot_start, kept[p]), row_bytes)
+                for p in range(f + window, min(m, f + ng + window)):  # input rows entering
+                    prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[p]), row_bytes)
+                drawn += 1
+            slot = gi & 1
+            first = gi * ng
             G = min(ng, m - first)
-            for g in range(G):
-                b, state = rand_below(state, window)
-                r = window - b  # uniform in 1..window
-                i = first + g
-                lo_g[g] = max(0, i - r)
-                hi_g[g] = min(m, i + r + 1)
-            n_neg, state = draw_negatives(noise_prob, noise_alias, negative, -1, draw, state)
-            n_u = merge_noise(draw, mult, 1, n_neg) - 1  # noise rows, draw[0, 1 : n_u + 1]
-            for o in range(n_u):
-                prefetch_ptr(row_ptr(W_out, hot_out, hot_start, draw[0, o + 1]), row_bytes)
-            for g in range(G):
-                prefetch_ptr(row_ptr(W_out, hot_out, hot_start, kept[first + g]), row_bytes)
-            nxt = first + ng + window  # the input rows that enter with the next group
-            for p in range(nxt, min(m, nxt + ng)):
-                prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[p]), row_bytes)
+            n_u = n_units[slot]
             # the span's input rows, and each window's hidden vector
-            lo = lo_g[0]
-            hi = hi_g[0]
+            lo = lo_g[slot, 0]
+            hi = hi_g[slot, 0]
             for g in range(1, G):
-                lo = min(lo, lo_g[g])
-                hi = max(hi, hi_g[g])
+                lo = min(lo, lo_g[slot, g])
+                hi = max(hi, hi_g[slot, g])
             for p in range(lo, hi):
                 row = row_ptr(W_in, hot_in, 0, kept[p])
                 for k in range(dim):
@@ -337,17 +351,17 @@ def train_batch_cbow_minibatch(
                     H[g, k] = 0.0
             for g in range(G):
                 i = first + g
-                for p in range(lo_g[g], hi_g[g]):
+                for p in range(lo_g[slot, g], hi_g[slot, g]):
                     if p != i:
                         for k in range(dp):
                             H[g, k] += X[p - lo, k]
                 if cbow_mean:
-                    inv = np.float32(1.0 / (hi_g[g] - lo_g[g] - 1))
+                    inv = np.float32(1.0 / (hi_g[slot, g] - lo_g[slot, g] - 1))
                     for k in range(dp):
                         H[g, k] *= inv
             n_up = n_u + (n_u & 1)
             for o in range(n_u):
-                row = row_ptr(W_out, hot_out, hot_start, draw[0, o + 1])
+                row = row_ptr(W_out, hot_out, hot_start, units[slot, o])
                 for k in range(dim):
                     U[o, k] = row[k]
             for o in range(n_u, n_up):
@@ -401,9 +415,9 @@ def train_batch_cbow_minibatch(
                     Gt[g] = gt
                     loss += unit_loss
                     for o in range(n_up):
-                        if o < n_u and draw[0, o + 1] != centre:
+                        if o < n_u and units[slot, o] != centre:
                             gn, unit_loss = logistic(S[o, g], 0.0, lr)
-                            c = mult[o + 1]
+                            c = mult[slot, o]
                             Gn[o, g] = gn * c
                             loss += unit_loss * c
                         else:
@@ -423,7 +437,7 @@ def train_batch_cbow_minibatch(
                     for k in range(dp):
                         dH[g, k] += g0 * U[o, k] + g1 * U[o + 1, k]
             for o in range(n_u):
-                row = row_ptr(W_out, hot_out, hot_start, draw[0, o + 1])
+                row = row_ptr(W_out, hot_out, hot_start, units[slot, o])
                 g0 = Gn[o, 0]
                 g1 = Gn[o, 1]
                 g2 = Gn[o, 2]
@@ -438,7 +452,7 @@ def train_batch_cbow_minibatch(
             # every context position's change, summed over the group's windows, added once
             for g in range(G):
                 i = first + g
-                for p in range(lo_g[g], hi_g[g]):
+                for p in range(lo_g[slot, g], hi_g[slot, g]):
                     if p != i:
                         for k in range(dp):
                             dX[p - lo, k] += dH[g, k]
