@@ -42,8 +42,10 @@ from .common import (
 
 #: Floats per block of a local buffer's row (one 512-bit vector; two 256-bit ones).
 _BLOCK = 16
-#: Windows of a sentence that share one noise draw and one snapshot in CBOW.
+#: Windows of a sentence that share one noise draw and one snapshot in CBOW (at most _TILE).
 CBOW_GROUP = 4
+#: The CBOW kernel's tile: hidden vectors per product (its loops are written for four).
+_TILE = 4
 #: How many windows ahead the kernels draw (and prefetch the rows of) the noise words. The
 #: draws do not depend on the weights, so drawing ahead keeps their order.
 AHEAD = 2
@@ -284,15 +286,15 @@ def train_batch_cbow_minibatch(
     no = negative + 2  # the noise rows, padded to tiles of 2 (and the draw's slot 0)
     X = np.zeros((span_max, dp), dtype=np.float32)  # the input rows of the group's span
     dX = np.zeros((span_max, dp), dtype=np.float32)
-    H = np.zeros((ng, dp), dtype=np.float32)  # the windows' hidden vectors
-    dH = np.zeros((ng, dp), dtype=np.float32)
+    H = np.zeros((_TILE, dp), dtype=np.float32)  # the windows' hidden vectors
+    dH = np.zeros((_TILE, dp), dtype=np.float32)
     U = np.zeros((no, dp), dtype=np.float32)  # the noise rows (snapshot)
-    T = np.zeros((ng, dp), dtype=np.float32)  # each window's centre row (snapshot)
-    S = np.zeros((no, ng), dtype=np.float32)
-    Gn = np.zeros((no, ng), dtype=np.float32)  # noise units' lr·c·(0 − σ); 0 where skipped
-    Gt = np.zeros(ng, dtype=np.float32)  # the centre words' lr·(1 − σ)
-    lo_g = np.zeros((2, ng), dtype=np.int64)  # per group in flight: its windows' spans
-    hi_g = np.zeros((2, ng), dtype=np.int64)
+    T = np.zeros((_TILE, dp), dtype=np.float32)  # each window's centre row (snapshot)
+    S = np.zeros((no, _TILE), dtype=np.float32)
+    Gn = np.zeros((no, _TILE), dtype=np.float32)  # noise units' lr·c·(0 − σ); 0 where skipped
+    Gt = np.zeros(_TILE, dtype=np.float32)  # the centre words' lr·(1 − σ)
+    lo_g = np.zeros((2, _TILE), dtype=np.int64)  # per group in flight: its windows' spans
+    hi_g = np.zeros((2, _TILE), dtype=np.int64)
     units = np.empty((2, no), dtype=np.int32)  # ... its noise words
     mult = np.empty((2, no), dtype=np.float32)  # ... how often each was drawn
     n_units = np.empty(2, dtype=np.int64)
@@ -346,7 +348,7 @@ def train_batch_cbow_minibatch(
                     X[p - lo, k] = row[k]
                 for k in range(dp):
                     dX[p - lo, k] = 0.0
-            for g in range(ng):
+            for g in range(_TILE):
                 for k in range(dp):
                     H[g, k] = 0.0
             for g in range(G):
@@ -404,7 +406,7 @@ def train_batch_cbow_minibatch(
                 S[o + 1, 1] = s11
                 S[o + 1, 2] = s12
                 S[o + 1, 3] = s13
-            for g in range(ng):
+            for g in range(_TILE):
                 if g < G:
                     centre = kept[first + g]
                     lr = learning_rate(schedule, kept_pos[first + g])
