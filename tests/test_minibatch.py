@@ -252,7 +252,7 @@ def test_minibatch_fit_is_bit_reproducible_on_one_worker_and_learns(arch):
     assert a.loss_history == b.loss_history
     assert a.loss_history[-1] < a.loss_history[0] - 0.02
     assert a.wv.most_similar("twin_a", topn=1)[0][0] == "twin_b"
-    plain = Word2Vec(arch=arch, loss="ns", **SMALL).fit(corpus)
+    plain = Word2Vec(arch=arch, loss="ns", minibatch=False, **SMALL).fit(corpus)
     assert not np.array_equal(a.W_in, plain.W_in)  # the option reached the kernel
     two = Word2Vec(arch=arch, loss="ns", minibatch=True, **dict(SMALL, workers=2)).fit(corpus)
     assert np.isfinite(two.W_in).all() and np.isfinite(two.W_out).all()
@@ -265,9 +265,23 @@ def test_minibatch_fit_is_bit_reproducible_on_one_worker_and_learns(arch):
         ({"loss": "softmax"}, "loss='softmax' draws no noise words"),
         ({"shared_negatives": True}, "drop shared_negatives"),
         ({"device": "cpu"}, "option of the CPU trainer"),
-        ({"minibatch": 1}, "must be True or False"),
+        ({"minibatch": 1}, "must be None, True or False"),
     ],
 )
 def test_minibatch_refuses_what_it_cannot_train(params, says):
     with pytest.raises(ConfigError, match=says):
         Word2Vec(**{"minibatch": True, **params})
+
+
+def test_minibatch_is_the_default_for_skipgram_ns_on_the_cpu_only():
+    """None: skip-gram NS on the CPU trainer uses it; CBOW, HS, shared_negatives and the
+    PyTorch backend do not; False and True are taken as given."""
+    from w2v.config import TrainConfig
+
+    assert TrainConfig().use_minibatch
+    assert not TrainConfig(minibatch=False).use_minibatch
+    assert not TrainConfig(arch="cbow").use_minibatch
+    assert TrainConfig(arch="cbow", minibatch=True).use_minibatch
+    assert not TrainConfig(loss="hs").use_minibatch
+    assert not TrainConfig(shared_negatives=True).use_minibatch
+    assert not TrainConfig(device="cpu").use_minibatch

@@ -79,13 +79,15 @@ class TrainConfig:
             "them across its pairs (Ji et al. 2016); about 1.8x faster at the same quality"
         ),
     )
-    minibatch: bool = field(
-        default=False,
+    minibatch: bool | None = field(
+        default=None,
         metadata=_help(
             "loss='ns' only: train each skip-gram window (each group of 4 CBOW windows) as small "
             "matrix products against noise words drawn once for it, all its updates from one "
             "snapshot (HogBatch, Ji et al. 2016). Skip-gram: ~2x the per-pair kernel at the same "
-            "quality; CBOW: ~1.2x but ~0.9 analogy points lower (benchmarks/issue21_notes.md)"
+            "quality or better; CBOW: ~1.2x but ~0.9 analogy points lower "
+            "(benchmarks/issue21_notes.md). None: on for skip-gram NS on the CPU trainer "
+            "(unless shared_negatives), off otherwise; False: word2vec.c's per-pair updates"
         ),
     )
     ns_exponent: float = field(
@@ -212,9 +214,10 @@ class TrainConfig:
                 f"shared_negatives=True applies to arch='skipgram' only (got arch={self.arch!r}): "
                 "CBOW already draws its noise words once per window; drop shared_negatives."
             )
-        if not isinstance(self.minibatch, bool):
+        if self.minibatch is not None and not isinstance(self.minibatch, bool):
             raise ConfigError(
-                f"The 'minibatch' parameter must be True or False. Got {self.minibatch!r} instead."
+                "The 'minibatch' parameter must be None, True or False. "
+                f"Got {self.minibatch!r} instead."
             )
         if self.minibatch and self.loss != "ns":
             raise ConfigError(
@@ -250,6 +253,20 @@ class TrainConfig:
                 f"(device={self.device!r}) batches in its own way. Use device=None, or "
                 "minibatch=False."
             )
+
+    @property
+    def use_minibatch(self) -> bool:
+        """Whether the CPU trainer runs the minibatch (HogBatch) kernels: ``minibatch``, or
+        when it is None, skip-gram NS without ``shared_negatives`` on the CPU trainer (there
+        it trains ~2x faster at the same quality; CBOW's groups cost quality)."""
+        if self.minibatch is not None:
+            return self.minibatch
+        return (
+            self.arch == "skipgram"
+            and self.loss == "ns"
+            and not self.shared_negatives
+            and self.device is None
+        )
 
     @property
     def start_alpha(self) -> float:

@@ -99,7 +99,7 @@ def run_kernel(
 
     ``schedule`` is the kernels' (alpha, min_alpha, global position of ids[0], total words).
     """
-    if config.minibatch:  # HogBatch: kernels/minibatch.py
+    if config.use_minibatch:  # HogBatch: kernels/minibatch.py
         return MINIBATCH_KERNELS[config.arch](
             ids, ends, *rows, tables, config.negative, config.window,
             schedule, seed, hot_start, int(config.cbow_mean),
@@ -130,7 +130,7 @@ def kernels_cached(config: TrainConfig) -> bool:
     (the JIT disabled, or another Numba's internals), so that nothing wrong is said.
     """
     functions = [train_batch_skipgram if config.arch == "skipgram" else train_batch_cbow]
-    if config.minibatch:
+    if config.use_minibatch:
         functions = [MINIBATCH_KERNELS[config.arch]]
     if config.n_workers > 1:
         functions.append(sync_hot_rows)
