@@ -287,6 +287,7 @@ sys.exit(main(sys.argv[1:]))
 
 CLI_ARGS = ["--dim", "16", "--min-count", "1", "--epochs", "2", "--workers", "1"]
 CLI_ARGS += ["--sample", "0.01", "--batch-words", "400", "--no-progress"]
+CLI_ARGS += ["--no-minibatch"]  # _SLOW_CLI slows the per-pair kernel down
 
 
 def _interrupted_train(corpus_file: Path, out: Path, sig: int) -> tuple[subprocess.Popen, str]:
@@ -372,7 +373,7 @@ def test_cli_checkpoint_flags_and_bad_interval(corpus_file, tmp_path, capsys):
 
 def test_fit_on_a_fitted_model_continues_from_its_vectors():
     """A second fit starts from the trained vectors: its first epoch's loss is already low."""
-    model = Word2Vec(**PARAMS).fit(CORPUS)
+    model = Word2Vec(**PARAMS, minibatch=False).fit(CORPUS)  # thresholds set on per-pair
     first = list(model.loss_history)
     model.fit(CORPUS)
     assert model.epochs_trained == 6 and model.loss_history[:3] == first
@@ -673,7 +674,7 @@ ODD = [["a\nb", "c", "\udcff", "d\r"]] * 10 + [["c", "d\r", "a\nb"]] * 5
 def test_model_and_checkpoint_keep_words_with_newlines_and_surrogates(tmp_path):
     """Any token saves and loads: a newline or a lone surrogate in a word is no separator."""
     ckpt = tmp_path / "c.ckpt"
-    model = Word2Vec(min_count=1, dim=4, epochs=2, workers=1, batch_words=20).fit(
+    model = Word2Vec(min_count=1, dim=4, epochs=2, workers=1, batch_words=20, sample=0.0).fit(
         ODD, checkpoint=ckpt, checkpoint_every=30
     )
     model.save(tmp_path / "t.model")

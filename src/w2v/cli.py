@@ -57,6 +57,7 @@ _NONE_DEFAULTS = {
     "min_alpha": "alpha*1e-4",
     "workers": f"all CPU cores, {os.cpu_count() or 1} here",
     "device": "None, the CPU trainer",
+    "minibatch": "on for skip-gram NS on the CPU trainer, off otherwise",
 }
 
 
@@ -71,7 +72,7 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
             group.add_argument(*names, choices=ARCHS, default=None, help=help_text)
         elif f.name == "loss":
             group.add_argument(*names, choices=LOSSES, default=None, help=help_text)
-        elif t == "bool":
+        elif t in ("bool", "bool|None"):
             group.add_argument(
                 *names, action=argparse.BooleanOptionalAction, default=None, help=help_text
             )

@@ -79,6 +79,17 @@ class TrainConfig:
             "them across its pairs (Ji et al. 2016); about 1.8x faster at the same quality"
         ),
     )
+    minibatch: bool | None = field(
+        default=None,
+        metadata=_help(
+            "loss='ns' only: train each skip-gram window (each group of 4 CBOW windows) as small "
+            "matrix products against noise words drawn once for it, all its updates from one "
+            "snapshot (HogBatch, Ji et al. 2016). Skip-gram: ~2x the per-pair kernel at the same "
+            "quality or better; CBOW: ~1.2x but ~0.9 analogy points lower "
+            "(benchmarks/issue21_notes.md). None: on for skip-gram NS on the CPU trainer "
+            "(unless shared_negatives), off otherwise; False: word2vec.c's per-pair updates"
+        ),
+    )
     ns_exponent: float = field(
         default=0.75,
         metadata=_help("noise distribution is count**ns_exponent (0.75 as in word2vec.c)"),
@@ -203,6 +214,21 @@ class TrainConfig:
                 f"shared_negatives=True applies to arch='skipgram' only (got arch={self.arch!r}): "
                 "CBOW already draws its noise words once per window; drop shared_negatives."
             )
+        if self.minibatch is not None and not isinstance(self.minibatch, bool):
+            raise ConfigError(
+                "The 'minibatch' parameter must be None, True or False. "
+                f"Got {self.minibatch!r} instead."
+            )
+        if self.minibatch and self.loss != "ns":
+            raise ConfigError(
+                f"minibatch=True trains negative sampling as matrix products, and "
+                f"loss={self.loss!r} draws no noise words; use loss='ns' or drop minibatch."
+            )
+        if self.minibatch and self.shared_negatives:
+            raise ConfigError(
+                "minibatch=True already draws the noise words once per window; drop "
+                "shared_negatives."
+            )
         if self.workers is not None:
             _check_int("workers", self.workers, 1)
         _check_int("seed", self.seed, 0)
@@ -221,6 +247,26 @@ class TrainConfig:
                 "or shared_negatives=False (the backend's own sharing, neg_group, is in "
                 "docs/gpu.md)."
             )
+        if self.device is not None and self.minibatch:
+            raise ConfigError(
+                f"minibatch=True is an option of the CPU trainer; the PyTorch backend "
+                f"(device={self.device!r}) batches in its own way. Use device=None, or "
+                "minibatch=False."
+            )
+
+    @property
+    def use_minibatch(self) -> bool:
+        """Whether the CPU trainer runs the minibatch (HogBatch) kernels: ``minibatch``, or
+        when it is None, skip-gram NS without ``shared_negatives`` on the CPU trainer (there
+        it trains ~2x faster at the same quality; CBOW's groups cost quality)."""
+        if self.minibatch is not None:
+            return self.minibatch
+        return (
+            self.arch == "skipgram"
+            and self.loss == "ns"
+            and not self.shared_negatives
+            and self.device is None
+        )
 
     @property
     def start_alpha(self) -> float:

@@ -49,6 +49,7 @@ from ..kernels import (
     train_batch_cbow,
     train_batch_skipgram,
 )
+from ..kernels.minibatch import MINIBATCH_KERNELS
 from ..schedule import TrainState, batch_seed, learning_rate, plan_batches
 from ..tables import Tables, build_tables
 from ..vocab import ArrayCorpus, EncodedCorpus, Vocabulary
@@ -126,6 +127,11 @@ def run_kernel(
 
     ``schedule`` is the kernels' (alpha, min_alpha, global position of ids[0], total words).
     """
+    if config.use_minibatch:  # HogBatch: kernels/minibatch.py
+        return MINIBATCH_KERNELS[config.arch](
+            ids, ends, *rows, tables, config.negative, config.window,
+            schedule, seed, hot_start, int(config.cbow_mean),
+        )  # fmt: skip
     kernel, last = (
         (train_batch_skipgram, int(config.shared_negatives))
         if config.arch == "skipgram"
@@ -152,6 +158,8 @@ def kernels_cached(config: TrainConfig) -> bool:
     (the JIT disabled, or another Numba's internals), so that nothing wrong is said.
     """
     functions = [train_batch_skipgram if config.arch == "skipgram" else train_batch_cbow]
+    if config.use_minibatch:
+        functions = [MINIBATCH_KERNELS[config.arch]]
     if config.n_workers > 1:
         functions.append(publish_hot_rows)
     for f in functions:
