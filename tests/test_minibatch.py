@@ -15,7 +15,13 @@ from planted import twin_corpus
 from w2v import Word2Vec
 from w2v import reference as ref
 from w2v.errors import ConfigError
-from w2v.kernels import build_alias_table, noise_codes, sync_hot_rows, train_batch_skipgram
+from w2v.kernels import (
+    NO_SYNC,
+    build_alias_table,
+    noise_codes,
+    sync_hot_rows,
+    train_batch_skipgram,
+)
 from w2v.kernels.common import draw_negatives, rand_below
 from w2v.kernels.minibatch import CBOW_GROUP, MINIBATCH_KERNELS
 
@@ -187,7 +193,7 @@ def test_skipgram_minibatch_is_not_the_per_pair_sequence():
     b_in, b_out = _matrices(1)
     train_batch_skipgram(
         ids, ends, b_in, b_out, NO_HOT, NO_HOT, tables, 2, negative, window, sched,
-        np.uint64(seed), 0, 1,
+        np.uint64(seed), 0, NO_SYNC, 1,
     )  # fmt: skip
     assert not np.allclose(a_in, b_in, **TOL)
 
