@@ -56,9 +56,12 @@ builds the model from them.
 from __future__ import annotations
 
 import math
+import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -67,7 +70,7 @@ import numpy as np
 
 from ..config import TrainConfig
 from ..corpus import ReadStats
-from ..errors import ConfigError, CorpusError, W2VError, install_hint
+from ..errors import ConfigError, CorpusError, ExecutorSetupError, W2VError, install_hint
 from ..kernels import kernel_matrix
 from ..schedule import TrainState, piece_bounds, plan_batches
 from ..tables import Tables
@@ -148,7 +151,8 @@ def _sentences(data: Any, column: str | None) -> RDD:
 
 def _contiguous(rdd: RDD, partitions: int) -> RDD:
     """``rdd`` cut into ``partitions`` consecutive slices, in order (one shuffle)."""
-    n = max(1, rdd.count())
+    with remote_errors(rdd.context):
+        n = max(1, rdd.count())
     return (
         rdd.zipWithIndex()
         .map(lambda pair: (pair[1], pair[0]))
@@ -251,21 +255,70 @@ def _train_partition(
 
 # -- driver ---------------------------------------------------------------------------------
 _REMOTE_ERROR = re.compile(r"w2v\.errors\.(\w+): (.+)")
+_REMOTE_IMPORT = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
+_REMOTE_VERSION = re.compile(r"Python in worker has different version:? \(?([\d.]+)\)?")
 
 
-def _collect(rdd: RDD) -> list:
-    """``rdd.collect()``, re-raising a w2v error from an executor as itself (one line)."""
+def executor_python_error(python: str, text: str) -> ExecutorSetupError | None:
+    """The one-line error for an executor failure ``text`` that comes from the executors'
+    Python ``python`` lacking w2v (or one of its dependencies) or being another version."""
+    if found := _REMOTE_IMPORT.search(text):
+        module = found[1]
+        return ExecutorSetupError(
+            f"The Spark executors cannot import {module!r} (their Python is {python!r}): "
+            "install w2v in that Python on every executor, or set PYSPARK_PYTHON (or "
+            "spark.pyspark.python) to a Python that has it, or ship a packed environment "
+            "with spark.archives; see 'Running on a real cluster' in docs/spark.md."
+        )
+    if found := _REMOTE_VERSION.search(text):
+        return ExecutorSetupError(
+            f"The Spark executors run Python {found[1]} ({python!r}), the driver Python "
+            f"{sys.version_info[0]}.{sys.version_info[1]}: set PYSPARK_PYTHON (or "
+            "spark.pyspark.python) to the same Python version with w2v installed."
+        )
+    return None
+
+
+@contextmanager
+def remote_errors(sc: Any) -> Iterator[None]:
+    """Re-raise a w2v error from an executor as itself (one line), and an executor Python
+    that cannot import w2v as :class:`ExecutorSetupError`; anything else as it came."""
     from .. import errors  # the classes by name
 
     try:
-        return rdd.collect()
+        yield
     except Exception as exc:
-        found = _REMOTE_ERROR.findall(str(exc))
-        if not found:
-            raise
-        name, message = found[-1]
-        cls = getattr(errors, name, W2VError)
-        raise cls(message) from None
+        text = str(exc)
+        found = _REMOTE_ERROR.findall(text)
+        if found:
+            name, message = found[-1]
+            cls = getattr(errors, name, W2VError)
+            raise cls(message) from None
+        setup = executor_python_error(sc.pythonExec, text)
+        if setup is not None:
+            raise setup from None
+        raise
+
+
+def _collect(rdd: RDD) -> list:
+    """``rdd.collect()`` with :func:`remote_errors`."""
+    with remote_errors(rdd.context):
+        return rdd.collect()
+
+
+def use_driver_python_locally(sc: Any) -> None:
+    """In local mode, run the Python workers with the driver's interpreter unless
+    PYSPARK_PYTHON or spark.pyspark.python says otherwise.
+
+    PySpark's default is whatever ``python3`` is on PATH, which from a virtual environment
+    that is not activated is the system Python, without w2v. In local mode the workers run
+    on this machine, so the driver's interpreter is the right one.
+    """
+    if not str(sc.master).startswith("local"):
+        return
+    if os.environ.get("PYSPARK_PYTHON") or sc.getConf().get("spark.pyspark.python"):
+        return
+    sc.pythonExec = sys.executable
 
 
 def _average_rows(W: np.ndarray, updates: Iterable[tuple[np.ndarray, np.ndarray]]) -> int:
@@ -295,7 +348,8 @@ def count_vocabulary(sentences: RDD, min_count: int) -> tuple[Vocabulary, ReadSt
         raise CorpusError("The corpus contains no words (it is empty or only whitespace).")
     kept = sorted((v[1], v[2], k, v[0]) for k, v in kept if k is not None)
     if not kept:
-        top = counted.filter(lambda kv: kv[0] is not None).map(lambda kv: kv[1][0]).max()
+        with remote_errors(sentences.context):
+            top = counted.filter(lambda kv: kv[0] is not None).map(lambda kv: kv[1][0]).max()
         raise CorpusError(
             f"No word reaches min_count={min_count}: the corpus has {stats.tokens} words, the "
             f"most frequent seen {top} time(s). Try min_count={max(1, top)} or a larger corpus."
@@ -385,6 +439,7 @@ class SparkEngine:
         from pyspark import StorageLevel
 
         sc = sentences.context
+        use_driver_python_locally(sc)
         if self.partitions is not None and sentences.getNumPartitions() != self.partitions:
             sentences = _contiguous(sentences, self.partitions)
         vocab, stats = count_vocabulary(sentences, config.min_count)

@@ -1,0 +1,81 @@
+"""w2v.spark on a real Spark standalone cluster: a master and two workers on 127.0.0.1.
+
+The cluster is started from the installed PySpark (``w2v.spark_cluster``), the driver runs
+in this process, the executors in their own JVMs and Python workers. One test, kept small
+(a tiny corpus, dim 8): JVM start-ups are most of its time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from w2v import Word2Vec
+
+if importlib.util.find_spec("pyspark") is None:
+    pytest.skip("pyspark is not installed (pip install 'w2v[spark]')", allow_module_level=True)
+
+from w2v.spark_cluster import java_missing, standalone_cluster
+
+if why := java_missing():
+    pytest.skip(why, allow_module_level=True)
+
+import w2v.spark
+
+TINY = [
+    "the quick brown fox jumps over the lazy dog".split(),
+    "the dog sleeps and the fox runs".split(),
+    "a cat and a dog are friends".split(),
+    "the cat sat on the mat".split(),
+    "quick quick fox".split(),
+] * 20
+
+FAST_START = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
+def _executors(sc, want: int, timeout: float = 30.0) -> int:
+    """How many executors have registered (waiting up to ``timeout`` s for ``want``)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        n = sc._jsc.sc().getExecutorMemoryStatus().size() - 1  # less the driver
+        if n >= want or time.monotonic() > deadline:
+            return n
+        time.sleep(0.2)
+
+
+def test_standalone_cluster_trains(monkeypatch):
+    """Through spark://127.0.0.1:PORT with two workers: one partition is bit-identical to
+    ``Word2Vec(workers=1).fit``; the daemons are gone afterwards."""
+    from pyspark import SparkContext
+
+    if SparkContext._active_spark_context is not None:
+        pytest.skip("another SparkContext is active in this process")
+    monkeypatch.setenv("PYSPARK_PYTHON", sys.executable)  # the executors' Python
+    params = dict(dim=8, epochs=2, min_count=1, workers=1, seed=5, batch_words=50)
+    with standalone_cluster(workers=2, cores=1, memory="512m") as master:
+        assert master.startswith("spark://127.0.0.1:")
+        spark = w2v.spark.session(
+            master,
+            "w2v-cluster-test",
+            **{
+                "spark.ui.enabled": "false",
+                "spark.executor.memory": "512m",
+                # short-lived JVMs: start them fast rather than run them fast
+                "spark.driver.extraJavaOptions": FAST_START,
+                "spark.executor.extraJavaOptions": FAST_START,
+            },
+        )
+        try:
+            sc = spark.sparkContext
+            assert sc.master == master and _executors(sc, 2) == 2
+            model = w2v.spark.fit(sc.parallelize(TINY, 2), partitions=1, sync_every=200, **params)
+        finally:
+            spark.stop()
+    local = Word2Vec(**params).fit(TINY)
+    assert model.fit_seconds["rounds"] > 1
+    np.testing.assert_array_equal(model.W_in, local.W_in)
+    np.testing.assert_array_equal(model.W_out, local.W_out)
