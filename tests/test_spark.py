@@ -83,6 +83,27 @@ def test_one_partition_is_the_single_machine_trainer(sc, arch, loss):
     np.testing.assert_allclose(model.loss_history, local.loss_history, rtol=0.05)
 
 
+@pytest.mark.parametrize(
+    ("arch", "loss", "sync"), [("skipgram", "ns", "average"), ("cbow", "hs", "bmuf")]
+)
+def test_spark_equals_the_simulator(sc, arch, loss, sync):
+    """Three partitions, several rounds, workers=1: the same vectors and losses as
+    w2v.spark.simulate, which runs the same rounds in this process."""
+    params = dict(arch=arch, loss=loss, dim=12, epochs=2, min_count=2, workers=1, seed=4)
+    params.update(batch_words=60, sync_every=150, sync=sync)
+    sentences = TINY + [None]  # a null row: skipped, but counted when slicing
+    simulated = w2v.spark.simulate(sentences, 3, **params)
+    model = w2v.spark.fit(sc.parallelize(sentences, 2), partitions=3, **params)
+    assert model.fit_seconds["rounds"] == simulated.fit_seconds["rounds"] == 3
+    assert model.fit_seconds["partitions"] == 3
+    assert model.vocab.words == simulated.vocab.words
+    np.testing.assert_array_equal(model.W_in, simulated.W_in)
+    np.testing.assert_array_equal(model.W_out, simulated.W_out)
+    np.testing.assert_array_equal(model.loss_history, simulated.loss_history)
+    local = Word2Vec(**{k: v for k, v in params.items() if k not in ("sync_every", "sync")})
+    assert not np.array_equal(model.W_in, local.fit(TINY).W_in)  # three partitions differ
+
+
 def test_vocabulary_equals_single_machine(sc):
     """Counts, order and ties (by first appearance) match the single-machine vocabulary."""
     words = [f"w{i % 37}" for i in range(2000)] + ["late", "tie_b", "tie_a", "tie_b", "tie_a"]

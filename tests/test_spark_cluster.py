@@ -49,7 +49,7 @@ def _executors(sc, want: int, timeout: float = 30.0) -> int:
 
 def test_standalone_cluster_trains(monkeypatch):
     """Through spark://127.0.0.1:PORT with two workers: one partition is bit-identical to
-    ``Word2Vec(workers=1).fit``; the daemons are gone afterwards."""
+    ``Word2Vec(workers=1).fit``, two partitions to the in-process simulator."""
     from pyspark import SparkContext
 
     if SparkContext._active_spark_context is not None:
@@ -73,9 +73,14 @@ def test_standalone_cluster_trains(monkeypatch):
             sc = spark.sparkContext
             assert sc.master == master and _executors(sc, 2) == 2
             model = w2v.spark.fit(sc.parallelize(TINY, 2), partitions=1, sync_every=200, **params)
+            two = w2v.spark.fit(sc.parallelize(TINY, 2), sync="bmuf", sync_every=100, **params)
         finally:
             spark.stop()
     local = Word2Vec(**params).fit(TINY)
     assert model.fit_seconds["rounds"] > 1
     np.testing.assert_array_equal(model.W_in, local.W_in)
     np.testing.assert_array_equal(model.W_out, local.W_out)
+    simulated = w2v.spark.simulate(TINY, 2, sync="bmuf", sync_every=100, **params)
+    assert two.fit_seconds["partitions"] == 2 and two.fit_seconds["rounds"] > 1
+    np.testing.assert_array_equal(two.W_in, simulated.W_in)
+    np.testing.assert_array_equal(two.W_out, simulated.W_out)

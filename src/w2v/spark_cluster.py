@@ -8,7 +8,8 @@ A master and ``workers`` workers run as ``spark-class org.apache.spark.deploy.ma
 and ``...worker.Worker`` (PySpark's own launcher and jars); leaving the block stops them and
 their executors. For tests and benchmarks that must go through a real cluster manager, with
 executors in their own processes, rather than ``local[N]``. Needs Java (``JAVA_HOME`` or
-``java`` on PATH). The executors inherit this process's environment (``PYTHONPATH``).
+``java`` on PATH). The executors inherit this process's environment (``PYTHONPATH``, its
+entries made absolute).
 """
 
 from __future__ import annotations
@@ -129,8 +130,13 @@ def standalone_cluster(
     spark_home = os.environ.get("SPARK_HOME") or str(Path(pyspark.__file__).parent)
     spark_class = str(Path(spark_home, "bin", "spark-class"))
     tmp = Path(tempfile.mkdtemp(prefix="w2v-spark-cluster-"))
+    # executors run in their own folders: a relative PYTHONPATH entry would mean another place
+    pythonpath = os.pathsep.join(
+        os.path.abspath(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p
+    )
     env = dict(
         os.environ,
+        PYTHONPATH=pythonpath,
         SPARK_HOME=spark_home,
         SPARK_LOCAL_IP="127.0.0.1",
         SPARK_LOG_DIR=str(tmp),

@@ -18,9 +18,11 @@ The algorithm (synchronous model averaging over the rows each partition touched)
    model follows the single-machine schedule. R = ceil(epochs × words per partition /
    ``sync_every``); by default R = min(32, ceil(epochs × words per partition / 100,000)).
 4. **Synchronisation.** Each partition returns only the rows of ``W_in`` and ``W_out`` that
-   it changed, with their new values. The driver sets each such row to the mean of its new
-   values over the partitions that changed it (rows no partition touched keep their value)
-   and broadcasts the result for the next round.
+   it changed, with their new values. The driver merges them (``sync="average"``: each such
+   row becomes the mean of its new values over the partitions that changed it, rows no
+   partition touched keep their value; ``sync="bmuf"``: block momentum) and broadcasts the
+   result for the next round. Steps 3 and 4 are :mod:`w2v.engines.rounds`, which also runs
+   them in one process without Spark (the simulator, ``w2v.spark.simulate``).
 5. **Learning-rate scale.** A mean of P changes moves a word seen by every partition only
    about one partition's worth of data per round, so with averaging alone 4 partitions
    train like 1/4 of the epochs (WordSim-353 0.10 against 0.20, CBOW NS on 1M words). The
@@ -55,7 +57,6 @@ builds the model from them.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import sys
@@ -71,23 +72,20 @@ import numpy as np
 from ..config import TrainConfig
 from ..corpus import ReadStats
 from ..errors import ConfigError, CorpusError, ExecutorSetupError, W2VError, install_hint
-from ..kernels import kernel_matrix
-from ..schedule import TrainState, piece_bounds, plan_batches
+from ..schedule import TrainState
 from ..tables import Tables
-from ..vocab import ArrayCorpus, Vocabulary, encode_sentences, vocab_from_counts
+from ..vocab import Vocabulary, encode_sentences, vocab_from_counts
 from . import Checkpoints, EpochCallback
-from .cpu import CpuEngine
+from .rounds import (
+    PartitionUpdate,
+    RoundSettings,
+    partition_config,
+    run_rounds,
+    train_piece,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark import RDD
-
-#: By default a partition trains at least this many words between two synchronisations...
-DEFAULT_SYNC_EVERY = 100_000
-#: ...and there are at most this many rounds (see docs/spark.md).
-DEFAULT_MAX_ROUNDS = 32
-
-#: The largest learning-rate scale chosen by default (the largest partition count measured).
-MAX_DEFAULT_LR_SCALE = 4
 
 _INSTALL_HINT = f"The Spark backend needs PySpark: {install_hint('spark')}."
 
@@ -221,36 +219,24 @@ def _train_partition(
     bc_vocab: Any,
     bc_weights: Any,
     piece: tuple[int, int],
-) -> Iterator[tuple]:
-    """Train piece ``piece`` of this partition's schedule from the broadcast weights; yield
-    (partition, rows of W_in changed, their values, rows of W_out changed, their values,
-    [(epoch, mean loss)], words in the partition)."""
+) -> Iterator[PartitionUpdate]:
+    """Train piece ``piece`` of this partition's schedule from the broadcast weights
+    (:func:`w2v.engines.rounds.train_piece`); yield its update."""
     for ids, ends in parts:
-        if len(ids) == 0:
-            continue
         W_in0, W_out0 = bc_weights.value
-        W_in = kernel_matrix(*W_in0.shape, source=W_in0)
-        W_out = kernel_matrix(*W_out0.shape, source=W_out0)
-        cfg = config.replace(
-            workers=config.workers or _task_cpus(),
-            seed=config.seed + index,  # partition 0 keeps the single-machine random stream
-        )
-        n_batches = len(plan_batches(ends, len(ids), cfg.batch_words)) - 1
-        first, stop = piece_bounds(*piece, cfg.epochs * n_batches)
-        losses: list[tuple[int, float]] = []
-        CpuEngine().train(
-            cfg,
+        update = train_piece(
+            config,
             bc_vocab.value,
-            ArrayCorpus(ids, ends),
-            W_in,
-            W_out,
-            start=TrainState.at(n_batches, first),
-            stop=stop,
-            on_epoch_end=lambda epoch, loss, out=losses: out.append((epoch, loss)),
+            ids,
+            ends,
+            W_in0,
+            W_out0,
+            index=index,
+            piece=piece,
+            workers=_task_cpus(),
         )
-        rows_in = np.flatnonzero((W_in != W_in0).any(axis=1))
-        rows_out = np.flatnonzero((W_out != W_out0).any(axis=1))
-        yield index, rows_in, W_in[rows_in], rows_out, W_out[rows_out], losses, len(ids)
+        if update is not None:
+            yield update
 
 
 # -- driver ---------------------------------------------------------------------------------
@@ -319,18 +305,6 @@ def use_driver_python_locally(sc: Any) -> None:
     if os.environ.get("PYSPARK_PYTHON") or sc.getConf().get("spark.pyspark.python"):
         return
     sc.pythonExec = sys.executable
-
-
-def _average_rows(W: np.ndarray, updates: Iterable[tuple[np.ndarray, np.ndarray]]) -> int:
-    """Set each row some update changed to the mean of its new values; return how many."""
-    total = np.zeros_like(W)
-    n = np.zeros(len(W), dtype=np.int32)
-    for rows, values in updates:
-        total[rows] += values  # rows are unique within one update
-        n[rows] += 1
-    touched = np.flatnonzero(n)
-    W[touched] = total[touched] / n[touched, None].astype(np.float32)
-    return len(touched)
 
 
 def count_vocabulary(sentences: RDD, min_count: int) -> tuple[Vocabulary, ReadStats]:
@@ -410,20 +384,20 @@ class SparkEngine:
         partitions: int | None = None,
         sync_every: int | None = None,
         lr_scale: float | None = None,
+        *,
+        settings: RoundSettings | None = None,
     ):
-        for name, value in (("partitions", partitions), ("sync_every", sync_every)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise ConfigError(f"The {name!r} parameter must be an int >= 1. Got {value!r}.")
-            if value is not None and value < 1:
-                raise ConfigError(f"The {name!r} parameter must be an int >= 1. Got {value}.")
-        if lr_scale is not None and (
-            isinstance(lr_scale, bool)
-            or not isinstance(lr_scale, int | float)
-            or not math.isfinite(lr_scale)
-            or lr_scale <= 0
+        if partitions is not None and (
+            isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1
         ):
-            raise ConfigError(f"The 'lr_scale' parameter must be a float > 0. Got {lr_scale!r}.")
-        self.partitions, self.sync_every, self.lr_scale = partitions, sync_every, lr_scale
+            raise ConfigError(
+                f"The 'partitions' parameter must be an int >= 1. Got {partitions!r}."
+            )
+        if settings is None:
+            settings = RoundSettings(sync_every=sync_every, lr_scale=lr_scale)
+        elif sync_every is not None or lr_scale is not None:
+            raise ValueError("Pass sync_every and lr_scale in settings=, not beside it.")
+        self.partitions, self.settings = partitions, settings
 
     def check(self, config: TrainConfig) -> None:
         """Import pyspark (W2VError naming the extra when it is missing)."""
@@ -461,14 +435,7 @@ class SparkEngine:
 
     def plan(self, config: TrainConfig, corpus: SparkCorpus) -> tuple[int, float]:
         """(rounds, learning-rate scale) of a fit of ``corpus`` with ``config``."""
-        per_partition = config.epochs * corpus.n_words / corpus.busy
-        if self.sync_every is None:
-            rounds = min(DEFAULT_MAX_ROUNDS, math.ceil(per_partition / DEFAULT_SYNC_EVERY))
-        else:
-            rounds = math.ceil(per_partition / self.sync_every)
-        busy = corpus.busy
-        scale = float(min(busy, MAX_DEFAULT_LR_SCALE) if self.lr_scale is None else self.lr_scale)
-        return max(1, rounds), scale
+        return self.settings.plan(config, corpus.n_words, corpus.busy)
 
     def train(
         self,
@@ -492,61 +459,33 @@ class SparkEngine:
         """
         if start is not None or checkpoints is not None or tables is not None:
             raise ValueError("The Spark engine takes no checkpoints, start state or tables.")
-        from .._progress import progress_bar
-
         rounds, scale = self.plan(config, corpus)
-        partition_config = config.replace(
-            alpha=config.start_alpha * scale, min_alpha=config.end_alpha * scale
-        )
+        cfg = partition_config(config, scale)
         sc = corpus.encoded.context
-        epochs = config.epochs
-        loss_sum = np.zeros(epochs)
-        loss_weight = np.zeros(epochs)
-        reported = 0  # epochs handed to on_epoch_end
-        bar = progress_bar(progress, total=rounds, unit="round", unit_scale=False)
-        try:
-            for r in range(rounds):
-                bc_weights = sc.broadcast((W_in, W_out))
-                job = corpus.encoded.mapPartitionsWithIndex(
-                    partial(
-                        _train_partition,
-                        config=partition_config,
-                        bc_vocab=corpus.bc_vocab,
-                        bc_weights=bc_weights,
-                        piece=(r, rounds),
-                    )
+
+        def train_round(r: int) -> list[PartitionUpdate]:
+            bc_weights = sc.broadcast((W_in, W_out))
+            job = corpus.encoded.mapPartitionsWithIndex(
+                partial(
+                    _train_partition,
+                    config=cfg,
+                    bc_vocab=corpus.bc_vocab,
+                    bc_weights=bc_weights,
+                    piece=(r, rounds),
                 )
-                try:
-                    results = _collect(job)
-                finally:
-                    bc_weights.destroy()
-                _average_rows(W_in, ((res[1], res[2]) for res in results))
-                _average_rows(W_out, ((res[3], res[4]) for res in results))
-                # Round r covers [r/R, (r+1)/R) of the schedule; epoch e covers [e/E, (e+1)/E).
-                for res in results:
-                    for epoch, loss in res[5]:
-                        share = min((r + 1) / rounds, (epoch + 1) / epochs) - max(
-                            r / rounds, epoch / epochs
-                        )
-                        if math.isfinite(loss) and share > 0:
-                            loss_sum[epoch] += loss * share * res[6]
-                            loss_weight[epoch] += share * res[6]
-                finished = min(epochs, (r + 1) * epochs // rounds)
-                for epoch in range(reported, finished if on_epoch_end is not None else 0):
-                    on_epoch_end(epoch, _mean(loss_sum[epoch], loss_weight[epoch]))
-                reported = max(reported, finished)
-                if bar is not None:
-                    done = loss_weight.nonzero()[0]
-                    last = done[-1] if len(done) else 0
-                    loss = loss_sum[last] / max(loss_weight[last], 1e-300)
-                    bar.set_postfix_str(f"epoch {last + 1} loss {loss:.4f}", refresh=False)
-                    bar.update(1)
-        finally:
-            if bar is not None:
-                bar.close()
-        return [_mean(s, w) for s, w in zip(loss_sum, loss_weight, strict=True)]
+            )
+            try:
+                return _collect(job)
+            finally:
+                bc_weights.destroy()
 
-
-def _mean(total: float, weight: float) -> float:
-    """total / weight, NaN for no weight."""
-    return float(total / weight) if weight > 0 else math.nan
+        return run_rounds(
+            config,
+            rounds,
+            train_round,
+            self.settings.merge(corpus.busy),
+            W_in,
+            W_out,
+            progress=progress,
+            on_epoch_end=on_epoch_end,
+        )
