@@ -12,6 +12,7 @@ import pytest
 import w2v.spark
 from w2v import Word2Vec
 from w2v.engines.rounds import (
+    AverageAll,
     BlockMomentum,
     PartitionUpdate,
     RoundSettings,
@@ -54,6 +55,15 @@ def test_row_average_means_over_the_partitions_that_changed_a_row():
     np.testing.assert_array_equal(W_out, 1)
 
 
+def test_average_all_counts_an_unchanged_row_as_its_old_value():
+    W_in = np.zeros((3, 2), np.float32)
+    W_out = np.ones((3, 2), np.float32)
+    merge = AverageAll(partitions=4)
+    merge(W_in, W_out, [_update(0, [0, 1], [[4, 4], [4, 0]]), _update(1, [1], [[8, 0]])])
+    np.testing.assert_array_equal(W_in, [[1, 1], [3, 0], [0, 0]])  # (4+0+0+0)/4, (4+8)/4
+    np.testing.assert_array_equal(W_out, 1)
+
+
 def test_block_momentum_steps():
     """G = mu G + eta D on the changed rows (D: mean change over the partitions that changed
     the row); W += G; rows not changed keep their value and their G."""
@@ -70,16 +80,23 @@ def test_block_momentum_steps():
 
 
 def test_settings_defaults_and_errors():
-    assert RoundSettings().merge(4).__class__ is RowAverage
+    assert isinstance(RoundSettings().merge(4), AverageAll)
+    assert isinstance(RoundSettings().merge(1), RowAverage)  # one partition: its values
+    assert isinstance(RoundSettings(sync="average").merge(4), RowAverage)
     bmuf = RoundSettings(sync="bmuf").merge(8)
     assert isinstance(bmuf, BlockMomentum) and bmuf.momentum == 1 - 1 / 8 and bmuf.block_lr == 1
     from w2v import TrainConfig
 
     config = TrainConfig(epochs=2)
-    assert RoundSettings().plan(config, 20_000_000, 8) == (32, 4.0)
-    assert RoundSettings(sync="bmuf").plan(config, 800_000, 8) == (2, 1.0)
+    # about 200,000 words of all partitions per round, at most 128 rounds
+    assert RoundSettings().plan(config, 1_000_000, 8) == (10, 8.0)
+    assert RoundSettings().plan(config, 20_000_000, 64) == (128, 16.0)
+    assert RoundSettings(sync="average").plan(config, 1_000_000, 8) == (10, 4.0)
+    assert RoundSettings(sync="bmuf").plan(config, 800_000, 8) == (8, 1.0)
     assert RoundSettings(sync_every=50_000, lr_scale=3).plan(config, 800_000, 8) == (4, 3.0)
-    with pytest.raises(ConfigError, match="'sync' parameter must be one of 'average', 'bmuf'"):
+    with pytest.raises(
+        ConfigError, match="'sync' parameter must be one of 'average', 'average_all', 'bmuf'"
+    ):
         RoundSettings(sync="sum")
     with pytest.raises(ConfigError, match="'momentum' parameter must be a float in"):
         RoundSettings(sync="bmuf", momentum=1.0)

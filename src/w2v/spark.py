@@ -37,7 +37,7 @@ def fit(
     partitions: int | None = None,
     sync_every: int | None = None,
     lr_scale: float | None = None,
-    sync: str = "average",
+    sync: str = "average_all",
     block_lr: float | None = None,
     momentum: float | None = None,
     progress: bool | None = None,
@@ -62,15 +62,17 @@ def fit(
     sync_every : int, optional
         Words each partition trains between two synchronisations. Smaller is closer to
         single-machine training and costs more rounds; see :mod:`w2v.engines.spark`.
-        Default: 100,000, raised as needed to make at most 32 rounds.
+        Default: 200,000 / partitions (all partitions together train about 200,000 words
+        between two synchronisations), raised as needed to make at most 128 rounds.
     lr_scale : float, optional
         Partitions train with ``alpha`` and ``min_alpha`` multiplied by this, to make up for
         averaging (see :mod:`w2v.engines.spark`); default: the number of partitions that
-        hold data, at most 4 (with ``sync="bmuf"``: 1). 1 trains each partition exactly as
-        one machine would.
-    sync : {"average", "bmuf"}
-        How the driver merges the partitions' changed rows: their mean, or block momentum
-        (:mod:`w2v.engines.rounds`); default "average".
+        hold data, at most 16 (``sync="average"``: at most 4; ``"bmuf"``: 1). 1 trains each
+        partition exactly as one machine would.
+    sync : {"average_all", "average", "bmuf"}
+        How the driver merges the partitions' changed rows (:mod:`w2v.engines.rounds`):
+        the mean over all partitions, a partition that did not change a row counting its
+        old value (default); the mean over the partitions that changed it; block momentum.
     block_lr, momentum : float, optional
         BMUF's block learning rate (default 1) and momentum (default 1 - 1/partitions).
     progress : bool, optional
@@ -106,7 +108,7 @@ def simulate(
     config: TrainConfig | None = None,
     sync_every: int | None = None,
     lr_scale: float | None = None,
-    sync: str = "average",
+    sync: str = "average_all",
     block_lr: float | None = None,
     momentum: float | None = None,
     progress: bool | None = None,

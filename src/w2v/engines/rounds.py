@@ -11,6 +11,9 @@ Merges (``sync=``):
 
 - ``"average"``: each row some partition changed becomes the mean of its new values over the
   partitions that changed it; partitions train with ``alpha`` × ``lr_scale``.
+- ``"average_all"``: the mean over all P partitions, one that did not change a row counting
+  its old value (W += sum of changes / P): a frequent word moves as with ``"average"``, a
+  word one partition saw by 1/P of that partition's change.
 - ``"bmuf"``: block momentum (Chen & Huo 2016, "blockwise model-update filtering"). Per
   row changed this round, the mean change D over the partitions that changed it feeds a
   global step G ← μ G + η D, and the row moves by G (rows not changed this round keep
@@ -38,30 +41,34 @@ from ..vocab import ArrayCorpus, Vocabulary, build_vocab_and_encode, encode_sent
 from . import Checkpoints, EpochCallback
 from .cpu import CpuEngine
 
-#: By default a partition trains at least this many words between two synchronisations...
-DEFAULT_SYNC_EVERY = 100_000
-#: ...and there are at most this many rounds (see docs/spark.md).
-DEFAULT_MAX_ROUNDS = 32
-#: The largest learning-rate scale chosen by default for "average" (the largest P measured).
-MAX_DEFAULT_LR_SCALE = 4
+#: By default all partitions together train about this many words between two
+#: synchronisations (each ROUND_WORDS / P): quality fell with more (docs/spark.md)...
+DEFAULT_ROUND_WORDS = 200_000
+#: ...but there are at most this many rounds (each costs a Spark job and a broadcast).
+DEFAULT_MAX_ROUNDS = 128
+#: The largest learning-rate scale chosen by default (P = 32 with scale 32 diverged).
+MAX_DEFAULT_LR_SCALE = 16
+#: "average" (the mean over the partitions that changed a row) keeps its old cap.
+MAX_DEFAULT_LR_SCALE_AVERAGE = 4
 
-Sync = Literal["average", "bmuf"]
-SYNC_METHODS: tuple[str, ...] = ("average", "bmuf")
+Sync = Literal["average", "average_all", "bmuf"]
+SYNC_METHODS: tuple[str, ...] = ("average", "average_all", "bmuf")
 
 
 @dataclass(frozen=True)
 class RoundSettings:
     """How partitions are synchronised; validated once (every mistake one ConfigError line).
 
-    ``sync_every``: words per partition between synchronisations (default: 100,000, raised
-    to make at most 32 rounds); ``lr_scale``: the partitions' learning-rate factor (default:
-    min(P, 4) for average, 1 for bmuf); ``sync``: the merge; ``block_lr``, ``momentum``:
-    BMUF's η (default 1) and μ (default 1 − 1/P).
+    ``sync_every``: words per partition between synchronisations (default: 200,000 / P,
+    raised to make at most 128 rounds); ``lr_scale``: the partitions' learning-rate factor
+    (default: min(P, 16) for average_all, min(P, 4) for average, 1 for bmuf); ``sync``: the
+    merge (default average_all); ``block_lr``, ``momentum``: BMUF's η (default 1) and μ
+    (default 1 − 1/P).
     """
 
     sync_every: int | None = None
     lr_scale: float | None = None
-    sync: str = "average"
+    sync: str = "average_all"
     block_lr: float | None = None
     momentum: float | None = None
 
@@ -97,13 +104,18 @@ class RoundSettings:
         """(rounds, learning-rate scale) for ``n_words`` words on ``busy`` partitions."""
         per_partition = config.epochs * n_words / busy
         if self.sync_every is None:
-            rounds = min(DEFAULT_MAX_ROUNDS, math.ceil(per_partition / DEFAULT_SYNC_EVERY))
+            words = config.epochs * n_words
+            rounds = min(DEFAULT_MAX_ROUNDS, math.ceil(words / DEFAULT_ROUND_WORDS))
         else:
             rounds = math.ceil(per_partition / self.sync_every)
         if self.lr_scale is not None:
             scale = float(self.lr_scale)
+        elif self.sync == "average_all":
+            scale = float(min(busy, MAX_DEFAULT_LR_SCALE))
+        elif self.sync == "average":
+            scale = float(min(busy, MAX_DEFAULT_LR_SCALE_AVERAGE))
         else:
-            scale = float(min(busy, MAX_DEFAULT_LR_SCALE) if self.sync == "average" else 1)
+            scale = 1.0
         return max(1, rounds), scale
 
     def merge(self, busy: int) -> Callable[[np.ndarray, np.ndarray, list[PartitionUpdate]], None]:
@@ -111,6 +123,8 @@ class RoundSettings:
         if self.sync == "bmuf":
             mu = 1 - 1 / busy if self.momentum is None else float(self.momentum)
             return BlockMomentum(1.0 if self.block_lr is None else self.block_lr, mu)
+        if self.sync == "average_all" and busy > 1:  # one partition: exactly its values
+            return AverageAll(busy)
         return RowAverage()
 
 
@@ -193,6 +207,27 @@ class RowAverage:
     def __call__(self, W_in: np.ndarray, W_out: np.ndarray, updates: list[PartitionUpdate]):
         average_rows(W_in, ((u.rows_in, u.values_in) for u in updates))
         average_rows(W_out, ((u.rows_out, u.values_out) for u in updates))
+
+
+@dataclass
+class AverageAll:
+    """Each row becomes the mean of its values over all ``partitions`` partitions, a
+    partition that did not change it counting its old value: W += (sum of changes) / P."""
+
+    partitions: int
+
+    def _step(self, W: np.ndarray, updates: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
+        total = np.zeros_like(W)
+        n = np.zeros(len(W), dtype=np.int32)
+        for rows, values in updates:
+            total[rows] += values - W[rows]
+            n[rows] += 1
+        touched = np.flatnonzero(n)
+        W[touched] += total[touched] / np.float32(self.partitions)
+
+    def __call__(self, W_in: np.ndarray, W_out: np.ndarray, updates: list[PartitionUpdate]):
+        self._step(W_in, ((u.rows_in, u.values_in) for u in updates))
+        self._step(W_out, ((u.rows_out, u.values_out) for u in updates))
 
 
 @dataclass
