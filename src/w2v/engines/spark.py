@@ -1,6 +1,6 @@
-"""The Spark engine: partitions train with the CPU engine, the driver averages them in rounds.
+"""The Spark engine: partitions train with the CPU engine, the driver merges them in rounds.
 
-The algorithm (synchronous model averaging over the rows each partition touched):
+The algorithm (synchronous model averaging of the rows the partitions changed):
 
 1. **Vocabulary.** Each partition counts its tokens; ``reduceByKey`` sums the counts (and
    keeps each word's first position); words below ``min_count`` are dropped on the
@@ -16,32 +16,32 @@ The algorithm (synchronous model averaging over the rows each partition touched)
    rate of those positions in the global
    linear decay: every partition is at the same fraction of its schedule, so the averaged
    model follows the single-machine schedule. R = ceil(epochs × words per partition /
-   ``sync_every``); by default R = min(32, ceil(epochs × words per partition / 100,000)).
+   ``sync_every``); by default all partitions together train about 200,000 words per
+   round, R = min(128, ceil(epochs × corpus words / 200,000)).
 4. **Synchronisation.** Each partition returns only the rows of ``W_in`` and ``W_out`` that
-   it changed, with their new values. The driver merges them (``sync="average"``: each such
-   row becomes the mean of its new values over the partitions that changed it, rows no
-   partition touched keep their value; ``sync="bmuf"``: block momentum) and broadcasts the
+   it changed, with their new values. The driver merges them (default
+   ``sync="average_all"``: each such row becomes the mean of its values over all P
+   partitions, one that did not change it counting its old value; ``"average"``: the mean
+   over the partitions that changed it; ``"bmuf"``: block momentum) and broadcasts the
    result for the next round. Steps 3 and 4 are :mod:`w2v.engines.rounds`, which also runs
    them in one process without Spark (the simulator, ``w2v.spark.simulate``).
 5. **Learning-rate scale.** A mean of P changes moves a word seen by every partition only
-   about one partition's worth of data per round, so with averaging alone 4 partitions
-   train like 1/4 of the epochs (WordSim-353 0.10 against 0.20, CBOW NS on 1M words). The
-   partitions therefore train with ``alpha`` and ``min_alpha`` multiplied by ``lr_scale``
-   (default: the number of partitions, at most 4): a word far from its optimum then moves
-   as far as the sum of the P changes would move it, one near it still settles at the
-   mean, and the result matches one machine (0.196 against 0.201). Rare words seen by one
-   partition take steps ``lr_scale`` times larger; above 4 this is untested and it is
-   capped, so pass ``lr_scale`` yourself for many partitions (and see docs/spark.md).
+   about one partition's worth of data per round. The partitions therefore train with
+   ``alpha`` and ``min_alpha`` multiplied by ``lr_scale`` (default: the number of
+   partitions, at most 16; at most 4 with ``sync="average"``): a row in the linear regime
+   then moves by the sum of the P changes at the single-machine rate, while a row that
+   every partition moves to its optimum settles at the mean of the P estimates. The
+   measurements behind the defaults (and against BMUF) are in docs/spark.md.
 
-Why the mean over the partitions that touched a row (not over all partitions, not the sum of
-the changes): a rare word seen by one partition keeps that partition's full update, where a
-mean over all P partitions would shrink it P-fold (the accuracy loss of Spark MLlib's
-Word2Vec as partitions grow, SPARK-24666); and a frequent word, changed by every partition,
-moves by the mean of P changes each computed from the same starting point. The sum of the
-changes applies P stale steps at once: a frequent word moves near its optimum within each
-partition, so the sum overshoots P-fold every round — measured, it ruins the vectors
-(WordSim-353 0.01-0.13 against 0.20 on one machine, 4 partitions), and worse the more
-often it synchronises.
+Why ``sync="average"`` takes the mean over the partitions that touched a row (the default
+before issue #20; not the sum of the changes): a rare word seen by one partition keeps that
+partition's full update, where a mean over all P partitions at rate × 1 would shrink it
+P-fold (the accuracy loss of Spark MLlib's Word2Vec as partitions grow, SPARK-24666); and a
+frequent word, changed by every partition, moves by the mean of P changes each computed from
+the same starting point. The sum of the changes applies P stale steps at once: a frequent
+word moves near its optimum within each partition, so the sum overshoots P-fold every round
+— measured, it ruins the vectors (WordSim-353 0.01-0.13 against 0.20 on one machine, 4
+partitions), and worse the more often it synchronises.
 
 ``sync_every`` trades quality for speed: smaller means more rounds, so each partition drifts
 less from the others before averaging and the result is closer to single-machine training,
