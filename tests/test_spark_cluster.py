@@ -1,8 +1,9 @@
 """w2v.spark on a real Spark standalone cluster: a master and two workers on 127.0.0.1.
 
 The cluster is started from the installed PySpark (``w2v.spark_cluster``), the driver runs
-in this process, the executors in their own JVMs and Python workers. One test, kept small
-(a tiny corpus, dim 8): JVM start-ups are most of its time.
+in this process, the executors in their own JVMs and Python workers. One training test,
+kept small (a tiny corpus, dim 8): JVM start-ups are most of its time (35-90 s on the
+shared 2-core machine, depending on its load). Without Java it skips with one line.
 """
 
 from __future__ import annotations
@@ -19,12 +20,9 @@ from w2v import Word2Vec
 if importlib.util.find_spec("pyspark") is None:
     pytest.skip("pyspark is not installed (pip install 'w2v[spark]')", allow_module_level=True)
 
-from w2v.spark_cluster import java_missing, standalone_cluster
-
-if why := java_missing():
-    pytest.skip(why, allow_module_level=True)
-
 import w2v.spark
+from w2v.errors import W2VError
+from w2v.spark_cluster import java_missing, standalone_cluster
 
 TINY = [
     "the quick brown fox jumps over the lazy dog".split(),
@@ -47,6 +45,15 @@ def _executors(sc, want: int, timeout: float = 30.0) -> int:
         time.sleep(0.2)
 
 
+def test_without_java_the_cluster_is_refused_in_one_line(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java here
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    assert java_missing() == "Spark needs Java 17+: no java on PATH and no JAVA_HOME"
+    with pytest.raises(W2VError, match="^Spark needs Java 17"), standalone_cluster():
+        pass
+
+
+@pytest.mark.skipif(java_missing() is not None, reason=str(java_missing()))
 def test_standalone_cluster_trains(monkeypatch):
     """Through spark://127.0.0.1:PORT with two workers: one partition is bit-identical to
     ``Word2Vec(workers=1).fit``, two partitions to the in-process simulator."""
