@@ -47,6 +47,20 @@ def test_one_partition_is_the_single_machine_trainer():
     np.testing.assert_array_equal(model.W_out, local.W_out)
 
 
+def test_tables_are_built_once_per_vocabulary_and_settings(monkeypatch):
+    """Pieces of one fit reuse the tables; another vocabulary or noise setting rebuilds."""
+    import w2v.engines.rounds as rounds
+
+    built = []
+    real = rounds.build_tables
+    monkeypatch.setattr(rounds, "build_tables", lambda c, v: built.append(1) or real(c, v))
+    monkeypatch.setattr(rounds, "_LAST_TABLES", [])
+    model = w2v.spark.simulate(TINY, 3, dim=4, min_count=1, sync_every=40, seed=1)
+    assert model.fit_seconds["rounds"] > 3 and len(built) == 1
+    w2v.spark.simulate(TINY, 3, dim=4, min_count=1, sync_every=40, seed=1, negative=3)
+    assert len(built) == 2
+
+
 def test_row_average_means_over_the_partitions_that_changed_a_row():
     W_in = np.zeros((3, 2), np.float32)
     W_out = np.ones((3, 2), np.float32)
