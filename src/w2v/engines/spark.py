@@ -368,12 +368,11 @@ class SparkEngine:
     partitions : int, optional
         Train on this many partitions, cut from the data as consecutive slices in order;
         default: the data's own partitioning.
-    sync_every : int, optional
-        Words each partition trains between two synchronisations; default: 100,000, raised
-        as needed to make at most 32 rounds.
-    lr_scale : float, optional
-        Partitions train with ``alpha`` and ``min_alpha`` multiplied by this; default: the
-        number of partitions that hold data, at most 4.
+    sync_every, lr_scale : optional
+        Shorthands for ``settings=RoundSettings(sync_every=..., lr_scale=...)``.
+    settings : RoundSettings, optional
+        How the partitions are synchronised (:class:`w2v.engines.rounds.RoundSettings`:
+        words per round, learning-rate scale, merge); default: ``RoundSettings()``.
     """
 
     name = "spark"
