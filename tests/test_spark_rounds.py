@@ -104,7 +104,7 @@ def test_settings_defaults_and_errors():
     config = TrainConfig(epochs=2)
     # about 200,000 words of all partitions per round, at most 128 rounds
     assert RoundSettings().plan(config, 1_000_000, 8) == (10, 8.0)
-    assert RoundSettings().plan(config, 20_000_000, 64) == (128, 16.0)
+    assert RoundSettings().plan(config, 20_000_000, 64) == (128, 8.0)
     assert RoundSettings(sync="average").plan(config, 1_000_000, 8) == (10, 4.0)
     assert RoundSettings(sync="bmuf").plan(config, 800_000, 8) == (8, 1.0)
     assert RoundSettings(sync_every=50_000, lr_scale=3).plan(config, 800_000, 8) == (4, 3.0)

@@ -67,7 +67,7 @@ def fit(
     lr_scale : float, optional
         Partitions train with ``alpha`` and ``min_alpha`` multiplied by this, to make up for
         averaging (see :mod:`w2v.engines.spark`); default: the number of partitions that
-        hold data, at most 16 (``sync="average"``: at most 4; ``"bmuf"``: 1). 1 trains each
+        hold data, at most 8 (``sync="average"``: at most 4; ``"bmuf"``: 1). 1 trains each
         partition exactly as one machine would.
     sync : {"average_all", "average", "bmuf"}
         How the driver merges the partitions' changed rows (:mod:`w2v.engines.rounds`):

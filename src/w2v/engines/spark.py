@@ -28,7 +28,7 @@ The algorithm (synchronous model averaging of the rows the partitions changed):
 5. **Learning-rate scale.** A mean of P changes moves a word seen by every partition only
    about one partition's worth of data per round. The partitions therefore train with
    ``alpha`` and ``min_alpha`` multiplied by ``lr_scale`` (default: the number of
-   partitions, at most 16; at most 4 with ``sync="average"``): a row in the linear regime
+   partitions, at most 8; at most 4 with ``sync="average"``): a row in the linear regime
    then moves by the sum of the P changes at the single-machine rate, while a row that
    every partition moves to its optimum settles at the mean of the P estimates. The
    measurements behind the defaults (and against BMUF) are in docs/spark.md.
