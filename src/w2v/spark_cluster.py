@@ -114,7 +114,7 @@ def standalone_cluster(
     cores: int = 1,
     memory: str = "1g",
     *,
-    timeout: float = 60.0,
+    timeout: float = 120.0,
 ) -> Iterator[str]:
     """Start a standalone master and ``workers`` workers on 127.0.0.1; yield the master URL.
 
