@@ -2,7 +2,7 @@
 
 The cluster is started from the installed PySpark (``w2v.spark_cluster``), the driver runs
 in this process, the executors in their own JVMs and Python workers. One training test,
-kept small (a tiny corpus, dim 8): JVM start-ups are most of its time (35-90 s on the
+kept small (a tiny corpus, dim 8): JVM start-ups are most of its time (35-240 s on the
 shared 2-core machine, depending on its load). Without Java it skips with one line.
 """
 
