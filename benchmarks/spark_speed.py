@@ -2,6 +2,7 @@
 
     python benchmarks/spark_speed.py --corpus ../shared/data/corpus.txt --bytes 6000000
     python benchmarks/spark_speed.py --partitions 1,2,4 --epochs 3 --master "local[2]"
+    python benchmarks/spark_speed.py --master standalone --tools w2v-sg-ns  # 2 workers
 
 For each partition count, trains on the first ``--bytes`` of the corpus (cut at a line end)
 with the same settings — dim 100, window 5, minCount 5, ``--epochs`` passes, seed 1 — by
@@ -20,6 +21,7 @@ seconds are noisy; compare tools within one run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -49,17 +51,19 @@ def main() -> None:
     parser.add_argument("--bytes", type=int, default=6_000_000, help="corpus slice [6000000]")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--partitions", default="1,2,4")
-    parser.add_argument("--master", default="local[2]")
+    parser.add_argument(
+        "--master",
+        default="local[2]",
+        help="local[N], spark://HOST:PORT, ... or 'standalone': start a master and "
+        "--standalone-workers workers on 127.0.0.1 (w2v.spark_cluster) and train there",
+    )
+    parser.add_argument("--standalone-workers", type=int, default=2)
     parser.add_argument("--tools", default="mllib,w2v-sg-hs,w2v-sg-ns")
     parser.add_argument("--sync-every", type=int, default=None)
     parser.add_argument("--output", default=str(RESULTS / "spark_speed.json"))
     args = parser.parse_args()
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-
-    from pyspark import StorageLevel
-    from pyspark.ml.feature import Word2Vec as MLlibWord2Vec
-
-    import w2v.spark
+    if args.master.startswith("local") or args.master == "standalone":
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # executors on this machine
 
     with open(args.corpus, "rb") as fh:
         data = fh.read(args.bytes)
@@ -67,6 +71,20 @@ def main() -> None:
     sentences = [line.split() for line in data.splitlines() if line.strip()]
     n_tokens = sum(map(len, sentences))
     eval_dir = Path(args.eval_dir)
+
+    with contextlib.ExitStack() as stack:
+        if args.master == "standalone":
+            from w2v.spark_cluster import standalone_cluster
+
+            args.master = stack.enter_context(standalone_cluster(args.standalone_workers))
+        _run(args, sentences, n_tokens, eval_dir)
+
+
+def _run(args: argparse.Namespace, sentences: list, n_tokens: int, eval_dir: Path) -> None:
+    from pyspark import StorageLevel
+    from pyspark.ml.feature import Word2Vec as MLlibWord2Vec
+
+    import w2v.spark
 
     spark = w2v.spark.session(args.master, "w2v-spark-benchmark")
     spark.sparkContext.setLogLevel("ERROR")

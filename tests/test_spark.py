@@ -20,7 +20,7 @@ import pytest
 
 from conftest import SHARED_DATA
 from w2v import Word2Vec
-from w2v.errors import ConfigError, CorpusError, CorpusNotFoundError
+from w2v.errors import ConfigError, CorpusError, CorpusNotFoundError, ExecutorSetupError
 from w2v.vectors import KeyedVectors
 from w2v.vocab import build_vocab_and_encode
 
@@ -43,9 +43,8 @@ TINY = [
 
 @pytest.fixture(scope="module")
 def spark():
-    """A local[2] SparkSession for the module (workers run this interpreter)."""
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    """A local[2] SparkSession for the module (workers run this interpreter: w2v.spark uses
+    the driver's Python in local mode when PYSPARK_PYTHON is unset)."""
     session = w2v.spark.session(
         "local[2]",
         "w2v-tests",
@@ -82,6 +81,27 @@ def test_one_partition_is_the_single_machine_trainer(sc, arch, loss):
     np.testing.assert_array_equal(model.W_in, local.W_in)
     np.testing.assert_array_equal(model.W_out, local.W_out)
     np.testing.assert_allclose(model.loss_history, local.loss_history, rtol=0.05)
+
+
+@pytest.mark.parametrize(
+    ("arch", "loss", "sync"), [("skipgram", "ns", "average"), ("cbow", "hs", "bmuf")]
+)
+def test_spark_equals_the_simulator(sc, arch, loss, sync):
+    """Three partitions, several rounds, workers=1: the same vectors and losses as
+    w2v.spark.simulate, which runs the same rounds in this process."""
+    params = dict(arch=arch, loss=loss, dim=12, epochs=2, min_count=2, workers=1, seed=4)
+    params.update(batch_words=60, sync_every=150, sync=sync)
+    sentences = TINY + [None]  # a null row: skipped, but counted when slicing
+    simulated = w2v.spark.simulate(sentences, 3, **params)
+    model = w2v.spark.fit(sc.parallelize(sentences, 2), partitions=3, **params)
+    assert model.fit_seconds["rounds"] == simulated.fit_seconds["rounds"] == 3
+    assert model.fit_seconds["partitions"] == 3
+    assert model.vocab.words == simulated.vocab.words
+    np.testing.assert_array_equal(model.W_in, simulated.W_in)
+    np.testing.assert_array_equal(model.W_out, simulated.W_out)
+    np.testing.assert_array_equal(model.loss_history, simulated.loss_history)
+    local = Word2Vec(**{k: v for k, v in params.items() if k not in ("sync_every", "sync")})
+    assert not np.array_equal(model.W_in, local.fit(TINY).W_in)  # three partitions differ
 
 
 def test_vocabulary_equals_single_machine(sc):
@@ -166,6 +186,52 @@ def test_bad_inputs_raise_one_line_errors(spark, sc):
         w2v.spark.fit(sc.parallelize(TINY), dims=5)
     with pytest.raises(CorpusNotFoundError, match="does not exist"):
         w2v.spark.fit_text(spark, "/nonexistent/corpus.txt")
+
+
+def test_local_mode_runs_the_drivers_python(sc, monkeypatch):
+    """Without PYSPARK_PYTHON, local mode runs the tasks with the driver's interpreter, not
+    PySpark's default ``python3`` (from a venv not activated: the system Python, no w2v)."""
+    monkeypatch.delenv("PYSPARK_PYTHON", raising=False)
+    monkeypatch.setattr(sc, "pythonExec", "python3-not-on-this-path")
+    model = w2v.spark.fit(sc.parallelize(TINY, 2), dim=4, min_count=1, epochs=1)
+    assert sc.pythonExec == sys.executable and np.isfinite(model.W_in).all()
+
+
+def test_executors_without_w2v_fail_with_one_line(sc, tmp_path, monkeypatch):
+    """Executors whose Python cannot import w2v: one line naming PYSPARK_PYTHON and
+    spark.archives (not a Java stack trace)."""
+    python = tmp_path / "python-without-w2v"
+    # this interpreter without site-packages, and PYTHONPATH without any folder holding w2v
+    python.write_text(
+        "#!/bin/sh\n"
+        "kept=\n"
+        "IFS=:\n"
+        'for p in $PYTHONPATH; do [ -e "$p/w2v/__init__.py" ] || kept="$kept:$p"; done\n'
+        'export PYTHONPATH="${kept#:}"\n'
+        f"exec '{sys.executable}' -S \"$@\"\n"
+    )
+    python.chmod(0o755)
+    monkeypatch.setenv("PYSPARK_PYTHON", str(python))  # set: local mode keeps it
+    monkeypatch.setattr(sc, "pythonExec", str(python))
+    with pytest.raises(ExecutorSetupError) as raised:
+        w2v.spark.fit(sc.parallelize(TINY, 2), min_count=1)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert f"cannot import 'w2v' (their Python is '{python}')" in message
+    assert "PYSPARK_PYTHON" in message and "spark.archives" in message
+
+
+def test_executor_python_of_another_version_is_named():
+    from w2v.engines.spark import executor_python_error
+
+    text = (
+        "PySparkRuntimeError: [PYTHON_VERSION_MISMATCH] Python in worker has different "
+        "version: 3.10 than that in driver: 3.11, PySpark cannot run with different minor"
+    )
+    error = executor_python_error("/usr/bin/python3", text)
+    assert isinstance(error, ExecutorSetupError)
+    assert "run Python 3.10 ('/usr/bin/python3')" in str(error)
+    assert executor_python_error("python3", "java.lang.OutOfMemoryError") is None
 
 
 def test_importing_w2v_does_not_import_pyspark():

@@ -178,8 +178,8 @@ def _build_parser() -> Parser:
         "--sync-every",
         type=int,
         metavar="N",
-        help="words each partition trains between synchronisations [default: 100000, "
-        "raised to make at most 32 rounds]",
+        help="words each partition trains between synchronisations [default: 200000 / "
+        "partitions, raised to make at most 128 rounds]",
     )
 
     resume = sub.add_parser(

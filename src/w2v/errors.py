@@ -48,6 +48,10 @@ class PlotError(W2VError, ValueError):
     """A picture cannot be drawn as asked: empty input, bad output path or suffix."""
 
 
+class ExecutorSetupError(W2VError, RuntimeError):
+    """Spark executors cannot run w2v: their Python lacks it or is another version."""
+
+
 class NotFittedError(W2VError, AttributeError):
     """A model was queried before `fit` gave it vectors."""
 

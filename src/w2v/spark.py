@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ._progress import show_progress
 from .config import TrainConfig
+from .engines.rounds import RoundSettings, SimulatedEngine
 from .engines.spark import SparkEngine, count_vocabulary, import_pyspark
 from .errors import CorpusNotFoundError
 from .model import Word2Vec, init_weights
@@ -24,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from pyspark import RDD
     from pyspark.sql import DataFrame, SparkSession
 
-__all__ = ["count_vocabulary", "fit", "fit_text", "session", "train_text_file"]
+__all__ = ["count_vocabulary", "fit", "fit_text", "session", "simulate", "train_text_file"]
 
 
 def fit(
@@ -35,6 +37,9 @@ def fit(
     partitions: int | None = None,
     sync_every: int | None = None,
     lr_scale: float | None = None,
+    sync: str = "average_all",
+    block_lr: float | None = None,
+    momentum: float | None = None,
     progress: bool | None = None,
     **params: Any,
 ) -> Word2Vec:
@@ -57,11 +62,19 @@ def fit(
     sync_every : int, optional
         Words each partition trains between two synchronisations. Smaller is closer to
         single-machine training and costs more rounds; see :mod:`w2v.engines.spark`.
-        Default: 100,000, raised as needed to make at most 32 rounds.
+        Default: 200,000 / partitions (all partitions together train about 200,000 words
+        between two synchronisations), raised as needed to make at most 128 rounds.
     lr_scale : float, optional
         Partitions train with ``alpha`` and ``min_alpha`` multiplied by this, to make up for
         averaging (see :mod:`w2v.engines.spark`); default: the number of partitions that
-        hold data, at most 4. 1 trains each partition exactly as one machine would.
+        hold data, at most 8 (``sync="average"``: at most 4; ``"bmuf"``: 1). 1 trains each
+        partition exactly as one machine would.
+    sync : {"average_all", "average", "bmuf"}
+        How the driver merges the partitions' changed rows (:mod:`w2v.engines.rounds`):
+        the mean over all partitions, a partition that did not change a row counting its
+        old value (default); the mean over the partitions that changed it; block momentum.
+    block_lr, momentum : float, optional
+        BMUF's block learning rate (default 1) and momentum (default 1 - 1/partitions).
     progress : bool, optional
         Show a progress bar of the rounds on stderr; default: when stderr is a terminal.
 
@@ -81,15 +94,56 @@ def fit(
     >>> model = w2v.spark.fit(df, "tokens", loss="hs", epochs=5)  # doctest: +SKIP
     >>> model.wv.most_similar("king")  # doctest: +SKIP
     """
-    if config is not None:
-        config = config.replace(**params) if params else config
-    else:
-        config = TrainConfig.from_kwargs(**params)
-    engine = SparkEngine(partitions=partitions, sync_every=sync_every, lr_scale=lr_scale)
+    config = _config(config, params)
+    settings = RoundSettings(sync_every, lr_scale, sync, block_lr, momentum)
+    engine = SparkEngine(partitions=partitions, settings=settings)
     engine.check(config)
+    return _fit(engine, config, progress, lambda: engine.read(data, column, config))
+
+
+def simulate(
+    sentences: Iterable[Sequence[str]],
+    partitions: int,
+    *,
+    config: TrainConfig | None = None,
+    sync_every: int | None = None,
+    lr_scale: float | None = None,
+    sync: str = "average_all",
+    block_lr: float | None = None,
+    momentum: float | None = None,
+    progress: bool | None = None,
+    **params: Any,
+) -> Word2Vec:
+    """:func:`fit`'s algorithm with ``partitions`` partitions as slices of this process, no
+    Spark: try a synchronisation in seconds.
+
+    The same vocabulary, consecutive slices (as ``fit(..., partitions=P)`` cuts the data),
+    per-partition training, merge and rounds as :func:`fit`
+    (:class:`w2v.engines.rounds.SimulatedEngine`); partitions train one after another with
+    ``workers`` threads each (default 1). With ``workers=1`` the vectors equal
+    :func:`fit`'s on the same sentences and seed.
+
+    >>> model = w2v.spark.simulate(sentences, 8, sync="bmuf", epochs=1)  # doctest: +SKIP
+    """
+    config = _config(config, params)
+    if config.workers is None:
+        config = config.replace(workers=1)
+    settings = RoundSettings(sync_every, lr_scale, sync, block_lr, momentum)
+    engine = SimulatedEngine(partitions, settings)
+    return _fit(engine, config, progress, lambda: engine.read(sentences, config))
+
+
+def _config(config: TrainConfig | None, params: dict[str, Any]) -> TrainConfig:
+    if config is not None:
+        return config.replace(**params) if params else config
+    return TrainConfig.from_kwargs(**params)
+
+
+def _fit(engine: Any, config: TrainConfig, progress: bool | None, read: Any) -> Word2Vec:
+    """Read, train and build the model with ``engine`` (Spark's or the simulated one)."""
     progress = show_progress(progress)
     t_start = time.perf_counter()
-    with engine.read(data, column, config) as corpus:
+    with read() as corpus:
         rounds, scale = engine.plan(config, corpus)
         W_in, W_out = init_weights(config, len(corpus.vocab))
         t_train = time.perf_counter()

@@ -1,6 +1,6 @@
-"""The Spark engine: partitions train with the CPU engine, the driver averages them in rounds.
+"""The Spark engine: partitions train with the CPU engine, the driver merges them in rounds.
 
-The algorithm (synchronous model averaging over the rows each partition touched):
+The algorithm (synchronous model averaging of the rows the partitions changed):
 
 1. **Vocabulary.** Each partition counts its tokens; ``reduceByKey`` sums the counts (and
    keeps each word's first position); words below ``min_count`` are dropped on the
@@ -16,30 +16,32 @@ The algorithm (synchronous model averaging over the rows each partition touched)
    rate of those positions in the global
    linear decay: every partition is at the same fraction of its schedule, so the averaged
    model follows the single-machine schedule. R = ceil(epochs × words per partition /
-   ``sync_every``); by default R = min(32, ceil(epochs × words per partition / 100,000)).
+   ``sync_every``); by default all partitions together train about 200,000 words per
+   round, R = min(128, ceil(epochs × corpus words / 200,000)).
 4. **Synchronisation.** Each partition returns only the rows of ``W_in`` and ``W_out`` that
-   it changed, with their new values. The driver sets each such row to the mean of its new
-   values over the partitions that changed it (rows no partition touched keep their value)
-   and broadcasts the result for the next round.
+   it changed, with their new values. The driver merges them (default
+   ``sync="average_all"``: each such row becomes the mean of its values over all P
+   partitions, one that did not change it counting its old value; ``"average"``: the mean
+   over the partitions that changed it; ``"bmuf"``: block momentum) and broadcasts the
+   result for the next round. Steps 3 and 4 are :mod:`w2v.engines.rounds`, which also runs
+   them in one process without Spark (the simulator, ``w2v.spark.simulate``).
 5. **Learning-rate scale.** A mean of P changes moves a word seen by every partition only
-   about one partition's worth of data per round, so with averaging alone 4 partitions
-   train like 1/4 of the epochs (WordSim-353 0.10 against 0.20, CBOW NS on 1M words). The
-   partitions therefore train with ``alpha`` and ``min_alpha`` multiplied by ``lr_scale``
-   (default: the number of partitions, at most 4): a word far from its optimum then moves
-   as far as the sum of the P changes would move it, one near it still settles at the
-   mean, and the result matches one machine (0.196 against 0.201). Rare words seen by one
-   partition take steps ``lr_scale`` times larger; above 4 this is untested and it is
-   capped, so pass ``lr_scale`` yourself for many partitions (and see docs/spark.md).
+   about one partition's worth of data per round. The partitions therefore train with
+   ``alpha`` and ``min_alpha`` multiplied by ``lr_scale`` (default: the number of
+   partitions, at most 8; at most 4 with ``sync="average"``): a row in the linear regime
+   then moves by the sum of the P changes at the single-machine rate, while a row that
+   every partition moves to its optimum settles at the mean of the P estimates. The
+   measurements behind the defaults (and against BMUF) are in docs/spark.md.
 
-Why the mean over the partitions that touched a row (not over all partitions, not the sum of
-the changes): a rare word seen by one partition keeps that partition's full update, where a
-mean over all P partitions would shrink it P-fold (the accuracy loss of Spark MLlib's
-Word2Vec as partitions grow, SPARK-24666); and a frequent word, changed by every partition,
-moves by the mean of P changes each computed from the same starting point. The sum of the
-changes applies P stale steps at once: a frequent word moves near its optimum within each
-partition, so the sum overshoots P-fold every round — measured, it ruins the vectors
-(WordSim-353 0.01-0.13 against 0.20 on one machine, 4 partitions), and worse the more
-often it synchronises.
+Why ``sync="average"`` takes the mean over the partitions that touched a row (the default
+before issue #20; not the sum of the changes): a rare word seen by one partition keeps that
+partition's full update, where a mean over all P partitions at rate × 1 would shrink it
+P-fold (the accuracy loss of Spark MLlib's Word2Vec as partitions grow, SPARK-24666); and a
+frequent word, changed by every partition, moves by the mean of P changes each computed from
+the same starting point. The sum of the changes applies P stale steps at once: a frequent
+word moves near its optimum within each partition, so the sum overshoots P-fold every round
+— measured, it ruins the vectors (WordSim-353 0.01-0.13 against 0.20 on one machine, 4
+partitions), and worse the more often it synchronises.
 
 ``sync_every`` trades quality for speed: smaller means more rounds, so each partition drifts
 less from the others before averaging and the result is closer to single-machine training,
@@ -55,10 +57,12 @@ builds the model from them.
 
 from __future__ import annotations
 
-import math
+import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -67,24 +71,21 @@ import numpy as np
 
 from ..config import TrainConfig
 from ..corpus import ReadStats
-from ..errors import ConfigError, CorpusError, W2VError, install_hint
-from ..kernels import kernel_matrix
-from ..schedule import TrainState, piece_bounds, plan_batches
+from ..errors import ConfigError, CorpusError, ExecutorSetupError, W2VError, install_hint
+from ..schedule import TrainState
 from ..tables import Tables
-from ..vocab import ArrayCorpus, Vocabulary, encode_sentences, vocab_from_counts
+from ..vocab import Vocabulary, encode_sentences, vocab_from_counts
 from . import Checkpoints, EpochCallback
-from .cpu import CpuEngine
+from .rounds import (
+    PartitionUpdate,
+    RoundSettings,
+    partition_config,
+    run_rounds,
+    train_piece,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark import RDD
-
-#: By default a partition trains at least this many words between two synchronisations...
-DEFAULT_SYNC_EVERY = 100_000
-#: ...and there are at most this many rounds (see docs/spark.md).
-DEFAULT_MAX_ROUNDS = 32
-
-#: The largest learning-rate scale chosen by default (the largest partition count measured).
-MAX_DEFAULT_LR_SCALE = 4
 
 _INSTALL_HINT = f"The Spark backend needs PySpark: {install_hint('spark')}."
 
@@ -148,7 +149,8 @@ def _sentences(data: Any, column: str | None) -> RDD:
 
 def _contiguous(rdd: RDD, partitions: int) -> RDD:
     """``rdd`` cut into ``partitions`` consecutive slices, in order (one shuffle)."""
-    n = max(1, rdd.count())
+    with remote_errors(rdd.context):
+        n = max(1, rdd.count())
     return (
         rdd.zipWithIndex()
         .map(lambda pair: (pair[1], pair[0]))
@@ -217,67 +219,92 @@ def _train_partition(
     bc_vocab: Any,
     bc_weights: Any,
     piece: tuple[int, int],
-) -> Iterator[tuple]:
-    """Train piece ``piece`` of this partition's schedule from the broadcast weights; yield
-    (partition, rows of W_in changed, their values, rows of W_out changed, their values,
-    [(epoch, mean loss)], words in the partition)."""
+) -> Iterator[PartitionUpdate]:
+    """Train piece ``piece`` of this partition's schedule from the broadcast weights
+    (:func:`w2v.engines.rounds.train_piece`); yield its update."""
     for ids, ends in parts:
-        if len(ids) == 0:
-            continue
         W_in0, W_out0 = bc_weights.value
-        W_in = kernel_matrix(*W_in0.shape, source=W_in0)
-        W_out = kernel_matrix(*W_out0.shape, source=W_out0)
-        cfg = config.replace(
-            workers=config.workers or _task_cpus(),
-            seed=config.seed + index,  # partition 0 keeps the single-machine random stream
-        )
-        n_batches = len(plan_batches(ends, len(ids), cfg.batch_words)) - 1
-        first, stop = piece_bounds(*piece, cfg.epochs * n_batches)
-        losses: list[tuple[int, float]] = []
-        CpuEngine().train(
-            cfg,
+        update = train_piece(
+            config,
             bc_vocab.value,
-            ArrayCorpus(ids, ends),
-            W_in,
-            W_out,
-            start=TrainState.at(n_batches, first),
-            stop=stop,
-            on_epoch_end=lambda epoch, loss, out=losses: out.append((epoch, loss)),
+            ids,
+            ends,
+            W_in0,
+            W_out0,
+            index=index,
+            piece=piece,
+            workers=_task_cpus(),
         )
-        rows_in = np.flatnonzero((W_in != W_in0).any(axis=1))
-        rows_out = np.flatnonzero((W_out != W_out0).any(axis=1))
-        yield index, rows_in, W_in[rows_in], rows_out, W_out[rows_out], losses, len(ids)
+        if update is not None:
+            yield update
 
 
 # -- driver ---------------------------------------------------------------------------------
 _REMOTE_ERROR = re.compile(r"w2v\.errors\.(\w+): (.+)")
+_REMOTE_IMPORT = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
+_REMOTE_VERSION = re.compile(r"Python in worker has different version:? \(?([\d.]+)\)?")
 
 
-def _collect(rdd: RDD) -> list:
-    """``rdd.collect()``, re-raising a w2v error from an executor as itself (one line)."""
+def executor_python_error(python: str, text: str) -> ExecutorSetupError | None:
+    """The one-line error for an executor failure ``text`` that comes from the executors'
+    Python ``python`` lacking w2v (or one of its dependencies) or being another version."""
+    if found := _REMOTE_IMPORT.search(text):
+        module = found[1]
+        return ExecutorSetupError(
+            f"The Spark executors cannot import {module!r} (their Python is {python!r}): "
+            "install w2v in that Python on every executor, or set PYSPARK_PYTHON (or "
+            "spark.pyspark.python) to a Python that has it, or ship a packed environment "
+            "with spark.archives; see 'Running on a real cluster' in docs/spark.md."
+        )
+    if found := _REMOTE_VERSION.search(text):
+        return ExecutorSetupError(
+            f"The Spark executors run Python {found[1]} ({python!r}), the driver Python "
+            f"{sys.version_info[0]}.{sys.version_info[1]}: set PYSPARK_PYTHON (or "
+            "spark.pyspark.python) to the same Python version with w2v installed."
+        )
+    return None
+
+
+@contextmanager
+def remote_errors(sc: Any) -> Iterator[None]:
+    """Re-raise a w2v error from an executor as itself (one line), and an executor Python
+    that cannot import w2v as :class:`ExecutorSetupError`; anything else as it came."""
     from .. import errors  # the classes by name
 
     try:
-        return rdd.collect()
+        yield
     except Exception as exc:
-        found = _REMOTE_ERROR.findall(str(exc))
-        if not found:
-            raise
-        name, message = found[-1]
-        cls = getattr(errors, name, W2VError)
-        raise cls(message) from None
+        text = str(exc)
+        found = _REMOTE_ERROR.findall(text)
+        if found:
+            name, message = found[-1]
+            cls = getattr(errors, name, W2VError)
+            raise cls(message) from None
+        setup = executor_python_error(sc.pythonExec, text)
+        if setup is not None:
+            raise setup from None
+        raise
 
 
-def _average_rows(W: np.ndarray, updates: Iterable[tuple[np.ndarray, np.ndarray]]) -> int:
-    """Set each row some update changed to the mean of its new values; return how many."""
-    total = np.zeros_like(W)
-    n = np.zeros(len(W), dtype=np.int32)
-    for rows, values in updates:
-        total[rows] += values  # rows are unique within one update
-        n[rows] += 1
-    touched = np.flatnonzero(n)
-    W[touched] = total[touched] / n[touched, None].astype(np.float32)
-    return len(touched)
+def _collect(rdd: RDD) -> list:
+    """``rdd.collect()`` with :func:`remote_errors`."""
+    with remote_errors(rdd.context):
+        return rdd.collect()
+
+
+def use_driver_python_locally(sc: Any) -> None:
+    """In local mode, run the Python workers with the driver's interpreter unless
+    PYSPARK_PYTHON or spark.pyspark.python says otherwise.
+
+    PySpark's default is whatever ``python3`` is on PATH, which from a virtual environment
+    that is not activated is the system Python, without w2v. In local mode the workers run
+    on this machine, so the driver's interpreter is the right one.
+    """
+    if not str(sc.master).startswith("local"):
+        return
+    if os.environ.get("PYSPARK_PYTHON") or sc.getConf().get("spark.pyspark.python"):
+        return
+    sc.pythonExec = sys.executable
 
 
 def count_vocabulary(sentences: RDD, min_count: int) -> tuple[Vocabulary, ReadStats]:
@@ -295,7 +322,8 @@ def count_vocabulary(sentences: RDD, min_count: int) -> tuple[Vocabulary, ReadSt
         raise CorpusError("The corpus contains no words (it is empty or only whitespace).")
     kept = sorted((v[1], v[2], k, v[0]) for k, v in kept if k is not None)
     if not kept:
-        top = counted.filter(lambda kv: kv[0] is not None).map(lambda kv: kv[1][0]).max()
+        with remote_errors(sentences.context):
+            top = counted.filter(lambda kv: kv[0] is not None).map(lambda kv: kv[1][0]).max()
         raise CorpusError(
             f"No word reaches min_count={min_count}: the corpus has {stats.tokens} words, the "
             f"most frequent seen {top} time(s). Try min_count={max(1, top)} or a larger corpus."
@@ -340,12 +368,11 @@ class SparkEngine:
     partitions : int, optional
         Train on this many partitions, cut from the data as consecutive slices in order;
         default: the data's own partitioning.
-    sync_every : int, optional
-        Words each partition trains between two synchronisations; default: 100,000, raised
-        as needed to make at most 32 rounds.
-    lr_scale : float, optional
-        Partitions train with ``alpha`` and ``min_alpha`` multiplied by this; default: the
-        number of partitions that hold data, at most 4.
+    sync_every, lr_scale : optional
+        Shorthands for ``settings=RoundSettings(sync_every=..., lr_scale=...)``.
+    settings : RoundSettings, optional
+        How the partitions are synchronised (:class:`w2v.engines.rounds.RoundSettings`:
+        words per round, learning-rate scale, merge); default: ``RoundSettings()``.
     """
 
     name = "spark"
@@ -356,20 +383,20 @@ class SparkEngine:
         partitions: int | None = None,
         sync_every: int | None = None,
         lr_scale: float | None = None,
+        *,
+        settings: RoundSettings | None = None,
     ):
-        for name, value in (("partitions", partitions), ("sync_every", sync_every)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise ConfigError(f"The {name!r} parameter must be an int >= 1. Got {value!r}.")
-            if value is not None and value < 1:
-                raise ConfigError(f"The {name!r} parameter must be an int >= 1. Got {value}.")
-        if lr_scale is not None and (
-            isinstance(lr_scale, bool)
-            or not isinstance(lr_scale, int | float)
-            or not math.isfinite(lr_scale)
-            or lr_scale <= 0
+        if partitions is not None and (
+            isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1
         ):
-            raise ConfigError(f"The 'lr_scale' parameter must be a float > 0. Got {lr_scale!r}.")
-        self.partitions, self.sync_every, self.lr_scale = partitions, sync_every, lr_scale
+            raise ConfigError(
+                f"The 'partitions' parameter must be an int >= 1. Got {partitions!r}."
+            )
+        if settings is None:
+            settings = RoundSettings(sync_every=sync_every, lr_scale=lr_scale)
+        elif sync_every is not None or lr_scale is not None:
+            raise ValueError("Pass sync_every and lr_scale in settings=, not beside it.")
+        self.partitions, self.settings = partitions, settings
 
     def check(self, config: TrainConfig) -> None:
         """Import pyspark (W2VError naming the extra when it is missing)."""
@@ -385,6 +412,7 @@ class SparkEngine:
         from pyspark import StorageLevel
 
         sc = sentences.context
+        use_driver_python_locally(sc)
         if self.partitions is not None and sentences.getNumPartitions() != self.partitions:
             sentences = _contiguous(sentences, self.partitions)
         vocab, stats = count_vocabulary(sentences, config.min_count)
@@ -406,14 +434,7 @@ class SparkEngine:
 
     def plan(self, config: TrainConfig, corpus: SparkCorpus) -> tuple[int, float]:
         """(rounds, learning-rate scale) of a fit of ``corpus`` with ``config``."""
-        per_partition = config.epochs * corpus.n_words / corpus.busy
-        if self.sync_every is None:
-            rounds = min(DEFAULT_MAX_ROUNDS, math.ceil(per_partition / DEFAULT_SYNC_EVERY))
-        else:
-            rounds = math.ceil(per_partition / self.sync_every)
-        busy = corpus.busy
-        scale = float(min(busy, MAX_DEFAULT_LR_SCALE) if self.lr_scale is None else self.lr_scale)
-        return max(1, rounds), scale
+        return self.settings.plan(config, corpus.n_words, corpus.busy)
 
     def train(
         self,
@@ -437,61 +458,33 @@ class SparkEngine:
         """
         if start is not None or checkpoints is not None or tables is not None:
             raise ValueError("The Spark engine takes no checkpoints, start state or tables.")
-        from .._progress import progress_bar
-
         rounds, scale = self.plan(config, corpus)
-        partition_config = config.replace(
-            alpha=config.start_alpha * scale, min_alpha=config.end_alpha * scale
-        )
+        cfg = partition_config(config, scale)
         sc = corpus.encoded.context
-        epochs = config.epochs
-        loss_sum = np.zeros(epochs)
-        loss_weight = np.zeros(epochs)
-        reported = 0  # epochs handed to on_epoch_end
-        bar = progress_bar(progress, total=rounds, unit="round", unit_scale=False)
-        try:
-            for r in range(rounds):
-                bc_weights = sc.broadcast((W_in, W_out))
-                job = corpus.encoded.mapPartitionsWithIndex(
-                    partial(
-                        _train_partition,
-                        config=partition_config,
-                        bc_vocab=corpus.bc_vocab,
-                        bc_weights=bc_weights,
-                        piece=(r, rounds),
-                    )
+
+        def train_round(r: int) -> list[PartitionUpdate]:
+            bc_weights = sc.broadcast((W_in, W_out))
+            job = corpus.encoded.mapPartitionsWithIndex(
+                partial(
+                    _train_partition,
+                    config=cfg,
+                    bc_vocab=corpus.bc_vocab,
+                    bc_weights=bc_weights,
+                    piece=(r, rounds),
                 )
-                try:
-                    results = _collect(job)
-                finally:
-                    bc_weights.destroy()
-                _average_rows(W_in, ((res[1], res[2]) for res in results))
-                _average_rows(W_out, ((res[3], res[4]) for res in results))
-                # Round r covers [r/R, (r+1)/R) of the schedule; epoch e covers [e/E, (e+1)/E).
-                for res in results:
-                    for epoch, loss in res[5]:
-                        share = min((r + 1) / rounds, (epoch + 1) / epochs) - max(
-                            r / rounds, epoch / epochs
-                        )
-                        if math.isfinite(loss) and share > 0:
-                            loss_sum[epoch] += loss * share * res[6]
-                            loss_weight[epoch] += share * res[6]
-                finished = min(epochs, (r + 1) * epochs // rounds)
-                for epoch in range(reported, finished if on_epoch_end is not None else 0):
-                    on_epoch_end(epoch, _mean(loss_sum[epoch], loss_weight[epoch]))
-                reported = max(reported, finished)
-                if bar is not None:
-                    done = loss_weight.nonzero()[0]
-                    last = done[-1] if len(done) else 0
-                    loss = loss_sum[last] / max(loss_weight[last], 1e-300)
-                    bar.set_postfix_str(f"epoch {last + 1} loss {loss:.4f}", refresh=False)
-                    bar.update(1)
-        finally:
-            if bar is not None:
-                bar.close()
-        return [_mean(s, w) for s, w in zip(loss_sum, loss_weight, strict=True)]
+            )
+            try:
+                return _collect(job)
+            finally:
+                bc_weights.destroy()
 
-
-def _mean(total: float, weight: float) -> float:
-    """total / weight, NaN for no weight."""
-    return float(total / weight) if weight > 0 else math.nan
+        return run_rounds(
+            config,
+            rounds,
+            train_round,
+            self.settings.merge(corpus.busy),
+            W_in,
+            W_out,
+            progress=progress,
+            on_epoch_end=on_epoch_end,
+        )

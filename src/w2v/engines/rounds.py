@@ -1,0 +1,457 @@
+"""Synchronous rounds of partitioned training, without Spark: what a partition trains in a
+round, how the driver merges the partitions' rows, and an in-process cluster (the simulator).
+
+The Spark engine (:mod:`w2v.engines.spark`) runs :func:`train_piece` on its executors and
+:class:`RowAverage` / :class:`BlockMomentum` on its driver through :func:`run_rounds`;
+:class:`SimulatedEngine` runs the same three in one process, the partitions one after
+another, so an algorithm can be tried in seconds and Spark's vectors checked against it
+(equal for the same seed with ``workers=1``).
+
+Merges (``sync=``):
+
+- ``"average"``: each row some partition changed becomes the mean of its new values over the
+  partitions that changed it; partitions train with ``alpha`` × ``lr_scale``.
+- ``"average_all"``: the mean over all P partitions, one that did not change a row counting
+  its old value (W += sum of changes / P): a frequent word moves as with ``"average"``, a
+  word one partition saw by 1/P of that partition's change.
+- ``"bmuf"``: block momentum (Chen & Huo 2016, "blockwise model-update filtering"). Per
+  row changed this round, the mean change D over the partitions that changed it feeds a
+  global step G ← μ G + η D, and the row moves by G (rows not changed this round keep
+  their value and their G). μ = 1 − 1/P by default, η (``block_lr``) = 1; partitions train
+  with ``alpha`` × ``lr_scale`` (default 1 for bmuf: the momentum, not the rate, makes up
+  for averaging, as in steady state G ≈ η D / (1 − μ) = P D).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from ..config import TrainConfig
+from ..corpus import ReadStats
+from ..errors import ConfigError, CorpusError
+from ..kernels import kernel_matrix
+from ..schedule import TrainState, piece_bounds, plan_batches
+from ..tables import Tables, build_tables
+from ..vocab import ArrayCorpus, Vocabulary, build_vocab_and_encode, encode_sentences
+from . import Checkpoints, EpochCallback
+from .cpu import CpuEngine
+
+#: By default all partitions together train about this many words between two
+#: synchronisations (each ROUND_WORDS / P): quality fell with more (docs/spark.md)...
+DEFAULT_ROUND_WORDS = 200_000
+#: ...but there are at most this many rounds (each costs a Spark job and a broadcast).
+DEFAULT_MAX_ROUNDS = 128
+#: The largest learning-rate scale chosen by default: on the whole corpus, 16 partitions
+#: at scale 16 collapsed (1.00 % analogy against 4.54 % at scale 8; docs/spark.md).
+MAX_DEFAULT_LR_SCALE = 8
+#: "average" (the mean over the partitions that changed a row) keeps its old cap.
+MAX_DEFAULT_LR_SCALE_AVERAGE = 4
+
+Sync = Literal["average", "average_all", "bmuf"]
+SYNC_METHODS: tuple[str, ...] = ("average", "average_all", "bmuf")
+
+
+@dataclass(frozen=True)
+class RoundSettings:
+    """How partitions are synchronised; validated once (every mistake one ConfigError line).
+
+    ``sync_every``: words per partition between synchronisations (default: 200,000 / P,
+    raised to make at most 128 rounds); ``lr_scale``: the partitions' learning-rate factor
+    (default: min(P, 8) for average_all, min(P, 4) for average, 1 for bmuf); ``sync``: the
+    merge (default average_all); ``block_lr``, ``momentum``: BMUF's η (default 1) and μ
+    (default 1 − 1/P).
+    """
+
+    sync_every: int | None = None
+    lr_scale: float | None = None
+    sync: str = "average_all"
+    block_lr: float | None = None
+    momentum: float | None = None
+
+    def __post_init__(self) -> None:
+        value = self.sync_every
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise ConfigError(f"The 'sync_every' parameter must be an int >= 1. Got {value!r}.")
+        if value is not None and value < 1:
+            raise ConfigError(f"The 'sync_every' parameter must be an int >= 1. Got {value}.")
+        for name in ("lr_scale", "block_lr"):
+            x = getattr(self, name)
+            if x is not None and (
+                isinstance(x, bool)
+                or not isinstance(x, int | float)
+                or not math.isfinite(x)
+                or x <= 0
+            ):
+                raise ConfigError(f"The {name!r} parameter must be a float > 0. Got {x!r}.")
+        mu = self.momentum
+        if mu is not None and (
+            isinstance(mu, bool) or not isinstance(mu, int | float) or not 0 <= mu < 1
+        ):
+            raise ConfigError(f"The 'momentum' parameter must be a float in [0, 1). Got {mu!r}.")
+        if self.sync not in SYNC_METHODS:
+            raise ConfigError(
+                f"The 'sync' parameter must be one of {', '.join(map(repr, SYNC_METHODS))}. "
+                f"Got {self.sync!r}."
+            )
+        if self.sync != "bmuf" and (self.block_lr is not None or self.momentum is not None):
+            raise ConfigError("block_lr= and momentum= apply to sync='bmuf' only.")
+
+    def plan(self, config: TrainConfig, n_words: int, busy: int) -> tuple[int, float]:
+        """(rounds, learning-rate scale) for ``n_words`` words on ``busy`` partitions."""
+        per_partition = config.epochs * n_words / busy
+        if self.sync_every is None:
+            words = config.epochs * n_words
+            rounds = min(DEFAULT_MAX_ROUNDS, math.ceil(words / DEFAULT_ROUND_WORDS))
+        else:
+            rounds = math.ceil(per_partition / self.sync_every)
+        if self.lr_scale is not None:
+            scale = float(self.lr_scale)
+        elif self.sync == "average_all":
+            scale = float(min(busy, MAX_DEFAULT_LR_SCALE))
+        elif self.sync == "average":
+            scale = float(min(busy, MAX_DEFAULT_LR_SCALE_AVERAGE))
+        else:
+            scale = 1.0
+        return max(1, rounds), scale
+
+    def merge(self, busy: int) -> Callable[[np.ndarray, np.ndarray, list[PartitionUpdate]], None]:
+        """The driver's merge for ``busy`` partitions (it may keep state between rounds)."""
+        if self.sync == "bmuf":
+            mu = 1 - 1 / busy if self.momentum is None else float(self.momentum)
+            return BlockMomentum(1.0 if self.block_lr is None else self.block_lr, mu)
+        if self.sync == "average_all" and busy > 1:  # one partition: exactly its values
+            return AverageAll(busy)
+        return RowAverage()
+
+
+# -- a partition's round ----------------------------------------------------------------------
+@dataclass
+class PartitionUpdate:
+    """What a partition sends back after a round: the rows it changed and their new values,
+    its [(epoch, mean loss)] and its word count."""
+
+    index: int
+    rows_in: np.ndarray  # (k,) int64
+    values_in: np.ndarray  # (k, dim) float32
+    rows_out: np.ndarray
+    values_out: np.ndarray
+    losses: list[tuple[int, float]]
+    n_words: int
+
+
+#: The last tables built: [(vocabulary, key, tables)]. A Spark Python worker (or the
+#: simulator) trains many pieces of one fit with one vocabulary object; building the tables
+#: again for each took 57 ms (NS, 35,803 words), P times per round.
+_LAST_TABLES: list[tuple[Vocabulary, tuple, Tables]] = []
+
+
+def tables_for(config: TrainConfig, vocab: Vocabulary) -> Tables:
+    """:func:`w2v.tables.build_tables` of ``config`` and ``vocab``, reused while both are
+    the same (the tables depend only on the fields in the key)."""
+    key = (config.loss, config.sample, config.ns_exponent, config.negative)
+    if _LAST_TABLES and _LAST_TABLES[0][0] is vocab and _LAST_TABLES[0][1] == key:
+        return _LAST_TABLES[0][2]
+    tables = build_tables(config, vocab)
+    _LAST_TABLES[:] = [(vocab, key, tables)]
+    return tables
+
+
+def train_piece(
+    config: TrainConfig,
+    vocab: Vocabulary,
+    ids: np.ndarray,
+    ends: np.ndarray,
+    W_in0: np.ndarray,
+    W_out0: np.ndarray,
+    *,
+    index: int,
+    piece: tuple[int, int],
+    workers: int,
+) -> PartitionUpdate | None:
+    """Train piece ``piece`` = (r, R) of partition ``index``'s schedule from (W_in0, W_out0)
+    (not modified); None for an empty partition.
+
+    ``config`` is the partitions' config (learning rates already scaled); partition p trains
+    with seed ``seed + p`` (partition 0 keeps the single-machine random stream) and
+    ``config.workers or workers`` threads.
+    """
+    if len(ids) == 0:
+        return None
+    W_in = kernel_matrix(*W_in0.shape, source=W_in0)
+    W_out = kernel_matrix(*W_out0.shape, source=W_out0)
+    cfg = config.replace(workers=config.workers or workers, seed=config.seed + index)
+    n_batches = len(plan_batches(ends, len(ids), cfg.batch_words)) - 1
+    first, stop = piece_bounds(*piece, cfg.epochs * n_batches)
+    losses: list[tuple[int, float]] = []
+    CpuEngine().train(
+        cfg,
+        vocab,
+        ArrayCorpus(ids, ends),
+        W_in,
+        W_out,
+        tables=tables_for(cfg, vocab),
+        start=TrainState.at(n_batches, first),
+        stop=stop,
+        on_epoch_end=lambda epoch, loss, out=losses: out.append((epoch, loss)),
+    )
+    rows_in = np.flatnonzero((W_in != W_in0).any(axis=1))
+    rows_out = np.flatnonzero((W_out != W_out0).any(axis=1))
+    return PartitionUpdate(
+        index, rows_in, W_in[rows_in], rows_out, W_out[rows_out], losses, len(ids)
+    )
+
+
+# -- the driver's merge -----------------------------------------------------------------------
+def average_rows(W: np.ndarray, updates: Iterable[tuple[np.ndarray, np.ndarray]]) -> int:
+    """Set each row some update changed to the mean of its new values; return how many."""
+    total = np.zeros_like(W)
+    n = np.zeros(len(W), dtype=np.int32)
+    for rows, values in updates:
+        total[rows] += values  # rows are unique within one update
+        n[rows] += 1
+    touched = np.flatnonzero(n)
+    W[touched] = total[touched] / n[touched, None].astype(np.float32)
+    return len(touched)
+
+
+class RowAverage:
+    """Each changed row becomes the mean of its new values over the partitions that changed
+    it (one partition: exactly its values)."""
+
+    def __call__(self, W_in: np.ndarray, W_out: np.ndarray, updates: list[PartitionUpdate]):
+        average_rows(W_in, ((u.rows_in, u.values_in) for u in updates))
+        average_rows(W_out, ((u.rows_out, u.values_out) for u in updates))
+
+
+@dataclass
+class AverageAll:
+    """Each row becomes the mean of its values over all ``partitions`` partitions, a
+    partition that did not change it counting its old value: W += (sum of changes) / P."""
+
+    partitions: int
+
+    def _step(self, W: np.ndarray, updates: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
+        total = np.zeros_like(W)
+        n = np.zeros(len(W), dtype=np.int32)
+        for rows, values in updates:
+            total[rows] += values - W[rows]
+            n[rows] += 1
+        touched = np.flatnonzero(n)
+        W[touched] += total[touched] / np.float32(self.partitions)
+
+    def __call__(self, W_in: np.ndarray, W_out: np.ndarray, updates: list[PartitionUpdate]):
+        self._step(W_in, ((u.rows_in, u.values_in) for u in updates))
+        self._step(W_out, ((u.rows_out, u.values_out) for u in updates))
+
+
+@dataclass
+class BlockMomentum:
+    """BMUF on the changed rows: G ← μ G + η × (mean new value − old value); W += G."""
+
+    block_lr: float
+    momentum: float
+    _G: dict[int, np.ndarray] = field(default_factory=dict)
+
+    def _step(self, W: np.ndarray, key: int, updates: Iterable[tuple[np.ndarray, np.ndarray]]):
+        G = self._G.get(key)
+        if G is None:
+            G = self._G[key] = np.zeros_like(W)
+        total = np.zeros_like(W)
+        n = np.zeros(len(W), dtype=np.int32)
+        for rows, values in updates:
+            total[rows] += values
+            n[rows] += 1
+        touched = np.flatnonzero(n)
+        D = total[touched] / n[touched, None].astype(np.float32) - W[touched]
+        G[touched] = self.momentum * G[touched] + self.block_lr * D
+        W[touched] += G[touched]
+
+    def __call__(self, W_in: np.ndarray, W_out: np.ndarray, updates: list[PartitionUpdate]):
+        self._step(W_in, 0, ((u.rows_in, u.values_in) for u in updates))
+        self._step(W_out, 1, ((u.rows_out, u.values_out) for u in updates))
+
+
+# -- the rounds -------------------------------------------------------------------------------
+def run_rounds(
+    config: TrainConfig,
+    rounds: int,
+    train_round: Callable[[int], list[PartitionUpdate]],
+    merge: Callable[[np.ndarray, np.ndarray, list[PartitionUpdate]], None],
+    W_in: np.ndarray,
+    W_out: np.ndarray,
+    *,
+    progress: bool = False,
+    on_epoch_end: EpochCallback | None = None,
+) -> list[float]:
+    """Run ``rounds`` rounds: ``train_round(r)`` gives the partitions' updates from the
+    current (W_in, W_out), ``merge`` applies them; return the epoch losses (each the mean
+    over partitions, weighted by words). ``on_epoch_end`` is called once the last round
+    that trains an epoch is merged."""
+    from .._progress import progress_bar
+
+    epochs = config.epochs
+    loss_sum = np.zeros(epochs)
+    loss_weight = np.zeros(epochs)
+    reported = 0  # epochs handed to on_epoch_end
+    bar = progress_bar(progress, total=rounds, unit="round", unit_scale=False)
+    try:
+        for r in range(rounds):
+            results = train_round(r)
+            merge(W_in, W_out, results)
+            # Round r covers [r/R, (r+1)/R) of the schedule; epoch e covers [e/E, (e+1)/E).
+            for res in results:
+                for epoch, loss in res.losses:
+                    share = min((r + 1) / rounds, (epoch + 1) / epochs) - max(
+                        r / rounds, epoch / epochs
+                    )
+                    if math.isfinite(loss) and share > 0:
+                        loss_sum[epoch] += loss * share * res.n_words
+                        loss_weight[epoch] += share * res.n_words
+            finished = min(epochs, (r + 1) * epochs // rounds)
+            for epoch in range(reported, finished if on_epoch_end is not None else 0):
+                on_epoch_end(epoch, _mean(loss_sum[epoch], loss_weight[epoch]))
+            reported = max(reported, finished)
+            if bar is not None:
+                done = loss_weight.nonzero()[0]
+                last = done[-1] if len(done) else 0
+                loss = loss_sum[last] / max(loss_weight[last], 1e-300)
+                bar.set_postfix_str(f"epoch {last + 1} loss {loss:.4f}", refresh=False)
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return [_mean(s, w) for s, w in zip(loss_sum, loss_weight, strict=True)]
+
+
+def _mean(total: float, weight: float) -> float:
+    """total / weight, NaN for no weight."""
+    return float(total / weight) if weight > 0 else math.nan
+
+
+def partition_config(config: TrainConfig, scale: float) -> TrainConfig:
+    """The config partitions train with: learning rates multiplied by ``scale``."""
+    return config.replace(alpha=config.start_alpha * scale, min_alpha=config.end_alpha * scale)
+
+
+# -- the simulator ----------------------------------------------------------------------------
+def slice_bounds(n: int, partitions: int) -> list[int]:
+    """Sentence bounds of ``partitions`` consecutive slices of ``n`` sentences: sentence i
+    goes to slice i × P // n, as ``SparkEngine(partitions=P)`` cuts an RDD."""
+    return [-(-p * n // partitions) for p in range(partitions + 1)]  # ceil(p n / P)
+
+
+@dataclass
+class SimulatedCorpus:
+    """Each partition's encoded sentences, in this process."""
+
+    parts: list[tuple[np.ndarray, np.ndarray]]  # (ids int32, sentence_ends int64)
+    vocab: Vocabulary
+    stats: ReadStats
+    n_words: int
+    busy: int
+
+    def close(self) -> None:
+        """Nothing to free (the Spark corpus's twin)."""
+
+    def __enter__(self) -> SimulatedCorpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class SimulatedEngine:
+    """The Spark engine's rounds with P partitions as slices of one process, no Spark.
+
+    Same vocabulary, partitions (consecutive slices), per-partition training
+    (:func:`train_piece`), merge and rounds as :class:`w2v.engines.spark.SparkEngine`; with
+    ``workers=1`` the vectors equal Spark's for the same seed. Partitions train one after
+    another, each with ``config.workers`` threads (default 1).
+    """
+
+    name = "spark-simulated"
+    supports_checkpoints = False
+
+    def __init__(self, partitions: int, settings: RoundSettings | None = None):
+        if isinstance(partitions, bool) or not isinstance(partitions, int) or partitions < 1:
+            raise ConfigError(
+                f"The 'partitions' parameter must be an int >= 1. Got {partitions!r}."
+            )
+        self.partitions = partitions
+        self.settings = settings or RoundSettings()
+
+    def check(self, config: TrainConfig) -> None:
+        """Nothing to check: no Spark."""
+
+    def prepare(self, config: TrainConfig) -> None:
+        """Nothing to load ahead: the CPU engine loads its kernels."""
+
+    def read(self, sentences: Sequence[Sequence[str]], config: TrainConfig) -> SimulatedCorpus:
+        """Count the vocabulary of all ``sentences`` and encode each partition's slice."""
+        sentences = list(sentences)
+        bounds = slice_bounds(len(sentences), self.partitions)  # null rows count, as in Spark
+        kept = [s for s in sentences if s is not None]
+        vocab, encoded = build_vocab_and_encode(kept, config.min_count)
+        encoded.close()
+        stats = ReadStats(sentences=len(kept), tokens=sum(len(s) for s in kept))
+        parts = []
+        for p in range(self.partitions):
+            part = [s for s in sentences[bounds[p] : bounds[p + 1]] if s is not None]
+            enc = encode_sentences(part, vocab)
+            parts.append((enc.ids, enc.sentence_ends))
+        n_words = sum(len(ids) for ids, _ in parts)
+        if n_words == 0:
+            raise CorpusError("None of the corpus words is in the vocabulary.")
+        busy = sum(1 for ids, _ in parts if len(ids) > 0)
+        return SimulatedCorpus(parts, vocab, stats, n_words, busy)
+
+    def plan(self, config: TrainConfig, corpus: SimulatedCorpus) -> tuple[int, float]:
+        """(rounds, learning-rate scale) of a fit of ``corpus`` with ``config``."""
+        return self.settings.plan(config, corpus.n_words, corpus.busy)
+
+    def train(
+        self,
+        config: TrainConfig,
+        vocab: Vocabulary,
+        corpus: SimulatedCorpus,
+        W_in: np.ndarray,
+        W_out: np.ndarray,
+        *,
+        tables: Tables | None = None,
+        progress: bool = False,
+        on_epoch_end: EpochCallback | None = None,
+        start: TrainState | None = None,
+        checkpoints: Checkpoints | None = None,
+    ) -> list[float]:
+        """Run the rounds in this process, updating W_in and W_out; return the epoch losses."""
+        if start is not None or checkpoints is not None or tables is not None:
+            raise ValueError("The simulated engine takes no checkpoints, start state or tables.")
+        rounds, scale = self.plan(config, corpus)
+        cfg = partition_config(config, scale)
+
+        def train_round(r: int) -> list[PartitionUpdate]:
+            updates = []
+            for index, (ids, ends) in enumerate(corpus.parts):
+                update = train_piece(
+                    cfg, vocab, ids, ends, W_in, W_out, index=index, piece=(r, rounds), workers=1
+                )
+                if update is not None:
+                    updates.append(update)
+            return updates
+
+        merge = self.settings.merge(corpus.busy)
+        return run_rounds(
+            config,
+            rounds,
+            train_round,
+            merge,
+            W_in,
+            W_out,
+            progress=progress,
+            on_epoch_end=on_epoch_end,
+        )

@@ -1,0 +1,128 @@
+"""The rounds of partitioned training without Spark: merges, settings and the simulator.
+
+``w2v.spark.simulate`` runs the Spark engine's rounds in this process; tests/test_spark.py
+checks that Spark gives the same vectors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import w2v.spark
+from w2v import Word2Vec
+from w2v.engines.rounds import (
+    AverageAll,
+    BlockMomentum,
+    PartitionUpdate,
+    RoundSettings,
+    RowAverage,
+    slice_bounds,
+)
+from w2v.errors import ConfigError
+
+TINY = [
+    "the quick brown fox jumps over the lazy dog".split(),
+    "the dog sleeps and the fox runs".split(),
+    "a cat and a dog are friends".split(),
+    "the cat sat on the mat".split(),
+    "quick quick fox".split(),
+] * 20
+
+
+def _update(index, rows, values, dim=2):
+    rows = np.asarray(rows, dtype=np.int64)
+    values = np.asarray(values, dtype=np.float32).reshape(len(rows), dim)
+    none = np.zeros(0, dtype=np.int64)
+    return PartitionUpdate(index, rows, values, none, np.zeros((0, dim), np.float32), [], 1)
+
+
+def test_one_partition_is_the_single_machine_trainer():
+    """One simulated partition, many rounds, either merge: bit-identical to one machine."""
+    params = dict(arch="skipgram", loss="ns", dim=10, epochs=2, min_count=1, workers=1, seed=3)
+    local = Word2Vec(batch_words=40, **params).fit(TINY)
+    model = w2v.spark.simulate(TINY, 1, batch_words=40, sync_every=100, **params)
+    assert model.fit_seconds["rounds"] > 5
+    np.testing.assert_array_equal(model.W_in, local.W_in)
+    np.testing.assert_array_equal(model.W_out, local.W_out)
+
+
+def test_tables_are_built_once_per_vocabulary_and_settings(monkeypatch):
+    """Pieces of one fit reuse the tables; another vocabulary or noise setting rebuilds."""
+    import w2v.engines.rounds as rounds
+
+    built = []
+    real = rounds.build_tables
+    monkeypatch.setattr(rounds, "build_tables", lambda c, v: built.append(1) or real(c, v))
+    monkeypatch.setattr(rounds, "_LAST_TABLES", [])
+    model = w2v.spark.simulate(TINY, 3, dim=4, min_count=1, sync_every=40, seed=1)
+    assert model.fit_seconds["rounds"] > 3 and len(built) == 1
+    w2v.spark.simulate(TINY, 3, dim=4, min_count=1, sync_every=40, seed=1, negative=3)
+    assert len(built) == 2
+
+
+def test_row_average_means_over_the_partitions_that_changed_a_row():
+    W_in = np.zeros((3, 2), np.float32)
+    W_out = np.ones((3, 2), np.float32)
+    RowAverage()(W_in, W_out, [_update(0, [0, 1], [[2, 2], [4, 4]]), _update(1, [1], [[8, 0]])])
+    np.testing.assert_array_equal(W_in, [[2, 2], [6, 2], [0, 0]])  # row 2: untouched
+    np.testing.assert_array_equal(W_out, 1)
+
+
+def test_average_all_counts_an_unchanged_row_as_its_old_value():
+    W_in = np.zeros((3, 2), np.float32)
+    W_out = np.ones((3, 2), np.float32)
+    merge = AverageAll(partitions=4)
+    merge(W_in, W_out, [_update(0, [0, 1], [[4, 4], [4, 0]]), _update(1, [1], [[8, 0]])])
+    np.testing.assert_array_equal(W_in, [[1, 1], [3, 0], [0, 0]])  # (4+0+0+0)/4, (4+8)/4
+    np.testing.assert_array_equal(W_out, 1)
+
+
+def test_block_momentum_steps():
+    """G = mu G + eta D on the changed rows (D: mean change over the partitions that changed
+    the row); W += G; rows not changed keep their value and their G."""
+    merge = BlockMomentum(block_lr=0.5, momentum=0.75)
+    W_in = np.zeros((2, 2), np.float32)
+    W_out = np.zeros((2, 2), np.float32)
+    merge(W_in, W_out, [_update(0, [0, 1], [[4, 0], [2, 2]]), _update(1, [0], [[0, 4]])])
+    # D = [2, 2] and [2, 2]; G = 0.5 D = [1, 1]
+    np.testing.assert_allclose(W_in, [[1, 1], [1, 1]])
+    merge(W_in, W_out, [_update(0, [0], [[1, 3]])])  # D = [0, 2]; G = 0.75 [1, 1] + [0, 1]
+    np.testing.assert_allclose(W_in, [[1.75, 2.75], [1, 1]])
+    merge(W_in, W_out, [_update(0, [1], [[1, 1]])])  # row 1: D = 0, G = 0.75 [1, 1]
+    np.testing.assert_allclose(W_in, [[1.75, 2.75], [1.75, 1.75]])
+
+
+def test_settings_defaults_and_errors():
+    assert isinstance(RoundSettings().merge(4), AverageAll)
+    assert isinstance(RoundSettings().merge(1), RowAverage)  # one partition: its values
+    assert isinstance(RoundSettings(sync="average").merge(4), RowAverage)
+    bmuf = RoundSettings(sync="bmuf").merge(8)
+    assert isinstance(bmuf, BlockMomentum) and bmuf.momentum == 1 - 1 / 8 and bmuf.block_lr == 1
+    from w2v import TrainConfig
+
+    config = TrainConfig(epochs=2)
+    # about 200,000 words of all partitions per round, at most 128 rounds
+    assert RoundSettings().plan(config, 1_000_000, 8) == (10, 8.0)
+    assert RoundSettings().plan(config, 20_000_000, 64) == (128, 8.0)
+    assert RoundSettings(sync="average").plan(config, 1_000_000, 8) == (10, 4.0)
+    assert RoundSettings(sync="bmuf").plan(config, 800_000, 8) == (8, 1.0)
+    assert RoundSettings(sync_every=50_000, lr_scale=3).plan(config, 800_000, 8) == (4, 3.0)
+    with pytest.raises(
+        ConfigError, match="'sync' parameter must be one of 'average', 'average_all', 'bmuf'"
+    ):
+        RoundSettings(sync="sum")
+    with pytest.raises(ConfigError, match="'momentum' parameter must be a float in"):
+        RoundSettings(sync="bmuf", momentum=1.0)
+    with pytest.raises(ConfigError, match="apply to sync='bmuf' only"):
+        RoundSettings(momentum=0.5)
+    with pytest.raises(ConfigError, match="'partitions' parameter must be an int >= 1"):
+        w2v.spark.simulate(TINY, 0)
+
+
+def test_slices_are_consecutive_as_spark_cuts_them():
+    """Sentence i goes to slice i * P // n."""
+    for n, parts in ((10, 3), (7, 7), (5, 8), (120, 4)):
+        bounds = slice_bounds(n, parts)
+        got = [p for p in range(parts) for _ in range(bounds[p], bounds[p + 1])]
+        assert got == [i * parts // n for i in range(n)]
