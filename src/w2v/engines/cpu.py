@@ -127,7 +127,7 @@ def run_kernel(
 
     ``schedule`` is the kernels' (alpha, min_alpha, global position of ids[0], total words).
     """
-    if config.use_minibatch:  # HogBatch: kernels/minibatch.py
+    if config.use_minibatch:  # HogBatch: kernels/minibatch.py (private rows synced per batch)
         return MINIBATCH_KERNELS[config.arch](
             ids, ends, *rows, tables, config.negative, config.window,
             schedule, seed, hot_start, int(config.cbow_mean),
