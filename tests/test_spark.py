@@ -256,6 +256,37 @@ def test_cli_train_with_spark(spark, tmp_path, capsys):
     assert "epoch 5/5: mean loss" in capsys.readouterr().err
     assert main(["train", str(corpus), "-o", str(out), "--partitions", "2"]) == 2
     assert "need --spark" in capsys.readouterr().err
+    assert main(["train", str(corpus), "-o", str(out), "--sync", "bmuf"]) == 2
+    assert "need --spark" in capsys.readouterr().err
+
+
+def test_cli_train_with_spark_passes_sync_and_lr_scale(spark, tmp_path, capsys, monkeypatch):
+    """``--sync`` and ``--lr-scale`` reach the rounds (the model records them), and the CLI's
+    choices are the engine's merges."""
+    from w2v.cli import SPARK_SYNCS, main
+    from w2v.engines.rounds import SYNC_METHODS
+
+    assert SPARK_SYNCS == SYNC_METHODS
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("\n".join(" ".join(s) for s in TINY) + "\n")
+    out = tmp_path / "v.txt"
+    seen = {}
+    real = w2v.spark.fit
+
+    def spy(*args, **kwargs):
+        model = real(*args, **kwargs)
+        seen.update(kwargs)
+        return model
+
+    monkeypatch.setattr(w2v.spark, "fit", spy)
+    args = [str(corpus), "-o", str(out), "--spark", "local[2]", "--partitions", "2"]
+    args += ["--sync", "bmuf", "--lr-scale", "1.5", "--min-count", "1", "--dim", "6"]
+    assert main(["train", *args, "--epochs", "1", "--no-progress"]) == 0
+    assert seen["sync"] == "bmuf" and seen["lr_scale"] == 1.5
+    with pytest.raises(SystemExit) as exit_:  # not a merge: argparse says so, in one line
+        main(["train", *args[:-4], "--sync", "mean"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'mean'" in capsys.readouterr().err
 
 
 # -- quality ----------------------------------------------------------------------------------

@@ -37,6 +37,10 @@ from .errors import FormatError, PlotWarning, W2VError
 from .explain import HTML_EPOCHS, INITS, explain
 from .plot import METHODS, check_output, plot_loss, plot_words
 
+#: ``w2v.engines.rounds.SYNC_METHODS``, written out so that the CLI starts without importing
+#: the kernels (tests/test_spark.py checks they agree).
+SPARK_SYNCS = ("average", "average_all", "bmuf")
+
 
 class _UserError(W2VError):
     """A mistake in the command line's arguments."""
@@ -180,6 +184,18 @@ def _build_parser() -> Parser:
         metavar="N",
         help="words each partition trains between synchronisations [default: 200000 / "
         "partitions, raised to make at most 128 rounds]",
+    )
+    spark.add_argument(
+        "--sync",
+        choices=SPARK_SYNCS,
+        help="how a round merges the partitions' changes [average_all]; see docs/spark.md",
+    )
+    spark.add_argument(
+        "--lr-scale",
+        type=float,
+        metavar="X",
+        help="learning-rate multiplier of the partitions [min(partitions, 8); average: "
+        "min(partitions, 4); bmuf: 1]",
     )
 
     resume = sub.add_parser(
@@ -931,8 +947,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
         raise _UserError("--validation is not supported with --spark yet; train without it.")
     if args.spark:
         return _write_outputs(_train_spark(args, config), args)
-    if args.partitions is not None or args.sync_every is not None:
-        raise _UserError("--partitions and --sync-every need --spark MASTER.")
+    spark_only = (args.partitions, args.sync_every, args.sync, args.lr_scale)
+    if any(v is not None for v in spark_only):
+        raise _UserError("--partitions, --sync-every, --sync and --lr-scale need --spark MASTER.")
     model = Word2Vec(config)
     vocab = None
     if args.read_vocab:
@@ -1017,7 +1034,9 @@ def _train_spark(args: argparse.Namespace, config: TrainConfig):
         config=config,
         partitions=args.partitions,
         sync_every=args.sync_every,
+        lr_scale=args.lr_scale,
         progress=args.progress,
+        **({"sync": args.sync} if args.sync is not None else {}),
     )
     for epoch, loss in enumerate(model.loss_history):
         print(f"epoch {epoch + 1}/{config.epochs}: mean loss {loss:.5f}", file=sys.stderr)
