@@ -163,6 +163,7 @@ def _fit(engine: Any, config: TrainConfig, progress: bool | None, read: Any) -> 
             "rounds": float(rounds),
             "partitions": float(corpus.busy),
             "lr_scale": scale,
+            **getattr(engine, "timings", {}),
         },
     )
 

@@ -60,6 +60,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -397,6 +398,21 @@ class SparkEngine:
         elif sync_every is not None or lr_scale is not None:
             raise ValueError("Pass sync_every and lr_scale in settings=, not beside it.")
         self.partitions, self.settings = partitions, settings
+        #: Seconds of the last read and fit by part: ``count`` and ``encode`` (read),
+        #: ``jobs`` (the rounds' Spark jobs: training and transfers) and ``merge`` (driver).
+        self.timings: dict[str, float] = {}
+
+    def _timed(self, key: str, fn: Any) -> Any:
+        """``fn`` adding its seconds to ``self.timings[key]``."""
+
+        def timed(*args: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args)
+            finally:
+                self.timings[key] += time.perf_counter() - t0
+
+        return timed
 
     def check(self, config: TrainConfig) -> None:
         """Import pyspark (W2VError naming the extra when it is missing)."""
@@ -415,7 +431,9 @@ class SparkEngine:
         use_driver_python_locally(sc)
         if self.partitions is not None and sentences.getNumPartitions() != self.partitions:
             sentences = _contiguous(sentences, self.partitions)
+        t0 = time.perf_counter()
         vocab, stats = count_vocabulary(sentences, config.min_count)
+        t1 = time.perf_counter()
         bc_vocab = sc.broadcast(vocab)
         encoded = sentences.mapPartitions(partial(_encode_partition, bc_vocab)).persist(
             StorageLevel.MEMORY_AND_DISK
@@ -427,6 +445,7 @@ class SparkEngine:
             if corpus.n_words == 0:
                 raise CorpusError("None of the corpus words is in the vocabulary.")
             corpus.busy = sum(1 for s in sizes if s > 0)
+            self.timings.update(count=t1 - t0, encode=time.perf_counter() - t1)
         except BaseException:
             corpus.close()
             raise
@@ -478,11 +497,12 @@ class SparkEngine:
             finally:
                 bc_weights.destroy()
 
+        self.timings.update(jobs=0.0, merge=0.0)
         return run_rounds(
             config,
             rounds,
-            train_round,
-            self.settings.merge(corpus.busy),
+            self._timed("jobs", train_round),
+            self._timed("merge", self.settings.merge(corpus.busy)),
             W_in,
             W_out,
             progress=progress,
