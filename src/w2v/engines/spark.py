@@ -61,8 +61,9 @@ import os
 import re
 import sys
 import time
-from collections import Counter
-from collections.abc import Iterable, Iterator
+import uuid
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -75,7 +76,7 @@ from ..corpus import ReadStats
 from ..errors import ConfigError, CorpusError, ExecutorSetupError, W2VError, install_hint
 from ..schedule import TrainState
 from ..tables import Tables
-from ..vocab import Vocabulary, encode_sentences, vocab_from_counts
+from ..vocab import Vocabulary, vocab_from_counts
 from . import Checkpoints, EpochCallback
 from .rounds import (
     PartitionUpdate,
@@ -161,11 +162,28 @@ def _contiguous(rdd: RDD, partitions: int) -> RDD:
 
 
 # -- executors ------------------------------------------------------------------------------
-def _count_partition(index: int, sentences: Iterable[Any]) -> Iterator[tuple[Any, tuple]]:
-    """(word, (count, partition, rank of first appearance)) for each word of the partition,
-    and (None, (tokens, sentences, -1)) for the partition's totals."""
-    counts: Counter[Any] = Counter()
-    n_sentences = 0
+@dataclass
+class LocalPart:
+    """One pass over a partition's sentences (:func:`read_partition`): its distinct tokens
+    in order of first appearance, their counts, and the sentences as int32 ids into
+    ``words`` (``ends``: where each sentence ends, empty ones included)."""
+
+    index: int
+    words: list[Any]  # str, or None for null tokens (counted 0)
+    counts: np.ndarray  # (len(words),) int64
+    ids: np.ndarray  # (tokens,) int32
+    ends: np.ndarray  # (sentences,) int64
+    sentences: int
+
+
+def read_partition(index: int, sentences: Iterable[Any]) -> Iterator[LocalPart]:
+    """Partition ``index``'s sentences read once: counted and encoded with ids of its own
+    (:class:`LocalPart`), so that the vocabulary and the encoding need no second pass over
+    the data (:func:`encode_part` maps the ids to the vocabulary's)."""
+    first: dict[Any, int] = {}
+    setdefault = first.setdefault
+    ids = array("i")
+    ends = array("q")
     for sentence in sentences:
         if sentence is None:
             continue
@@ -175,20 +193,47 @@ def _count_partition(index: int, sentences: Iterable[Any]) -> Iterator[tuple[Any
                 f"({sentence[:40]!r}...). Split it first (line.split())."
             )
         try:
-            counts.update(sentence)
+            ids.extend([setdefault(w, len(first)) for w in sentence])
         except TypeError:
             raise CorpusError(
                 f"Each sentence must be a list of str tokens; got a {type(sentence).__name__} "
                 "holding unhashable items (an RDD of Rows? pass the DataFrame and column=)."
             ) from None
-        n_sentences += 1
-    counts.pop(None, None)  # null array elements
-    for word in counts:
-        if not isinstance(word, str):
+        ends.append(len(ids))
+    words = list(first)
+    ids_arr = np.frombuffer(ids, dtype=np.int32) if len(ids) else np.zeros(0, np.int32)
+    counts = np.bincount(ids_arr, minlength=len(words)).astype(np.int64)
+    for rank, word in enumerate(words):
+        if word is None:  # null array elements
+            counts[rank] = 0
+        elif not isinstance(word, str):
             raise CorpusError(f"Tokens must be str; got {word!r} of type {type(word).__name__}.")
-    yield None, (sum(counts.values()), n_sentences, -1)
-    for rank, (word, count) in enumerate(counts.items()):  # Counter keeps first-seen order
-        yield word, (count, index, rank)
+    ends_arr = np.frombuffer(ends, dtype=np.int64) if len(ends) else np.zeros(0, np.int64)
+    yield LocalPart(index, words, counts, ids_arr, ends_arr, len(ends))
+
+
+def _count_pairs(part: LocalPart) -> Iterator[tuple[Any, tuple]]:
+    """(word, (count, partition, rank of first appearance)) for each word of the partition,
+    and (None, (tokens, sentences, -1)) for the partition's totals."""
+    yield None, (int(part.counts.sum()), part.sentences, -1)
+    for rank, (word, count) in enumerate(zip(part.words, part.counts.tolist(), strict=True)):
+        if word is not None:
+            yield word, (count, part.index, rank)
+
+
+def encode_part(vocab: Vocabulary, part: LocalPart) -> tuple[int, np.ndarray, np.ndarray]:
+    """(index, ids int32, sentence ends int64) of a partition read by :func:`read_partition`,
+    as :func:`w2v.vocab.encode_sentences` encodes its sentences: words outside ``vocab``
+    dropped, and sentences left empty with them."""
+    get = vocab.index.get
+    lookup = np.fromiter((get(w, -1) for w in part.words), np.int32, len(part.words))
+    mapped = lookup[part.ids]
+    kept = mapped >= 0
+    if len(part.ends) == 0:
+        return part.index, mapped[kept], np.zeros(0, np.int64)
+    cum = np.concatenate([[0], np.cumsum(kept, dtype=np.int64)])
+    ends = np.unique(cum[part.ends])
+    return part.index, mapped[kept], ends[ends > 0]
 
 
 def _merge_counts(a: tuple, b: tuple) -> tuple:
@@ -197,9 +242,12 @@ def _merge_counts(a: tuple, b: tuple) -> tuple:
     return a[0] + b[0], *min(a[1:], b[1:])
 
 
-def _encode_partition(bc_vocab: Any, sentences: Iterable[Any]) -> Iterator[tuple]:
-    enc = encode_sentences((s for s in sentences if s is not None), bc_vocab.value)
-    yield enc.ids, enc.sentence_ends
+def _conf_cpus(sc: Any) -> int:
+    """``spark.task.cpus`` of ``sc`` (cores each task takes)."""
+    try:
+        return max(1, int(sc.getConf().get("spark.task.cpus", "1")))
+    except ValueError:
+        return 1
 
 
 def _task_cpus() -> int:
@@ -212,19 +260,21 @@ def _task_cpus() -> int:
         return 1
 
 
-def _train_partition(
-    index: int,
+def _train_parts(
     parts: Iterable[tuple],
     *,
     config: TrainConfig,
     bc_vocab: Any,
-    bc_weights: Any,
+    weights: WeightsRef,
     piece: tuple[int, int],
 ) -> Iterator[PartitionUpdate]:
-    """Train piece ``piece`` of this partition's schedule from the broadcast weights
-    (:func:`w2v.engines.rounds.train_piece`); yield its update."""
-    for ids, ends in parts:
-        W_in0, W_out0 = bc_weights.value
+    """Train piece ``piece`` of each partition's schedule in ``parts`` ((index, ids, ends)
+    triples: one task trains several partitions in turn), each from the round's weights
+    (:func:`weights_at`, :func:`w2v.engines.rounds.train_piece`); yield their updates."""
+    W_in0 = W_out0 = None
+    for index, ids, ends in parts:
+        if W_in0 is None:
+            W_in0, W_out0 = weights_at(weights)
         update = train_piece(
             config,
             bc_vocab.value,
@@ -238,6 +288,143 @@ def _train_partition(
         )
         if update is not None:
             yield update
+
+
+def _update_bytes(update: PartitionUpdate) -> int:
+    """Bytes of an update's arrays."""
+    arrays = (update.rows_in, update.values_in, update.rows_out, update.values_out)
+    return sum(a.nbytes for a in arrays)
+
+
+# -- the weights between rounds, kept in the executors' Python workers --------------------------
+@dataclass
+class RowChanges:
+    """The rows of ``W_in`` and ``W_out`` that changed from version ``version - 1`` to
+    ``version`` of a fit's weights, with their new values."""
+
+    version: int
+    rows_in: np.ndarray  # (k,) int64
+    values_in: np.ndarray  # (k, dim) float32
+    rows_out: np.ndarray
+    values_out: np.ndarray
+
+    @classmethod
+    def between(
+        cls, version: int, old: tuple[np.ndarray, np.ndarray], new: tuple[np.ndarray, np.ndarray]
+    ) -> RowChanges:
+        """The rows where ``new`` (W_in, W_out) differs from ``old`` (a NaN row counts as
+        changed), with their values in ``new``."""
+        rows = [np.flatnonzero((n != o).any(axis=1)) for o, n in zip(old, new, strict=True)]
+        return cls(version, rows[0], new[0][rows[0]], rows[1], new[1][rows[1]])
+
+    def apply(self, W_in: np.ndarray, W_out: np.ndarray) -> None:
+        """Make (W_in, W_out) at version ``version - 1`` the weights at ``version``."""
+        W_in[self.rows_in] = self.values_in
+        W_out[self.rows_out] = self.values_out
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the arrays."""
+        return sum(a.nbytes for a in (self.rows_in, self.values_in, self.rows_out, self.values_out))
+
+
+@dataclass(frozen=True)
+class WeightsRef:
+    """How a task finds version ``version`` of fit ``fit_id``'s (W_in, W_out): the full
+    matrices at version ``base_version`` (``base.value``: (W_in, W_out)), then
+    ``changes[i].value``, the :class:`RowChanges` to version ``base_version + i + 1``.
+
+    ``base`` and ``changes`` are Spark broadcasts (anything with ``.value``); PySpark reads
+    a broadcast's file in a Python worker only when ``.value`` is first asked for, so a
+    worker that holds the previous version reads only the last change."""
+
+    fit_id: str
+    version: int
+    base_version: int
+    base: Any
+    changes: tuple[Any, ...] = ()
+
+
+#: fit id -> (version, W_in, W_out): the weights the last round in this Python worker
+#: trained from. One fit at a time (a new fit id replaces the old): each worker holds one
+#: copy of the matrices, 2 x V x dim x 4 bytes.
+_WEIGHTS: dict[str, tuple[int, np.ndarray, np.ndarray]] = {}
+
+
+def weights_at(
+    ref: WeightsRef, cache: dict[str, tuple[int, np.ndarray, np.ndarray]] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The weights ``ref`` names, from ``cache`` (default: this worker's :data:`_WEIGHTS`)
+    brought forward by the changes it lacks, or from ``ref.base`` when it holds none of
+    versions ``base_version..version`` (a new worker, or one that missed rounds). The
+    result is kept in ``cache``; callers must not modify it."""
+    cache = _WEIGHTS if cache is None else cache
+    held = cache.get(ref.fit_id)
+    if held is not None and ref.base_version <= held[0] <= ref.version:
+        version, W_in, W_out = held
+    else:
+        base_in, base_out = ref.base.value
+        version, W_in, W_out = ref.base_version, base_in.copy(), base_out.copy()
+    for change in ref.changes[version - ref.base_version :]:
+        change = change.value
+        if change.version != version + 1:  # a broken log: never expected
+            raise RuntimeError(f"Weights at version {version} got the change to {change.version}.")
+        change.apply(W_in, W_out)
+        version += 1
+    cache.clear()
+    cache[ref.fit_id] = (version, W_in, W_out)
+    return W_in, W_out
+
+
+class WeightLog:
+    """The driver's side of :func:`weights_at`: a broadcast of the full matrices (the base)
+    and one broadcast per merge since of the rows it changed; a new base once the changes
+    hold more bytes than the base (with negative sampling most of ``W_out`` changes every
+    round, so about every other round).
+
+    ``broadcast`` makes a broadcast of a value (``SparkContext.broadcast``); ``ref()`` is
+    what the next round's tasks read; :meth:`merged` records the weights after a merge."""
+
+    def __init__(self, broadcast: Callable[[Any], Any], W_in: np.ndarray, W_out: np.ndarray):
+        self._broadcast = broadcast
+        self.fit_id = uuid.uuid4().hex
+        self.version = 0
+        self.sent = (W_in.copy(), W_out.copy())  # the weights at self.version
+        self.bytes_sent = 0  # bytes broadcast (base and changes), for the profile
+        self._new_base()
+
+    def _new_base(self) -> None:
+        self.close()
+        self.base = self._broadcast(self.sent)
+        self.base_version = self.version
+        self.changes: list[Any] = []
+        self._change_bytes = 0
+        self.bytes_sent += self.sent[0].nbytes + self.sent[1].nbytes
+
+    def ref(self) -> WeightsRef:
+        """Where the tasks of the next round find the current weights."""
+        return WeightsRef(
+            self.fit_id, self.version, self.base_version, self.base, tuple(self.changes)
+        )
+
+    def merged(self, W_in: np.ndarray, W_out: np.ndarray) -> RowChanges:
+        """Record (W_in, W_out) as the next version; return the rows that changed."""
+        change = RowChanges.between(self.version + 1, self.sent, (W_in, W_out))
+        change.apply(*self.sent)
+        self.version += 1
+        if self._change_bytes + change.nbytes > self.sent[0].nbytes + self.sent[1].nbytes:
+            self._new_base()
+        else:
+            self.changes.append(self._broadcast(change))
+            self._change_bytes += change.nbytes
+            self.bytes_sent += change.nbytes
+        return change
+
+    def close(self) -> None:
+        """Free the broadcasts."""
+        for bc in [getattr(self, "base", None), *getattr(self, "changes", [])]:
+            if bc is not None and hasattr(bc, "destroy"):
+                bc.destroy()
 
 
 # -- driver ---------------------------------------------------------------------------------
@@ -315,7 +502,12 @@ def count_vocabulary(sentences: RDD, min_count: int) -> tuple[Vocabulary, ReadSt
     words with ``count >= min_count``, by descending count, ties in order of first
     appearance. Raises CorpusError when there is no word or none reaches ``min_count``.
     """
-    counted = sentences.mapPartitionsWithIndex(_count_partition).reduceByKey(_merge_counts)
+    return _vocabulary(sentences.mapPartitionsWithIndex(read_partition), min_count)
+
+
+def _vocabulary(parts: RDD, min_count: int) -> tuple[Vocabulary, ReadStats]:
+    """:func:`count_vocabulary` of an RDD of :class:`LocalPart`."""
+    counted = parts.flatMap(_count_pairs).reduceByKey(_merge_counts)
     kept = _collect(counted.filter(lambda kv: kv[0] is None or kv[1][0] >= min_count))
     totals = next((v for k, v in kept if k is None), (0, 0, -1))
     stats = ReadStats(sentences=int(totals[1]), tokens=int(totals[0]))
@@ -323,7 +515,7 @@ def count_vocabulary(sentences: RDD, min_count: int) -> tuple[Vocabulary, ReadSt
         raise CorpusError("The corpus contains no words (it is empty or only whitespace).")
     kept = sorted((v[1], v[2], k, v[0]) for k, v in kept if k is not None)
     if not kept:
-        with remote_errors(sentences.context):
+        with remote_errors(parts.context):
             top = counted.filter(lambda kv: kv[0] is not None).map(lambda kv: kv[1][0]).max()
         raise CorpusError(
             f"No word reaches min_count={min_count}: the corpus has {stats.tokens} words, the "
@@ -342,7 +534,7 @@ class SparkCorpus:
     cached partitions and the broadcast vocabulary.
     """
 
-    encoded: RDD  # one (ids int32, sentence_ends int64) pair per partition, cached
+    encoded: RDD  # one (index, ids int32, sentence_ends int64) per partition, cached
     vocab: Vocabulary
     bc_vocab: Any  # the vocabulary, broadcast to the executors
     stats: ReadStats
@@ -398,8 +590,10 @@ class SparkEngine:
         elif sync_every is not None or lr_scale is not None:
             raise ValueError("Pass sync_every and lr_scale in settings=, not beside it.")
         self.partitions, self.settings = partitions, settings
-        #: Seconds of the last read and fit by part: ``count`` and ``encode`` (read),
-        #: ``jobs`` (the rounds' Spark jobs: training and transfers) and ``merge`` (driver).
+        #: The last read and fit by part: seconds of ``count`` and ``encode`` (read),
+        #: ``jobs`` (the rounds' Spark jobs: training and transfers), ``merge`` (the
+        #: driver's merges) and ``broadcast`` (finding the changed rows, broadcasting them);
+        #: ``tasks`` per round, ``collected_mb`` and ``broadcast_mb`` over the fit.
         self.timings: dict[str, float] = {}
 
     def _timed(self, key: str, fn: Any) -> Any:
@@ -432,23 +626,31 @@ class SparkEngine:
         if self.partitions is not None and sentences.getNumPartitions() != self.partitions:
             sentences = _contiguous(sentences, self.partitions)
         t0 = time.perf_counter()
-        vocab, stats = count_vocabulary(sentences, config.min_count)
-        t1 = time.perf_counter()
-        bc_vocab = sc.broadcast(vocab)
-        encoded = sentences.mapPartitions(partial(_encode_partition, bc_vocab)).persist(
+        # One pass over the data: each partition counted and encoded with ids of its own,
+        # cached until the vocabulary's ids replace them.
+        local = sentences.mapPartitionsWithIndex(read_partition).persist(
             StorageLevel.MEMORY_AND_DISK
         )
-        corpus = SparkCorpus(encoded, vocab, bc_vocab, stats, 0, 0)
         try:
-            sizes = _collect(encoded.map(lambda part: len(part[0])))
-            corpus.n_words = sum(sizes)
-            if corpus.n_words == 0:
-                raise CorpusError("None of the corpus words is in the vocabulary.")
-            corpus.busy = sum(1 for s in sizes if s > 0)
-            self.timings.update(count=t1 - t0, encode=time.perf_counter() - t1)
-        except BaseException:
-            corpus.close()
-            raise
+            vocab, stats = _vocabulary(local, config.min_count)
+            t1 = time.perf_counter()
+            bc_vocab = sc.broadcast(vocab)
+            encoded = local.map(lambda part: encode_part(bc_vocab.value, part)).persist(
+                StorageLevel.MEMORY_AND_DISK
+            )
+            corpus = SparkCorpus(encoded, vocab, bc_vocab, stats, 0, 0)
+            try:
+                sizes = _collect(encoded.map(lambda part: len(part[1])))
+                corpus.n_words = sum(sizes)
+                if corpus.n_words == 0:
+                    raise CorpusError("None of the corpus words is in the vocabulary.")
+                corpus.busy = sum(1 for s in sizes if s > 0)
+                self.timings.update(count=t1 - t0, encode=time.perf_counter() - t1)
+            except BaseException:
+                corpus.close()
+                raise
+        finally:
+            local.unpersist()
         return corpus
 
     def plan(self, config: TrainConfig, corpus: SparkCorpus) -> tuple[int, float]:
@@ -480,31 +682,47 @@ class SparkEngine:
         rounds, scale = self.plan(config, corpus)
         cfg = partition_config(config, scale)
         sc = corpus.encoded.context
+        # One task per core trains its partitions in turn: fewer tasks, and each Python
+        # worker brings its weights forward once per round.
+        parts = corpus.encoded.getNumPartitions()
+        tasks = min(parts, max(1, sc.defaultParallelism // _conf_cpus(sc)))
+        grouped = corpus.encoded.coalesce(tasks) if tasks < parts else corpus.encoded
+        log = WeightLog(sc.broadcast, W_in, W_out)
 
         def train_round(r: int) -> list[PartitionUpdate]:
-            bc_weights = sc.broadcast((W_in, W_out))
-            job = corpus.encoded.mapPartitionsWithIndex(
+            job = grouped.mapPartitions(
                 partial(
-                    _train_partition,
+                    _train_parts,
                     config=cfg,
                     bc_vocab=corpus.bc_vocab,
-                    bc_weights=bc_weights,
+                    weights=log.ref(),
                     piece=(r, rounds),
                 )
             )
-            try:
-                return _collect(job)
-            finally:
-                bc_weights.destroy()
+            updates = _collect(job)
+            self.timings["collected_mb"] += sum(map(_update_bytes, updates)) / 1e6
+            return sorted(updates, key=lambda update: update.index)  # as the simulator
 
-        self.timings.update(jobs=0.0, merge=0.0)
-        return run_rounds(
-            config,
-            rounds,
-            self._timed("jobs", train_round),
-            self._timed("merge", self.settings.merge(corpus.busy)),
-            W_in,
-            W_out,
-            progress=progress,
-            on_epoch_end=on_epoch_end,
-        )
+        merge = self._timed("merge", self.settings.merge(corpus.busy))
+        record = self._timed("broadcast", log.merged)
+
+        def merge_and_log(W_in: np.ndarray, W_out: np.ndarray, updates: list) -> None:
+            merge(W_in, W_out, updates)
+            record(W_in, W_out)
+
+        self.timings.update(jobs=0.0, merge=0.0, broadcast=0.0, collected_mb=0.0)
+        self.timings["tasks"] = float(tasks)
+        try:
+            return run_rounds(
+                config,
+                rounds,
+                self._timed("jobs", train_round),
+                self._timed("merge", merge_and_log),
+                W_in,
+                W_out,
+                progress=progress,
+                on_epoch_end=on_epoch_end,
+            )
+        finally:
+            log.close()
+            self.timings["broadcast_mb"] = log.bytes_sent / 1e6
