@@ -140,8 +140,7 @@ def _run(args: argparse.Namespace, sentences: list, n_tokens: int, eval_dir: Pat
                 model = w2v.spark.fit(df, "tokens", **_tool_params(tool, args.epochs), **sync)
                 seconds = time.perf_counter() - t0
                 words, vectors = model.vocab.words, model.W_in
-                keys = ("rounds", "lr_scale", "read", "train", "count", "encode", "jobs", "merge")
-                extra = {k: model.fit_seconds[k] for k in keys if k in model.fit_seconds}
+                extra = {k: v for k, v in model.fit_seconds.items() if k != "words"}
             ws, an = _quality(words, vectors, eval_dir)
             row = dict(
                 tool=tool,

@@ -13,10 +13,13 @@ import pytest
 from w2v.engines.rounds import AverageAll, PartitionUpdate
 from w2v.engines.spark import (
     RowChanges,
+    SummedChanges,
     WeightLog,
     WeightsRef,
     _count_pairs,
+    add_summed_changes,
     encode_part,
+    losses_only,
     read_partition,
     weights_at,
 )
@@ -184,3 +187,51 @@ def test_a_change_out_of_sequence_is_refused():
     )
     with pytest.raises(RuntimeError, match="version 0 got the change to 5"):
         weights_at(WeightsRef("fit", 1, 0, base, (FakeBroadcast(wrong),)), {})
+
+
+def _random_updates(rng: np.random.Generator, W_in: np.ndarray, W_out: np.ndarray, n: int):
+    """``n`` partitions' updates of random rows from (W_in, W_out), with losses."""
+    updates = []
+    for index in range(n):
+        rows = [np.sort(rng.choice(len(W), 6, replace=False)) for W in (W_in, W_out)]
+        values = [
+            W[r] + rng.normal(size=(6, W.shape[1])).astype(np.float32)
+            for W, r in zip((W_in, W_out), rows, strict=True)
+        ]
+        updates.append(
+            PartitionUpdate(index, rows[0], values[0], rows[1], values[1], [(0, 1.5 + index)], 9)
+        )
+    return updates
+
+
+def test_summed_changes_merge_as_average_all():
+    """One task's sum of all partitions: AverageAll bit for bit; two tasks' sums: equal up
+    to the order of the float32 sum; the losses travel without the rows."""
+    rng = np.random.default_rng(1)
+    W_in = rng.normal(size=(10, 3)).astype(np.float32)
+    W_out = rng.normal(size=(8, 3)).astype(np.float32)
+    updates = _random_updates(rng, W_in, W_out, 4)
+    expected = (W_in.copy(), W_out.copy())
+    AverageAll(4)(*expected, updates)
+
+    def summed(groups):
+        parts = []
+        for group in groups:
+            builder = SummedChanges.Builder()
+            for u in group:
+                builder.add(u, W_in, W_out)
+            parts.append(builder.build())
+        got = (W_in.copy(), W_out.copy())
+        add_summed_changes(*got, parts[::-1], 4)  # any order of tasks
+        return got
+
+    for got in (summed([updates]), summed([[u] for u in updates])):  # exact cases
+        np.testing.assert_array_equal(got[0], expected[0])
+        np.testing.assert_array_equal(got[1], expected[1])
+    got = summed([updates[:2], updates[2:]])
+    np.testing.assert_allclose(got[0], expected[0], rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(got[1], expected[1], rtol=1e-6, atol=1e-6)
+    assert not np.array_equal(got[0], W_in)  # rows moved
+    light = losses_only(updates[1])
+    assert (light.index, light.losses, light.n_words) == (1, [(0, 2.5)], 9)
+    assert light.values_in.shape == (0, 3) and len(light.rows_out) == 0
