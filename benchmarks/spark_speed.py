@@ -140,7 +140,8 @@ def _run(args: argparse.Namespace, sentences: list, n_tokens: int, eval_dir: Pat
                 model = w2v.spark.fit(df, "tokens", **_tool_params(tool, args.epochs), **sync)
                 seconds = time.perf_counter() - t0
                 words, vectors = model.vocab.words, model.W_in
-                extra = {k: v for k, v in model.fit_seconds.items() if k != "words"}
+                skip = ("words", "partitions")
+                extra = {k: v for k, v in model.fit_seconds.items() if k not in skip}
             ws, an = _quality(words, vectors, eval_dir)
             row = dict(
                 tool=tool,
