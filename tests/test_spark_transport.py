@@ -16,11 +16,12 @@ from w2v.engines.spark import (
     SummedChanges,
     WeightLog,
     WeightsRef,
-    _count_pairs,
     add_summed_changes,
     encode_part,
     losses_only,
+    merge_tallies,
     read_partition,
+    tallies,
     weights_at,
 )
 from w2v.errors import CorpusError
@@ -88,11 +89,13 @@ def _merge_round(rng: np.random.Generator, W_in: np.ndarray, W_out: np.ndarray) 
 def test_one_pass_counts_and_encodes_as_the_single_machine_does():
     """read_partition's counts give the vocabulary; encode_part equals encode_sentences."""
     (part,) = read_partition(3, iter(SENTENCES))
-    pairs = list(_count_pairs(part))
-    assert pairs[0] == (None, (12, 5, -1))  # tokens (no null), sentences (no null row)
-    counts = {w: c for w, (c, index, _) in pairs[1:] if index == 3}
+    records = list(tallies(4, part))
+    assert records[0] == (-1, (12, 5))  # tokens (no null), sentences (no null row)
+    assert len(records) > 2 and all(0 <= b < 4 for b, _ in records[1:])  # words in buckets
+    tally = {w: v for _, group in records[1:] for w, v in group.items()}
+    counts = {w: c for w, (c, index, _) in tally.items() if index == 3}
     assert counts == {"the": 3, "quick": 2, "brown": 1, "fox": 3, "dog": 1, "rare": 2}
-    ranks = [w for w, _ in sorted(pairs[1:], key=lambda kv: kv[1][2])]
+    ranks = sorted(tally, key=lambda w: tally[w][2])
     assert ranks == ["the", "quick", "brown", "fox", "dog", "rare"]  # first appearance
     for min_count in (1, 2, 3):
         vocab = vocab_from_counts(ranks, [counts[w] for w in ranks], min_count)
@@ -103,8 +106,18 @@ def test_one_pass_counts_and_encodes_as_the_single_machine_does():
         np.testing.assert_array_equal(ends, expected.sentence_ends)
         assert ids.dtype == np.int32 and ends.dtype == np.int64
     (empty,) = read_partition(0, iter([None, []]))
-    assert list(_count_pairs(empty)) == [(None, (0, 1, -1))]
+    assert list(tallies(4, empty)) == [(-1, (0, 1))]
     assert [len(a) for a in encode_part(vocab, empty)[1:]] == [0, 0]
+
+
+def test_tallies_merge_to_the_total_counts_and_first_appearances():
+    parts = [next(read_partition(i, iter(s))) for i, s in enumerate([[["b", "a"]], [["a", "c"]]])]
+    merged: dict = {}
+    for part in parts[::-1]:  # any order
+        for key, value in tallies(1, part):
+            merged[key] = merge_tallies(merged[key], value) if key in merged else value
+    assert merged[-1] == (4, 2)
+    assert merged[0] == {"a": (2, 0, 1), "b": (1, 0, 0), "c": (1, 1, 1)}
 
 
 def test_one_pass_refuses_what_is_not_a_token_list():
