@@ -105,21 +105,19 @@ def test_spark_equals_the_simulator(sc, arch, loss, sync):
 
 
 def test_average_all_summed_in_tasks_equals_the_simulator_up_to_rounding(sc):
-    """Four partitions in two tasks (local[2]), average_all: each task's summed changes
-    give the simulator's vectors up to float32 rounding; per-partition rows, exactly."""
+    """Four partitions in two tasks (local[2]), average_all: each task sends its partitions'
+    changes summed, which gives the simulator's vectors up to float32 rounding. (Per-partition
+    updates, the other merges' path, are bit-identical: test_spark_equals_the_simulator.)"""
     params = dict(arch="skipgram", loss="ns", dim=12, epochs=1, min_count=2, workers=1, seed=5)
     params.update(batch_words=60, sync_every=150)
     simulated = w2v.spark.simulate(TINY, 4, **params)
-    data = sc.parallelize(TINY, 2)
-    summed = w2v.spark.fit(data, partitions=4, **params)
-    assert summed.fit_seconds["tasks"] == 2 and summed.fit_seconds["rounds"] > 1
-    assert summed.fit_seconds["collected_mb"] > 0 and summed.fit_seconds["broadcast_mb"] > 0
+    summed = w2v.spark.fit(sc.parallelize(TINY, 2), partitions=4, **params)
+    seconds = summed.fit_seconds
+    assert seconds["tasks"] == 2 and seconds["rounds"] > 1 and seconds["task_sum"] > 0
+    assert seconds["collected_mb"] > 0 and seconds["broadcast_mb"] > 0
     np.testing.assert_allclose(summed.W_in, simulated.W_in, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(summed.W_out, simulated.W_out, rtol=1e-4, atol=1e-6)
-    exact = w2v.spark.fit(data, partitions=4, sum_in_tasks=False, **params)
-    np.testing.assert_array_equal(exact.W_in, simulated.W_in)
-    np.testing.assert_array_equal(exact.W_out, simulated.W_out)
-    assert exact.fit_seconds["collected_mb"] > summed.fit_seconds["collected_mb"]
+    np.testing.assert_allclose(summed.loss_history, simulated.loss_history, rtol=1e-5)
 
 
 def test_vocabulary_equals_single_machine(sc):

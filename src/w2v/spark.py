@@ -89,8 +89,10 @@ def fit(
     Word2Vec
         A fitted model on the driver, like ``Word2Vec(...).fit(...)`` returns.
         ``fit_seconds`` has ``read`` (counting and encoding), ``train``, ``words``,
-        ``rounds``, ``partitions`` and ``lr_scale``; ``loss_history`` the mean loss of each
-        epoch over all partitions.
+        ``rounds``, ``partitions`` and ``lr_scale``, and the parts of the fit
+        (:attr:`w2v.engines.spark.SparkEngine.timings`: ``count``, ``encode``, ``jobs``,
+        ``merge``, ``broadcast``, ``tasks``, ``collected_mb``, ``broadcast_mb``, ...);
+        ``loss_history`` the mean loss of each epoch over all partitions.
 
     Examples
     --------
