@@ -60,6 +60,14 @@ def main() -> None:
     parser.add_argument("--standalone-workers", type=int, default=2)
     parser.add_argument("--tools", default="mllib,w2v-sg-hs,w2v-sg-ns")
     parser.add_argument("--sync-every", type=int, default=None)
+    parser.add_argument(
+        "--single",
+        type=int,
+        default=0,
+        metavar="WORKERS",
+        help="also fit Word2Vec(workers=WORKERS) on the same sentences (one machine) before "
+        "each partition count, for each w2v tool; 'x single' = Spark fit s / its mean [0: no]",
+    )
     parser.add_argument("--output", default=str(RESULTS / "spark_speed.json"))
     args = parser.parse_args()
     if args.master.startswith("local") or args.master == "standalone":
@@ -94,9 +102,17 @@ def _run(args: argparse.Namespace, sentences: list, n_tokens: int, eval_dir: Pat
         f"dim 100, window 5, min_count 5",
         file=sys.stderr,
     )
-    header = f"{'tool':<12} {'parts':>5} {'fit s':>8} {'words/s':>10} {'WS353':>7} {'analogy %':>9}"
+    header = (
+        f"{'tool':<14} {'parts':>5} {'fit s':>8} {'x single':>8} {'words/s':>10} {'WS353':>7} "
+        f"{'analogy %':>9}  read (count+encode) / jobs / merge s"
+    )
     print(header)
+    single: dict[str, list[float]] = {}
     for parts in [int(p) for p in args.partitions.split(",")]:
+        for tool in args.tools.split(",") if args.single else []:
+            if tool.startswith("w2v-"):
+                rows.append(_single(args, tool, sentences, n_tokens, eval_dir))
+                single.setdefault(tool, []).append(rows[-1]["fit_s"])
         df = spark.createDataFrame([(s,) for s in sentences], "tokens ARRAY<STRING>")
         df = df.repartition(parts).persist(StorageLevel.MEMORY_AND_DISK)
         df.count()
@@ -120,25 +136,12 @@ def _run(args: argparse.Namespace, sentences: list, n_tokens: int, eval_dir: Pat
                 words = [r["word"] for r in got]
                 vectors = np.array([r["vector"].toArray() for r in got], dtype=np.float32)
             else:
-                # w2v-ARCH-LOSS, or w2v-ARCH-LOSS-s0 for no subsampling (as MLlib)
-                _, arch, loss, *rest = tool.split("-")
                 sync = {} if args.sync_every is None else {"sync_every": args.sync_every}
-                model = w2v.spark.fit(
-                    df,
-                    "tokens",
-                    arch="skipgram" if arch == "sg" else "cbow",
-                    loss=loss,
-                    dim=100,
-                    window=5,
-                    min_count=5,
-                    epochs=args.epochs,
-                    sample=0.0 if rest == ["s0"] else 1e-3,
-                    seed=1,
-                    **sync,
-                )
+                model = w2v.spark.fit(df, "tokens", **_tool_params(tool, args.epochs), **sync)
                 seconds = time.perf_counter() - t0
                 words, vectors = model.vocab.words, model.W_in
-                extra = {k: model.fit_seconds[k] for k in ("rounds", "lr_scale")}
+                skip = ("words", "partitions")
+                extra = {k: v for k, v in model.fit_seconds.items() if k not in skip}
             ws, an = _quality(words, vectors, eval_dir)
             row = dict(
                 tool=tool,
@@ -150,12 +153,10 @@ def _run(args: argparse.Namespace, sentences: list, n_tokens: int, eval_dir: Pat
                 vocab=len(words),
                 **extra,
             )
+            if single.get(tool):
+                row["x_single"] = seconds / float(np.mean(single[tool]))
             rows.append(row)
-            print(
-                f"{tool:<12} {parts:>5} {seconds:>8.1f} {row['words_per_s']:>10,.0f} "
-                f"{ws:>7.3f} {an:>9.2f}",
-                flush=True,
-            )
+            _print_row(row)
         df.unpersist()
     spark.stop()
     meta = {
@@ -167,6 +168,63 @@ def _run(args: argparse.Namespace, sentences: list, n_tokens: int, eval_dir: Pat
         "rows": rows,
     }
     write_results("spark_speed", meta, args.output)
+
+
+def _tool_params(tool: str, epochs: int) -> dict:
+    """The w2v training parameters of ``tool`` (w2v-ARCH-LOSS, or w2v-ARCH-LOSS-s0 for no
+    subsampling, as MLlib)."""
+    _, arch, loss, *rest = tool.split("-")
+    return dict(
+        arch="skipgram" if arch == "sg" else "cbow",
+        loss=loss,
+        dim=100,
+        window=5,
+        min_count=5,
+        epochs=epochs,
+        sample=0.0 if rest == ["s0"] else 1e-3,
+        seed=1,
+    )
+
+
+def _single(
+    args: argparse.Namespace, tool: str, sentences: list, n_tokens: int, eval_dir: Path
+) -> dict:
+    """One machine: Word2Vec(workers=args.single).fit on the same sentences."""
+    from w2v import Word2Vec
+
+    t0 = time.perf_counter()
+    model = Word2Vec(workers=args.single, **_tool_params(tool, args.epochs)).fit(sentences)
+    seconds = time.perf_counter() - t0
+    ws, an = _quality(model.vocab.words, model.W_in, eval_dir)
+    row = dict(
+        tool=f"single-{tool[4:]}",
+        partitions=0,
+        workers=args.single,
+        fit_s=seconds,
+        words_per_s=n_tokens * args.epochs / seconds,
+        ws353=ws,
+        analogy=an,
+        vocab=len(model.vocab),
+    )
+    _print_row(row)
+    return row
+
+
+def _print_row(row: dict) -> None:
+    ratio = f"{row['x_single']:>8.2f}" if "x_single" in row else f"{'':>8}"
+    parts = (
+        ""
+        if "jobs" not in row
+        else (
+            f"  {row['read']:.1f} ({row.get('count', 0):.1f}+{row.get('encode', 0):.1f}) / "
+            f"{row['jobs']:.1f} / {row['merge']:.1f}"
+        )
+    )
+    print(
+        f"{row['tool']:<14} {row['partitions']:>5} {row['fit_s']:>8.1f} {ratio} "
+        f"{row['words_per_s']:>10,.0f} {row['ws353']:>7.3f} {row['analogy']:>9.2f}{parts}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -104,6 +104,22 @@ def test_spark_equals_the_simulator(sc, arch, loss, sync):
     assert not np.array_equal(model.W_in, local.fit(TINY).W_in)  # three partitions differ
 
 
+def test_average_all_summed_in_tasks_equals_the_simulator_up_to_rounding(sc):
+    """Four partitions in two tasks (local[2]), average_all: each task sends its partitions'
+    changes summed, which gives the simulator's vectors up to float32 rounding. (Per-partition
+    updates, the other merges' path, are bit-identical: test_spark_equals_the_simulator.)"""
+    params = dict(arch="skipgram", loss="ns", dim=12, epochs=1, min_count=2, workers=1, seed=5)
+    params.update(batch_words=60, sync_every=150)
+    simulated = w2v.spark.simulate(TINY, 4, **params)
+    summed = w2v.spark.fit(sc.parallelize(TINY, 2), partitions=4, **params)
+    seconds = summed.fit_seconds
+    assert seconds["tasks"] == 2 and seconds["rounds"] > 1 and seconds["task_sum"] > 0
+    assert seconds["collected_mb"] > 0 and seconds["broadcast_mb"] > 0
+    np.testing.assert_allclose(summed.W_in, simulated.W_in, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(summed.W_out, simulated.W_out, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(summed.loss_history, simulated.loss_history, rtol=1e-5)
+
+
 def test_vocabulary_equals_single_machine(sc):
     """Counts, order and ties (by first appearance) match the single-machine vocabulary."""
     words = [f"w{i % 37}" for i in range(2000)] + ["late", "tie_b", "tie_a", "tie_b", "tie_a"]
@@ -132,9 +148,11 @@ def test_dataframe_column_and_rdd_give_the_same_model(spark, sc):
     for model in (from_df, from_rdd):
         assert model.vocab.words == local.vocab.words
         np.testing.assert_array_equal(model.W_in, local.W_in)
-    with_nulls = spark.createDataFrame([(["cat", None, "dog"],), (["dog"],)], "t ARRAY<STRING>")
+    odd = [(["cat", None, "dog"],), (["dog"],), ([],), (None,), (["", "a\x00b", None],)]
+    with_nulls = spark.createDataFrame(odd, "t ARRAY<STRING>")  # rows travel joined by \x00
     model = w2v.spark.fit(with_nulls, dim=4, min_count=1, epochs=1)  # the only column
-    assert model.vocab.words == ["dog", "cat"] and model.read_stats.tokens == 3
+    assert model.vocab.words == ["dog", "cat", "", "a\x00b"]
+    assert (model.read_stats.tokens, model.read_stats.sentences) == (5, 4)
 
 
 def test_several_partitions_train_and_save(sc, tmp_path):

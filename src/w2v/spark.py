@@ -40,6 +40,7 @@ def fit(
     sync: str = "average_all",
     block_lr: float | None = None,
     momentum: float | None = None,
+    sum_in_tasks: bool = True,
     progress: bool | None = None,
     **params: Any,
 ) -> Word2Vec:
@@ -75,6 +76,11 @@ def fit(
         old value (default); the mean over the partitions that changed it; block momentum.
     block_lr, momentum : float, optional
         BMUF's block learning rate (default 1) and momentum (default 1 - 1/partitions).
+    sum_in_tasks : bool
+        With ``sync="average_all"``, each task (one per core) sends back the sum of its
+        partitions' changes, not each partition's changed rows: fewer bytes, the same merge
+        up to the order of a float32 sum (default). ``False`` gives vectors bit-identical to
+        :func:`simulate`'s with ``workers=1``.
     progress : bool, optional
         Show a progress bar of the rounds on stderr; default: when stderr is a terminal.
 
@@ -83,8 +89,10 @@ def fit(
     Word2Vec
         A fitted model on the driver, like ``Word2Vec(...).fit(...)`` returns.
         ``fit_seconds`` has ``read`` (counting and encoding), ``train``, ``words``,
-        ``rounds``, ``partitions`` and ``lr_scale``; ``loss_history`` the mean loss of each
-        epoch over all partitions.
+        ``rounds``, ``partitions`` and ``lr_scale``, and the parts of the fit
+        (:attr:`w2v.engines.spark.SparkEngine.timings`: ``count``, ``encode``, ``jobs``,
+        ``merge``, ``broadcast``, ``tasks``, ``collected_mb``, ``broadcast_mb``, ...);
+        ``loss_history`` the mean loss of each epoch over all partitions.
 
     Examples
     --------
@@ -96,7 +104,7 @@ def fit(
     """
     config = _config(config, params)
     settings = RoundSettings(sync_every, lr_scale, sync, block_lr, momentum)
-    engine = SparkEngine(partitions=partitions, settings=settings)
+    engine = SparkEngine(partitions=partitions, settings=settings, sum_in_tasks=sum_in_tasks)
     engine.check(config)
     return _fit(engine, config, progress, lambda: engine.read(data, column, config))
 
@@ -163,6 +171,7 @@ def _fit(engine: Any, config: TrainConfig, progress: bool | None, read: Any) -> 
             "rounds": float(rounds),
             "partitions": float(corpus.busy),
             "lr_scale": scale,
+            **getattr(engine, "timings", {}),
         },
     )
 

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numba
 import numpy as np
 
 from ..config import TrainConfig
@@ -199,11 +200,28 @@ def train_piece(
         stop=stop,
         on_epoch_end=lambda epoch, loss, out=losses: out.append((epoch, loss)),
     )
-    rows_in = np.flatnonzero((W_in != W_in0).any(axis=1))
-    rows_out = np.flatnonzero((W_out != W_out0).any(axis=1))
+    rows_in = changed_rows(W_in, W_in0)
+    rows_out = changed_rows(W_out, W_out0)
     return PartitionUpdate(
         index, rows_in, W_in[rows_in], rows_out, W_out[rows_out], losses, len(ids)
     )
+
+
+@numba.njit(cache=True, nogil=True)
+def changed_rows(W: np.ndarray, W0: np.ndarray) -> np.ndarray:
+    """The rows where ``W`` differs from ``W0`` (a NaN counts as a difference), ascending:
+    ``np.flatnonzero((W != W0).any(axis=1))``, stopping at a row's first difference (3-4x
+    faster when most rows changed, as after a round of negative sampling).
+
+    W, W0: (V, dim) float32; returns (k,) int64.
+    """
+    hit = np.zeros(W.shape[0], dtype=np.bool_)
+    for r in range(W.shape[0]):
+        for j in range(W.shape[1]):
+            if W[r, j] != W0[r, j]:
+                hit[r] = True
+                break
+    return np.flatnonzero(hit)
 
 
 # -- the driver's merge -----------------------------------------------------------------------
