@@ -1,0 +1,706 @@
+"""The read pass of plain-text corpus files on every worker: a compiled tokenizer and word tables.
+
+:func:`read_files` turns a corpus's files into provisional word ids (in order of first
+appearance), their counts and the sentence ends: the same result, to the id, the count and
+the :class:`~w2v.corpus.ReadStats`, as the Python reader (:func:`w2v.corpus.iter_pieces`
+feeding :func:`w2v.vocab._scan`), but several times faster and on ``workers`` threads.
+
+How: a plain file is cut into chunks of about :data:`CHUNK_BYTES` at newlines (or, inside a
+line longer than a block, at an ASCII space or tab, which never splits a token). Each thread
+scans a chunk with :func:`_scan_chunk` (Numba, GIL released): it splits the bytes on what
+Python's ``str.split()`` calls whitespace (the ASCII ones, ``\\x1c``-``\\x1f`` and the Unicode
+spaces such as U+00A0 and U+3000), cuts tokens longer than ``MAX_TOKEN_CHARS`` characters,
+and gives every distinct word of the chunk a local id in a hash table. The calling thread
+merges the chunks in file order into one table (:class:`WordTable`), so local first
+appearances become global ones and the result does not depend on the number of threads.
+
+Exactness is kept by falling back, never by approximating:
+
+* a chunk that is not valid UTF-8 is tokenized by the Python code (``_tokens``: replacement
+  characters, counted) and the tokens scanned again from their clean UTF-8;
+* compressed files (``.gz``, ``.bz2``, ``.xz``) are read by :func:`w2v.corpus.iter_file_pieces`
+  on the calling thread, one after another, their tokens scanned the same way;
+* a run of more than a block of bytes without an ASCII space, tab, newline or CR (one token
+  of more than a megabyte) makes :func:`read_files` raise :class:`NeedsPythonReader`: the
+  Python reader cuts such tokens where its blocks happen to end, and the caller reads the
+  corpus again with it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from . import corpus as _corpus
+from ._jit import jit
+from .corpus import ReadStats
+from .errors import CorpusError
+
+#: Bytes of a plain file one thread scans at a time (chunks end at a newline after this).
+CHUNK_BYTES = 4 << 20
+#: Re-encoded tokens (Python fallback, compressed files) are scanned in buffers of this size.
+_TEXT_BYTES = 4 << 20
+
+_OK, _INVALID_UTF8, _HUGE_RUN = 0, 1, 2
+_FNV_OFFSET = np.uint64(14695981039346656037)
+_FNV_PRIME = np.uint64(1099511628211)
+_CUT_BYTES = b" \t\r\x0b\x0c"  # where corpus.iter_file_pieces cuts a long line, \n aside
+
+
+class NeedsPythonReader(Exception):
+    """A file holds a token longer than a block: only the Python reader reproduces its cut."""
+
+
+# -- compiled parts -----------------------------------------------------------------------------
+
+
+@jit
+def _utf8_at(buf, i, n):  # pragma: no cover - compiled
+    """(length, code point) of the UTF-8 sequence starting at ``buf[i]`` (a byte >= 0x80);
+    length 0 where Python's strict decoder would fail (overlong, surrogate, > U+10FFFF,
+    truncated)."""
+    b0 = np.int64(buf[i])
+    if b0 < 0xC2:
+        return 0, 0
+    if b0 < 0xE0:
+        if i + 1 >= n:
+            return 0, 0
+        b1 = np.int64(buf[i + 1])
+        if (b1 & 0xC0) != 0x80:
+            return 0, 0
+        return 2, ((b0 & 0x1F) << 6) | (b1 & 0x3F)
+    if b0 < 0xF0:
+        if i + 2 >= n:
+            return 0, 0
+        b1 = np.int64(buf[i + 1])
+        b2 = np.int64(buf[i + 2])
+        lo = 0xA0 if b0 == 0xE0 else 0x80
+        hi = 0x9F if b0 == 0xED else 0xBF
+        if b1 < lo or b1 > hi or (b2 & 0xC0) != 0x80:
+            return 0, 0
+        return 3, ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F)
+    if b0 < 0xF5:
+        if i + 3 >= n:
+            return 0, 0
+        b1 = np.int64(buf[i + 1])
+        b2 = np.int64(buf[i + 2])
+        b3 = np.int64(buf[i + 3])
+        lo = 0x90 if b0 == 0xF0 else 0x80
+        hi = 0x8F if b0 == 0xF4 else 0xBF
+        if b1 < lo or b1 > hi or (b2 & 0xC0) != 0x80 or (b3 & 0xC0) != 0x80:
+            return 0, 0
+        return 4, ((b0 & 0x07) << 18) | ((b1 & 0x3F) << 12) | ((b2 & 0x3F) << 6) | (b3 & 0x3F)
+    return 0, 0
+
+
+@jit
+def _is_unicode_space(cp):  # pragma: no cover - compiled
+    """Whether ``str.split()`` splits at code point ``cp`` (>= 0x80)."""
+    return (
+        cp == 0x85
+        or cp == 0xA0
+        or cp == 0x1680
+        or (0x2000 <= cp <= 0x200A)
+        or cp == 0x2028
+        or cp == 0x2029
+        or cp == 0x202F
+        or cp == 0x205F
+        or cp == 0x3000
+    )
+
+
+@jit
+def _hash_prefix(buf, start, stop):  # pragma: no cover - compiled
+    """FNV-1a of ``buf[start:stop]`` and its first 8 bytes as a little-endian uint64."""
+    h = _FNV_OFFSET
+    prefix = np.uint64(0)
+    for k in range(start, stop):
+        b = np.uint64(buf[k])
+        h = (h ^ b) * _FNV_PRIME
+        if k - start < 8:
+            prefix |= b << np.uint64(8 * (k - start))
+    return h, prefix
+
+
+@jit
+def _same(a, a0, b, b0, length):  # pragma: no cover - compiled
+    for k in range(length):
+        if a[a0 + k] != b[b0 + k]:
+            return False
+    return True
+
+
+@jit
+def _grow(arr, size):  # pragma: no cover - compiled
+    out = np.empty(max(size, 2 * len(arr)), dtype=arr.dtype)
+    out[: len(arr)] = arr
+    return out
+
+
+# A word table: ``slots`` (int32, a power of two, at most half full) holds word id + 1 (0:
+# empty) at the slot its hash picks, probing linearly; per word id, in order of first
+# appearance (so the frequent words sit together at the start), its ``hashes`` (uint64),
+# first 8 bytes (``prefixes``, little-endian uint64), ``lengths`` and where its bytes are
+# (``data[starts[id]:]``). Words longer than 8 bytes are compared in full.
+
+
+@jit
+def _find(
+    slots, h, prefix, length, hashes, prefixes, lengths, data, starts, buf, s
+):  # pragma: no cover - compiled
+    """The slot holding word ``buf[s:s + length]`` (hash ``h``, first bytes ``prefix``),
+    or the empty slot where it goes."""
+    mask = len(slots) - 1
+    k = np.int64(h & np.uint64(mask))
+    while True:
+        w = np.int64(slots[k]) - 1
+        if w < 0:
+            return k
+        if hashes[w] == h and prefixes[w] == prefix and lengths[w] == length:
+            if length <= 8 or _same(data, starts[w] + 8, buf, s + 8, length - 8):
+                return k
+        k = (k + 1) & mask
+
+
+@jit
+def _rehash(slots, hashes, n_words):  # pragma: no cover - compiled
+    """The slots of words 0..n_words-1 in a table twice as large."""
+    new = np.zeros(2 * len(slots), dtype=np.int32)
+    mask = len(new) - 1
+    for w in range(n_words):
+        k = np.int64(hashes[w] & np.uint64(mask))
+        while new[k] != 0:
+            k = (k + 1) & mask
+        new[k] = w + 1
+    return new
+
+
+@jit
+def _scan_chunk(buf, max_chars, max_run):  # pragma: no cover - compiled
+    """Tokenize ``buf`` (uint8) as ``str.split()`` would its UTF-8 text, line by line.
+
+    Returns ``(status, ids, ends, first_nl, starts, lengths, counts, truncated)``:
+    ``ids`` (int32) the local id of each token (distinct words numbered in order of first
+    appearance); ``ends`` (int64) the token count after each newline that follows a token
+    since the previous such end; ``first_nl`` the tokens before the first newline (-1: none);
+    word ``w`` is ``buf[starts[w]:starts[w] + lengths[w]]``, seen ``counts[w]`` times;
+    ``truncated`` the tokens cut to ``max_chars`` characters. ``status`` is _INVALID_UTF8 or
+    _HUGE_RUN (a run of more than ``max_run`` bytes without an ASCII space, tab, LF, CR, VT
+    or FF) when the chunk needs another reader; then only ``status`` is meaningful.
+    """
+    n = len(buf)
+    ids = np.empty(n // 4 + 16, dtype=np.int32)
+    ends = np.empty(16, dtype=np.int64)
+    starts = np.empty(1024, dtype=np.int64)
+    lengths = np.empty(1024, dtype=np.int64)
+    hashes = np.empty(1024, dtype=np.uint64)
+    prefixes = np.empty(1024, dtype=np.uint64)
+    counts = np.empty(1024, dtype=np.int64)
+    slots = np.zeros(4096, dtype=np.int32)
+    n_tok = 0
+    n_ends = 0
+    last_end = 0
+    first_nl = -1
+    n_words = 0
+    truncated = 0
+    status = _OK
+    tstart = -1  # start of the token being read
+    n_chars = 0  # its characters so far
+    cut_at = 0  # where its character max_chars + 1 starts
+    run = 0
+    i = 0
+    while i <= n:
+        if i < n and 32 < buf[i] < 128:  # the common case: a run of printable ASCII
+            j = i + 1
+            while j < n and 32 < buf[j] < 128:
+                j += 1
+            if tstart < 0:
+                tstart = i
+                n_chars = 0
+            if n_chars <= max_chars < n_chars + (j - i):
+                cut_at = i + (max_chars - n_chars)
+            n_chars += j - i
+            run += j - i
+            if run > max_run:
+                status = _HUGE_RUN
+                break
+            i = j
+            continue
+        sep = True
+        newline = False
+        step = 1
+        if i < n:
+            b = buf[i]
+            if b < 0x80:
+                if b == 32 or (9 <= b <= 13):
+                    run = 0
+                    newline = b == 10
+                else:
+                    run += 1
+                    sep = 28 <= b <= 31
+            else:
+                step, cp = _utf8_at(buf, i, n)
+                if step == 0:
+                    status = _INVALID_UTF8
+                    break
+                run += step
+                sep = _is_unicode_space(cp)
+            if run > max_run:
+                status = _HUGE_RUN
+                break
+        if not sep:
+            if tstart < 0:
+                tstart = i
+                n_chars = 0
+            n_chars += 1
+            if n_chars == max_chars + 1:
+                cut_at = i
+        elif tstart >= 0:
+            stop = i
+            if n_chars > max_chars:
+                stop = cut_at
+                truncated += 1
+            length = stop - tstart
+            h, prefix = _hash_prefix(buf, tstart, stop)
+            k = _find(slots, h, prefix, length, hashes, prefixes, lengths, buf, starts, buf, tstart)
+            w = np.int64(slots[k]) - 1
+            if w < 0:
+                w = n_words
+                if w == len(starts):
+                    starts = _grow(starts, 0)
+                    lengths = _grow(lengths, 0)
+                    hashes = _grow(hashes, 0)
+                    prefixes = _grow(prefixes, 0)
+                    counts = _grow(counts, 0)
+                starts[w] = tstart
+                lengths[w] = length
+                hashes[w] = h
+                prefixes[w] = prefix
+                counts[w] = 0
+                slots[k] = w + 1
+                n_words += 1
+                if 2 * n_words > len(slots):
+                    slots = _rehash(slots, hashes, n_words)
+            counts[w] += 1
+            if n_tok == len(ids):
+                ids = _grow(ids, 0)
+            ids[n_tok] = w
+            n_tok += 1
+            tstart = -1
+        if newline:
+            if first_nl < 0:
+                first_nl = n_tok
+            if n_tok > last_end:
+                if n_ends == len(ends):
+                    ends = _grow(ends, 0)
+                ends[n_ends] = n_tok
+                n_ends += 1
+                last_end = n_tok
+        i += step
+    if status != _OK:  # the Python fallback needs to know whether a huge run follows
+        while i < n:
+            b = buf[i]
+            if b == 32 or (9 <= b <= 13):
+                run = 0
+            else:
+                run += 1
+                if run > max_run:
+                    status = _HUGE_RUN
+                    break
+            i += 1
+    return (
+        status,
+        ids[:n_tok].copy(),
+        ends[:n_ends].copy(),
+        first_nl,
+        starts[:n_words].copy(),
+        lengths[:n_words].copy(),
+        counts[:n_words].copy(),
+        truncated,
+    )
+
+
+@jit
+def _merge(
+    buf, starts, lengths, counts, insert, arena, used, table, n_words, slots
+):  # pragma: no cover - compiled
+    """Look up (and with ``insert`` add, in order) a chunk's words in the global table.
+
+    Word ``j`` is ``buf[starts[j]:starts[j] + lengths[j]]``, seen ``counts[j]`` times.
+    ``table`` is (5, capacity) int64: each word's start in ``arena``, length, hash, first
+    bytes and count. Returns the local-to-global id map (int32, -1 for a word not found)
+    and the table's arrays and sizes, reallocated when they grew.
+    """
+    mapping = np.empty(len(starts), dtype=np.int32)
+    g_starts = table[0]
+    g_lengths = table[1]
+    g_hashes = table[2].view(np.uint64)
+    g_prefixes = table[3].view(np.uint64)
+    g_counts = table[4]
+    for j in range(len(starts)):
+        s = starts[j]
+        length = lengths[j]
+        h, prefix = _hash_prefix(buf, s, s + length)
+        k = _find(
+            slots, h, prefix, length, g_hashes, g_prefixes, g_lengths, arena, g_starts, buf, s
+        )
+        w = np.int64(slots[k]) - 1
+        if w < 0:
+            if not insert:
+                mapping[j] = -1
+                continue
+            w = n_words
+            if w == table.shape[1]:
+                bigger = np.empty((5, 2 * w), dtype=np.int64)
+                bigger[:, :w] = table
+                table = bigger
+                g_starts = table[0]
+                g_lengths = table[1]
+                g_hashes = table[2].view(np.uint64)
+                g_prefixes = table[3].view(np.uint64)
+                g_counts = table[4]
+            if used + length > len(arena):
+                arena = _grow(arena, used + length)
+            arena[used : used + length] = buf[s : s + length]
+            g_starts[w] = used
+            g_lengths[w] = length
+            g_hashes[w] = h
+            g_prefixes[w] = prefix
+            g_counts[w] = 0
+            used += length
+            slots[k] = w + 1
+            n_words += 1
+            if 2 * n_words > len(slots):
+                slots = _rehash(slots, g_hashes, n_words)
+        g_counts[w] += counts[j]
+        mapping[j] = w
+    return mapping, arena, used, table, n_words, slots
+
+
+@jit
+def _map_ids(mapping, ids):  # pragma: no cover - compiled
+    out = np.empty(len(ids), dtype=np.int32)
+    for k in range(len(ids)):
+        out[k] = mapping[ids[k]]
+    return out
+
+
+@jit
+def _gather(arena, starts, lengths, order):  # pragma: no cover - compiled
+    """The words ``order`` as one byte array and (len(order) + 1,) offsets."""
+    offsets = np.zeros(len(order) + 1, dtype=np.int64)
+    for k in range(len(order)):
+        offsets[k + 1] = offsets[k] + lengths[order[k]]
+    out = np.empty(offsets[-1], dtype=np.uint8)
+    for k in range(len(order)):
+        w = order[k]
+        out[offsets[k] : offsets[k + 1]] = arena[starts[w] : starts[w] + lengths[w]]
+    return out, offsets
+
+
+# -- the global table ---------------------------------------------------------------------------
+
+
+class WordTable:
+    """Distinct words (UTF-8 bytes) in order of first appearance, with their counts."""
+
+    def __init__(self) -> None:
+        self.arena = np.empty(1 << 16, dtype=np.uint8)
+        self.used = 0
+        self.table = np.empty((5, 1024), dtype=np.int64)  # see _merge
+        self.n_words = 0
+        self.slots = np.zeros(4096, dtype=np.int32)
+
+    @classmethod
+    def of_words(cls, words: dict[str, np.ndarray]) -> WordTable:
+        """A table of packed words (``archives.pack_words``), ids in their order, counts 0."""
+        table = cls()
+        data, offsets = words["word_bytes"], words["word_offsets"]
+        starts = np.ascontiguousarray(offsets[:-1])
+        table.merge(data, starts, np.diff(offsets), np.zeros(len(starts), np.int64))
+        return table
+
+    def merge(
+        self,
+        buf: np.ndarray,
+        starts: np.ndarray,
+        lengths: np.ndarray,
+        counts: np.ndarray,
+        insert: bool = True,
+    ) -> np.ndarray:
+        """The global ids of words ``buf[starts[j]:starts[j] + lengths[j]]`` (-1: absent),
+        adding the new ones (``insert``) and their ``counts``."""
+        mapping, self.arena, self.used, self.table, self.n_words, self.slots = _merge(
+            buf, starts, lengths, counts, insert, self.arena, self.used, self.table,
+            self.n_words, self.slots,
+        )  # fmt: skip
+        return mapping
+
+    @property
+    def counts(self) -> np.ndarray:
+        """(n_words,) int64: each word's occurrences."""
+        return self.table[4, : self.n_words].copy()
+
+    def packed(self, order: np.ndarray) -> dict[str, np.ndarray]:
+        """Words ``order`` packed as ``archives.pack_words`` packs them."""
+        data, offsets = _gather(
+            self.arena, self.table[0], self.table[1], np.ascontiguousarray(order, dtype=np.int64)
+        )
+        return {"word_bytes": data, "word_offsets": offsets}
+
+
+# -- chunks -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Chunk:
+    """One scanned chunk: local ids and words (see _scan_chunk), and what the reader met."""
+
+    buf: np.ndarray
+    ids: np.ndarray
+    ends: np.ndarray
+    first_nl: int
+    starts: np.ndarray
+    lengths: np.ndarray
+    counts: np.ndarray
+    truncated: int = 0
+    replaced: int = 0
+
+
+def _scan(buf: np.ndarray) -> tuple[int, _Chunk]:
+    status, ids, ends, first_nl, starts, lengths, counts, truncated = _scan_chunk(
+        buf, _corpus.MAX_TOKEN_CHARS, _corpus.BLOCK_BYTES
+    )
+    return status, _Chunk(buf, ids, ends, first_nl, starts, lengths, counts, truncated)
+
+
+def _scan_text(pieces: list[tuple[list[str], bool]]) -> _Chunk:
+    """Scan clean tokens (no whitespace in them, at most MAX_TOKEN_CHARS characters):
+    a piece that ends a sentence is followed by a newline, others by a space."""
+    text = "".join(" ".join(tokens) + ("\n" if ends else " ") for tokens, ends in pieces)
+    status, chunk = _scan(np.frombuffer(text.encode("utf-8"), dtype=np.uint8))
+    assert status == _OK and chunk.truncated == 0, "tokens from the Python reader rescanned"
+    return chunk
+
+
+def _scan_python(raw: bytes) -> _Chunk:
+    """A chunk that is not valid UTF-8, tokenized by corpus._tokens line by line."""
+    stats = ReadStats()
+    lines = raw.split(b"\n")
+    pieces = [(_corpus._tokens(line, stats), True) for line in lines[:-1]]
+    pieces.append((_corpus._tokens(lines[-1], stats), False))
+    chunk = _scan_text(pieces)
+    chunk.truncated, chunk.replaced = stats.truncated_tokens, stats.replaced_bytes
+    return chunk
+
+
+def _pread(fd: int, start: int, stop: int, path: Path) -> bytes:
+    parts = []
+    while start < stop:
+        try:
+            got = os.pread(fd, stop - start, start)
+        except OSError as exc:
+            raise CorpusError(f"Cannot read corpus file {str(path)!r}: {exc}.") from exc
+        if not got:
+            raise CorpusError(f"Cannot read corpus file {str(path)!r}: it shrank while read.")
+        parts.append(got)
+        start += len(got)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _scan_range(fd: int, start: int, stop: int, path: Path) -> _Chunk:
+    raw = _pread(fd, start, stop, path)
+    status, chunk = _scan(np.frombuffer(raw, dtype=np.uint8))
+    if status == _INVALID_UTF8:
+        return _scan_python(raw)
+    if status == _HUGE_RUN:
+        raise NeedsPythonReader(str(path))
+    return chunk
+
+
+def _cut_after(fd: int, pos: int, size: int, path: Path) -> int:
+    """Where a chunk starting before ``pos`` ends: after the first newline from ``pos``, or,
+    if none within a block, after the first ASCII space, tab, CR, VT or FF (never inside a
+    token). Raises NeedsPythonReader when a block from ``pos`` holds none of them."""
+    block = _corpus.BLOCK_BYTES
+    data = _pread(fd, pos, min(size, pos + block + 1), path)
+    k = data.find(b"\n")
+    if k < 0:
+        k = min((k for k in (data.find(bytes([c])) for c in _CUT_BYTES) if k >= 0), default=-1)
+    if k >= 0:
+        return pos + k + 1
+    if len(data) > block:  # a run of more than a block without whitespace
+        raise NeedsPythonReader(str(path))
+    return size
+
+
+def _closes_at_eof(fd: int, size: int, path: Path) -> bool:
+    """Whether corpus.iter_file_pieces ends a file with a sentence-ending piece: its tail
+    after the last newline, or after the last cut of a long last line, holds a non-ASCII-
+    whitespace byte. Raises NeedsPythonReader where it would cut a token."""
+    block = _corpus.BLOCK_BYTES
+    at, line_start = size, 0
+    while at > 0:  # the last newline
+        lo = max(0, at - block)
+        k = _pread(fd, lo, at, path).rfind(b"\n")
+        if k >= 0:
+            line_start = lo + k + 1
+            break
+        at = lo
+    tail = line_start
+    end = (line_start // block + 1) * block  # the end of the block holding the line start
+    while end < size + block:
+        stop = min(end, size)
+        if stop - tail > block:  # iter_file_pieces cuts at the last space before `stop`
+            data = _pread(fd, tail, stop, path)
+            cut = max(data.rfind(c) for c in (b" ", b"\t", b"\r", b"\x0b", b"\x0c"))
+            if cut < 0:
+                raise NeedsPythonReader(str(path))
+            tail += cut + 1
+        end += block
+    return bool(_pread(fd, tail, size, path).strip(_corpus._WHITESPACE)) if tail < size else False
+
+
+# -- the pass -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ReadResult:
+    """What :func:`read_files` found: ``n_words`` tokens, their sentence ``ends`` (int64),
+    and the distinct words with counts in ``table``."""
+
+    n_words: int
+    ends: np.ndarray
+    table: WordTable
+
+
+def _jobs(paths: list[Path], skip_binary: bool, files: list[BinaryIO]) -> Iterator[tuple]:
+    """The work in corpus order: ("chunk", path, fd, start, stop, file_start), ("eof", path,
+    size, closes) and ("skip", path, bytes) for plain files; ("pieces", path) for the others."""
+    block = _corpus.BLOCK_BYTES
+    for path in paths:
+        if path.suffix.lower() in _corpus._OPENERS:
+            yield ("pieces", path)
+            continue
+        fh = _corpus._open_raw(path)
+        files.append(fh)
+        fd = fh.fileno()
+        size = os.fstat(fd).st_size
+        first = _pread(fd, 0, min(size, block), path)
+        if _corpus._binary_first_block(path, first, True, skip_binary):
+            yield ("skip", path, len(first))
+            continue
+        yield ("start", path)
+        pos = 0
+        while pos < size:
+            stop = (
+                size if pos + CHUNK_BYTES >= size else _cut_after(fd, pos + CHUNK_BYTES, size, path)
+            )
+            yield ("chunk", path, fd, pos, stop)
+            pos = stop
+        yield ("eof", path, size, _closes_at_eof(fd, size, path))
+
+
+def read_files(
+    paths: list[Path],
+    skip_binary: bool,
+    stats: ReadStats,
+    write: Callable[[np.ndarray], None],
+    workers: int,
+    update: Callable[[], None] = lambda: None,
+    table: WordTable | None = None,
+) -> ReadResult:
+    """Read files as corpus.iter_pieces does, with ``workers`` threads; ``write`` gets each
+    chunk's global ids in order (-1 for a word not in a given lookup-only ``table``).
+
+    Raises NeedsPythonReader (for a token longer than a block) before anything is final: the
+    caller starts again with the Python reader. ``update()`` is called after every chunk.
+    """
+    insert = table is None
+    table = WordTable() if table is None else table
+    ends: list[np.ndarray] = []
+    state = {"n": 0, "last_end": 0}
+
+    def merge(chunk: _Chunk) -> None:
+        n = state["n"]
+        mapping = table.merge(chunk.buf, chunk.starts, chunk.lengths, chunk.counts, insert)
+        write(_map_ids(mapping, chunk.ids))
+        if chunk.first_nl == 0 and n > state["last_end"]:  # ends the previous chunk's sentence
+            ends.append(np.array([n], dtype=np.int64))
+            state["last_end"] = n
+        if len(chunk.ends):
+            ends.append(chunk.ends + n)
+            state["last_end"] = n + int(chunk.ends[-1])
+        state["n"] = n + len(chunk.ids)
+        stats.tokens += len(chunk.ids)
+        stats.truncated_tokens += chunk.truncated
+        stats.replaced_bytes += chunk.replaced
+
+    def run_pieces(path: Path) -> None:  # a compressed file, on this thread
+        pieces: list[tuple[list[str], bool]] = []
+        size = 0
+        for tokens, ends_sentence in _corpus.iter_file_pieces(path, stats, skip_binary):
+            if not ends_sentence and len(tokens) == 1 and tokens[0].split() != tokens:
+                raise NeedsPythonReader(str(path))  # the start of a token cut at a block's end
+            pieces.append((tokens, ends_sentence))
+            size += len(tokens) + 1
+            if size * 8 >= _TEXT_BYTES:
+                merge(_scan_text(pieces))
+                update()
+                pieces, size = [], 0
+        if pieces:
+            merge(_scan_text(pieces))
+
+    files: list[BinaryIO] = []
+    file_base = 0
+    queue: deque[tuple[tuple, Future | None]] = deque()
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="w2v-read")
+    try:
+        jobs = _jobs(paths, skip_binary, files)
+        exhausted = False
+        while True:
+            while not exhausted and len(queue) < workers + 2:
+                job = next(jobs, None)
+                if job is None:
+                    exhausted = True
+                    break
+                future = pool.submit(_scan_range, *job[2:], job[1]) if job[0] == "chunk" else None
+                queue.append((job, future))
+            if not queue:
+                break
+            job, future = queue.popleft()
+            kind, path = job[0], job[1]
+            if kind == "chunk":
+                merge(future.result())
+                stats.bytes_read = file_base + job[4]
+            elif kind == "start":
+                stats.files.append(str(path))
+            elif kind == "eof":
+                file_base += job[2]
+                stats.bytes_read = file_base
+                if job[3] and state["n"] > state["last_end"]:
+                    ends.append(np.array([state["n"]], dtype=np.int64))
+                    state["last_end"] = state["n"]
+            elif kind == "skip":
+                stats.skipped_files.append(str(path))
+                file_base += job[2]
+                stats.bytes_read = file_base
+            else:  # pieces
+                stats.bytes_read = file_base
+                run_pieces(path)
+                file_base = stats.bytes_read
+            update()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # no thread reads a file closed below
+        for fh in files:
+            fh.close()
+    all_ends = np.concatenate(ends) if ends else np.zeros(0, dtype=np.int64)
+    stats.sentences += len(all_ends)
+    return ReadResult(state["n"], all_ends, table)
