@@ -144,53 +144,77 @@ def _grow(arr, size):  # pragma: no cover - compiled
     return out
 
 
-# A word table: ``slots`` (int32, a power of two, at most half full) holds word id + 1 (0:
-# empty) at the slot its hash picks, probing linearly; per word id, in order of first
-# appearance (so the frequent words sit together at the start), its ``hashes`` (uint64),
-# first 8 bytes (``prefixes``, little-endian uint64), ``lengths`` and where its bytes are
-# (``data[starts[id]:]``). Words longer than 8 bytes are compared in full.
+# A word table. ``rows`` (uint64, (capacity, 4)): per word id, in order of first appearance
+# (so the frequent words sit together at the start), its hash, first 8 bytes (little-endian),
+# length in bytes and count: 32 bytes, half a cache line. ``slots`` (uint64, a power of two,
+# at most half full): at the slot the hash's low bits pick (probing linearly), the hash's
+# high 32 bits and id + 1 in the low 32 (0: empty), so a probe that misses rarely touches a
+# row. Words longer than 8 bytes are compared in full from where their bytes are kept
+# (``data[starts[id]:]``).
+_LOW32 = np.uint64(0xFFFFFFFF)
+_TAG = np.uint64(32)
 
 
 @jit
-def _find(
-    slots, h, prefix, length, hashes, prefixes, lengths, data, starts, buf, s
-):  # pragma: no cover - compiled
+def _find(slots, h, prefix, length, rows, data, starts, buf, s):  # pragma: no cover - compiled
     """The slot holding word ``buf[s:s + length]`` (hash ``h``, first bytes ``prefix``),
     or the empty slot where it goes."""
     mask = len(slots) - 1
     k = np.int64(h & np.uint64(mask))
+    tag = h >> _TAG
+    n = np.uint64(length)
     while True:
-        w = np.int64(slots[k]) - 1
-        if w < 0:
+        v = slots[k]
+        if v == 0:
             return k
-        if hashes[w] == h and prefixes[w] == prefix and lengths[w] == length:
-            if length <= 8 or _same(data, starts[w] + 8, buf, s + 8, length - 8):
-                return k
+        if (v >> _TAG) == tag:
+            w = np.int64(v & _LOW32) - 1
+            if rows[w, 1] == prefix and rows[w, 2] == n and rows[w, 0] == h:
+                if length <= 8 or _same(data, starts[w] + 8, buf, s + 8, length - 8):
+                    return k
         k = (k + 1) & mask
 
 
 @jit
-def _rehash(slots, hashes, n_words):  # pragma: no cover - compiled
-    """The slots of words 0..n_words-1 in a table twice as large."""
-    new = np.zeros(2 * len(slots), dtype=np.int32)
+def _rehash(slots, rows):  # pragma: no cover - compiled
+    """The slots in a table twice as large."""
+    new = np.zeros(2 * len(slots), dtype=np.uint64)
     mask = len(new) - 1
-    for w in range(n_words):
-        k = np.int64(hashes[w] & np.uint64(mask))
-        while new[k] != 0:
-            k = (k + 1) & mask
-        new[k] = w + 1
+    for v in slots:
+        if v != 0:
+            k = np.int64(rows[np.int64(v & _LOW32) - 1, 0] & np.uint64(mask))
+            while new[k] != 0:
+                k = (k + 1) & mask
+            new[k] = v
     return new
+
+
+@jit
+def _grow_rows(rows):  # pragma: no cover - compiled
+    out = np.empty((2 * len(rows), 4), dtype=np.uint64)
+    out[: len(rows)] = rows
+    return out
+
+
+@jit
+def _add(slots, k, rows, n_words, h, prefix, length, count):  # pragma: no cover - compiled
+    """Put word ``n_words`` in empty slot ``k`` and its row (``rows`` has room)."""
+    rows[n_words, 0] = h
+    rows[n_words, 1] = prefix
+    rows[n_words, 2] = length
+    rows[n_words, 3] = count
+    slots[k] = ((h >> _TAG) << _TAG) | np.uint64(n_words + 1)
 
 
 @jit
 def _scan_chunk(buf, max_chars, max_run):  # pragma: no cover - compiled
     """Tokenize ``buf`` (uint8) as ``str.split()`` would its UTF-8 text, line by line.
 
-    Returns ``(status, ids, ends, first_nl, starts, lengths, counts, truncated)``:
-    ``ids`` (int32) the local id of each token (distinct words numbered in order of first
-    appearance); ``ends`` (int64) the token count after each newline that follows a token
-    since the previous such end; ``first_nl`` the tokens before the first newline (-1: none);
-    word ``w`` is ``buf[starts[w]:starts[w] + lengths[w]]``, seen ``counts[w]`` times;
+    Returns ``(status, ids, ends, first_nl, starts, rows, truncated)``: ``ids`` (int32) the
+    local id of each token (distinct words numbered in order of first appearance); ``ends``
+    (int64) the token count after each newline that follows a token since the previous such
+    end; ``first_nl`` the tokens before the first newline (-1: none); word ``w`` is
+    ``buf[starts[w]:]``, its hash, first bytes, length and count in ``rows[w]``;
     ``truncated`` the tokens cut to ``max_chars`` characters. ``status`` is _INVALID_UTF8 or
     _HUGE_RUN (a run of more than ``max_run`` bytes without an ASCII space, tab, LF, CR, VT
     or FF) when the chunk needs another reader; then only ``status`` is meaningful.
@@ -199,11 +223,8 @@ def _scan_chunk(buf, max_chars, max_run):  # pragma: no cover - compiled
     ids = np.empty(n // 4 + 16, dtype=np.int32)
     ends = np.empty(16, dtype=np.int64)
     starts = np.empty(1024, dtype=np.int64)
-    lengths = np.empty(1024, dtype=np.int64)
-    hashes = np.empty(1024, dtype=np.uint64)
-    prefixes = np.empty(1024, dtype=np.uint64)
-    counts = np.empty(1024, dtype=np.int64)
-    slots = np.zeros(4096, dtype=np.int32)
+    rows = np.empty((1024, 4), dtype=np.uint64)
+    slots = np.zeros(4096, dtype=np.uint64)
     n_tok = 0
     n_ends = 0
     last_end = 0
@@ -269,26 +290,20 @@ def _scan_chunk(buf, max_chars, max_run):  # pragma: no cover - compiled
                 truncated += 1
             length = stop - tstart
             h, prefix = _hash_prefix(buf, tstart, stop)
-            k = _find(slots, h, prefix, length, hashes, prefixes, lengths, buf, starts, buf, tstart)
-            w = np.int64(slots[k]) - 1
-            if w < 0:
+            k = _find(slots, h, prefix, length, rows, buf, starts, buf, tstart)
+            if slots[k] == 0:
                 w = n_words
                 if w == len(starts):
                     starts = _grow(starts, 0)
-                    lengths = _grow(lengths, 0)
-                    hashes = _grow(hashes, 0)
-                    prefixes = _grow(prefixes, 0)
-                    counts = _grow(counts, 0)
+                    rows = _grow_rows(rows)
                 starts[w] = tstart
-                lengths[w] = length
-                hashes[w] = h
-                prefixes[w] = prefix
-                counts[w] = 0
-                slots[k] = w + 1
+                _add(slots, k, rows, w, h, prefix, length, 1)
                 n_words += 1
                 if 2 * n_words > len(slots):
-                    slots = _rehash(slots, hashes, n_words)
-            counts[w] += 1
+                    slots = _rehash(slots, rows)
+            else:
+                w = np.int64(slots[k] & _LOW32) - 1
+                rows[w, 3] += np.uint64(1)
             if n_tok == len(ids):
                 ids = _grow(ids, 0)
             ids[n_tok] = w
@@ -321,87 +336,78 @@ def _scan_chunk(buf, max_chars, max_run):  # pragma: no cover - compiled
         ends[:n_ends].copy(),
         first_nl,
         starts[:n_words].copy(),
-        lengths[:n_words].copy(),
-        counts[:n_words].copy(),
+        rows[:n_words].copy(),
         truncated,
     )
 
 
 @jit
 def _merge(
-    buf, starts, lengths, counts, insert, arena, used, table, n_words, slots
+    buf, starts, rows, ids, insert, arena, used, g_starts, g_rows, n_words, slots
 ):  # pragma: no cover - compiled
     """Look up (and with ``insert`` add, in order) a chunk's words in the global table.
 
-    Word ``j`` is ``buf[starts[j]:starts[j] + lengths[j]]``, seen ``counts[j]`` times.
-    ``table`` is (5, capacity) int64: each word's start in ``arena``, length, hash, first
-    bytes and count. Returns the local-to-global id map (int32, -1 for a word not found)
-    and the table's arrays and sizes, reallocated when they grew.
+    Word ``j`` of the chunk is ``buf[starts[j]:]`` with ``rows[j]`` (see _scan_chunk);
+    ``ids`` its tokens' local ids. Returns the tokens' global ids (int32, -1 for a word not
+    in the table) and the table's arrays and sizes, reallocated when they grew.
     """
     mapping = np.empty(len(starts), dtype=np.int32)
-    g_starts = table[0]
-    g_lengths = table[1]
-    g_hashes = table[2].view(np.uint64)
-    g_prefixes = table[3].view(np.uint64)
-    g_counts = table[4]
     for j in range(len(starts)):
         s = starts[j]
-        length = lengths[j]
-        h, prefix = _hash_prefix(buf, s, s + length)
-        k = _find(
-            slots, h, prefix, length, g_hashes, g_prefixes, g_lengths, arena, g_starts, buf, s
-        )
-        w = np.int64(slots[k]) - 1
-        if w < 0:
+        h = rows[j, 0]
+        length = np.int64(rows[j, 2])
+        k = _find(slots, h, rows[j, 1], length, g_rows, arena, g_starts, buf, s)
+        if slots[k] == 0:
             if not insert:
                 mapping[j] = -1
                 continue
             w = n_words
-            if w == table.shape[1]:
-                bigger = np.empty((5, 2 * w), dtype=np.int64)
-                bigger[:, :w] = table
-                table = bigger
-                g_starts = table[0]
-                g_lengths = table[1]
-                g_hashes = table[2].view(np.uint64)
-                g_prefixes = table[3].view(np.uint64)
-                g_counts = table[4]
+            if w == len(g_starts):
+                g_starts = _grow(g_starts, 0)
+                g_rows = _grow_rows(g_rows)
             if used + length > len(arena):
                 arena = _grow(arena, used + length)
             arena[used : used + length] = buf[s : s + length]
             g_starts[w] = used
-            g_lengths[w] = length
-            g_hashes[w] = h
-            g_prefixes[w] = prefix
-            g_counts[w] = 0
             used += length
-            slots[k] = w + 1
+            _add(slots, k, g_rows, w, h, rows[j, 1], rows[j, 2], rows[j, 3])
             n_words += 1
             if 2 * n_words > len(slots):
-                slots = _rehash(slots, g_hashes, n_words)
-        g_counts[w] += counts[j]
+                slots = _rehash(slots, g_rows)
+        else:
+            w = np.int64(slots[k] & _LOW32) - 1
+            g_rows[w, 3] += rows[j, 3]
         mapping[j] = w
-    return mapping, arena, used, table, n_words, slots
-
-
-@jit
-def _map_ids(mapping, ids):  # pragma: no cover - compiled
     out = np.empty(len(ids), dtype=np.int32)
-    for k in range(len(ids)):
-        out[k] = mapping[ids[k]]
-    return out
+    for t in range(len(ids)):
+        out[t] = mapping[ids[t]]
+    return out, arena, used, g_starts, g_rows, n_words, slots
 
 
 @jit
-def _gather(arena, starts, lengths, order):  # pragma: no cover - compiled
+def _rows_of(data, offsets):  # pragma: no cover - compiled
+    """Rows (count 0) of the words ``data[offsets[w]:offsets[w + 1]]``."""
+    rows = np.zeros((len(offsets) - 1, 4), dtype=np.uint64)
+    for w in range(len(rows)):
+        h, prefix = _hash_prefix(data, offsets[w], offsets[w + 1])
+        rows[w, 0] = h
+        rows[w, 1] = prefix
+        rows[w, 2] = offsets[w + 1] - offsets[w]
+    return rows
+
+
+@jit
+def _gather(arena, starts, rows, order):  # pragma: no cover - compiled
     """The words ``order`` as one byte array and (len(order) + 1,) offsets."""
     offsets = np.zeros(len(order) + 1, dtype=np.int64)
     for k in range(len(order)):
-        offsets[k + 1] = offsets[k] + lengths[order[k]]
+        offsets[k + 1] = offsets[k] + np.int64(rows[order[k], 2])
     out = np.empty(offsets[-1], dtype=np.uint8)
     for k in range(len(order)):
         w = order[k]
-        out[offsets[k] : offsets[k + 1]] = arena[starts[w] : starts[w] + lengths[w]]
+        out[offsets[k] : offsets[k + 1]] = arena[
+            starts[w] : starts[w] + offsets[k + 1] - offsets[k]
+        ]
     return out, offsets
 
 
@@ -414,44 +420,45 @@ class WordTable:
     def __init__(self) -> None:
         self.arena = np.empty(1 << 16, dtype=np.uint8)
         self.used = 0
-        self.table = np.empty((5, 1024), dtype=np.int64)  # see _merge
+        self.starts = np.empty(1024, dtype=np.int64)
+        self.rows = np.empty((1024, 4), dtype=np.uint64)
         self.n_words = 0
-        self.slots = np.zeros(4096, dtype=np.int32)
+        self.slots = np.zeros(4096, dtype=np.uint64)
 
     @classmethod
     def of_words(cls, words: dict[str, np.ndarray]) -> WordTable:
         """A table of packed words (``archives.pack_words``), ids in their order, counts 0."""
         table = cls()
         data, offsets = words["word_bytes"], words["word_offsets"]
-        starts = np.ascontiguousarray(offsets[:-1])
-        table.merge(data, starts, np.diff(offsets), np.zeros(len(starts), np.int64))
+        table.merge(data, np.ascontiguousarray(offsets[:-1]), _rows_of(data, offsets))
         return table
 
     def merge(
         self,
         buf: np.ndarray,
         starts: np.ndarray,
-        lengths: np.ndarray,
-        counts: np.ndarray,
+        rows: np.ndarray,
+        ids: np.ndarray | None = None,
         insert: bool = True,
     ) -> np.ndarray:
-        """The global ids of words ``buf[starts[j]:starts[j] + lengths[j]]`` (-1: absent),
-        adding the new ones (``insert``) and their ``counts``."""
-        mapping, self.arena, self.used, self.table, self.n_words, self.slots = _merge(
-            buf, starts, lengths, counts, insert, self.arena, self.used, self.table,
+        """The global ids of tokens ``ids`` whose words are ``buf[starts[j]:]`` with
+        ``rows[j]`` (-1: absent), adding the new words (``insert``) and the counts."""
+        ids = np.zeros(0, np.int32) if ids is None else ids
+        out, self.arena, self.used, self.starts, self.rows, self.n_words, self.slots = _merge(
+            buf, starts, rows, ids, insert, self.arena, self.used, self.starts, self.rows,
             self.n_words, self.slots,
         )  # fmt: skip
-        return mapping
+        return out
 
     @property
     def counts(self) -> np.ndarray:
         """(n_words,) int64: each word's occurrences."""
-        return self.table[4, : self.n_words].copy()
+        return self.rows[: self.n_words, 3].astype(np.int64)
 
     def packed(self, order: np.ndarray) -> dict[str, np.ndarray]:
         """Words ``order`` packed as ``archives.pack_words`` packs them."""
         data, offsets = _gather(
-            self.arena, self.table[0], self.table[1], np.ascontiguousarray(order, dtype=np.int64)
+            self.arena, self.starts, self.rows, np.ascontiguousarray(order, dtype=np.int64)
         )
         return {"word_bytes": data, "word_offsets": offsets}
 
@@ -468,17 +475,16 @@ class _Chunk:
     ends: np.ndarray
     first_nl: int
     starts: np.ndarray
-    lengths: np.ndarray
-    counts: np.ndarray
+    rows: np.ndarray
     truncated: int = 0
     replaced: int = 0
 
 
 def _scan(buf: np.ndarray) -> tuple[int, _Chunk]:
-    status, ids, ends, first_nl, starts, lengths, counts, truncated = _scan_chunk(
+    status, ids, ends, first_nl, starts, rows, truncated = _scan_chunk(
         buf, _corpus.MAX_TOKEN_CHARS, _corpus.BLOCK_BYTES
     )
-    return status, _Chunk(buf, ids, ends, first_nl, starts, lengths, counts, truncated)
+    return status, _Chunk(buf, ids, ends, first_nl, starts, rows, truncated)
 
 
 def _scan_text(pieces: list[tuple[list[str], bool]]) -> _Chunk:
@@ -630,8 +636,7 @@ def read_files(
 
     def merge(chunk: _Chunk) -> None:
         n = state["n"]
-        mapping = table.merge(chunk.buf, chunk.starts, chunk.lengths, chunk.counts, insert)
-        write(_map_ids(mapping, chunk.ids))
+        write(table.merge(chunk.buf, chunk.starts, chunk.rows, chunk.ids, insert))
         if chunk.first_nl == 0 and n > state["last_end"]:  # ends the previous chunk's sentence
             ends.append(np.array([n], dtype=np.int64))
             state["last_end"] = n
