@@ -49,8 +49,9 @@ CHUNK_BYTES = 4 << 20
 _TEXT_BYTES = 4 << 20
 
 _OK, _INVALID_UTF8, _HUGE_RUN = 0, 1, 2
-_FNV_OFFSET = np.uint64(14695981039346656037)
-_FNV_PRIME = np.uint64(1099511628211)
+_MUL1 = np.uint64(0xFF51AFD7ED558CCD)  # murmur3's fmix64 constants
+_MUL2 = np.uint64(0x9E3779B97F4A7C15)
+_MUL3 = np.uint64(0xC4CEB9FE1A85EC53)
 _CUT_BYTES = b" \t\r\x0b\x0c"  # where corpus.iter_file_pieces cuts a long line, \n aside
 
 
@@ -118,14 +119,29 @@ def _is_unicode_space(cp):  # pragma: no cover - compiled
 
 @jit
 def _hash_prefix(buf, start, stop):  # pragma: no cover - compiled
-    """FNV-1a of ``buf[start:stop]`` and its first 8 bytes as a little-endian uint64."""
-    h = _FNV_OFFSET
+    """A 64-bit hash of ``buf[start:stop]`` (8 bytes at a time, then murmur3's finaliser)
+    and its first 8 bytes as a little-endian uint64."""
+    h = np.uint64(stop - start) * _MUL1
     prefix = np.uint64(0)
+    word = np.uint64(0)
     for k in range(start, stop):
-        b = np.uint64(buf[k])
-        h = (h ^ b) * _FNV_PRIME
-        if k - start < 8:
-            prefix |= b << np.uint64(8 * (k - start))
+        off = (k - start) & 7
+        word |= np.uint64(buf[k]) << np.uint64(8 * off)
+        if off == 7:
+            if k - start == 7:
+                prefix = word
+            h = (h ^ word) * _MUL2
+            h ^= h >> np.uint64(31)
+            word = np.uint64(0)
+    if (stop - start) & 7:
+        if stop - start < 8:
+            prefix = word
+        h = (h ^ word) * _MUL2
+    h ^= h >> np.uint64(33)
+    h *= _MUL1
+    h ^= h >> np.uint64(33)
+    h *= _MUL3
+    h ^= h >> np.uint64(33)
     return h, prefix
 
 

@@ -460,9 +460,11 @@ class _BoundedCounter:
         return out[::-1]
 
 
-def _give_back_memory() -> None:
-    """Return freed heap pages to the OS (glibc only), e.g. a corpus's rare tokens."""
-    gc.collect()
+def _give_back_memory(collect: bool = True) -> None:
+    """Return freed heap pages to the OS (glibc only), e.g. a corpus's rare tokens
+    (``collect``: run the garbage collector first)."""
+    if collect:
+        gc.collect()
     trim_heap()
 
 
@@ -500,7 +502,7 @@ def build_vocab_and_encode(
     lists and ``max_vocab_size`` are read on one thread. ``workers=0`` reads with the Python
     reader alone (the reference the compiled one is tested against; several times slower).
     """
-    packed, counts, encoded = _count_and_encode(
+    packed, counts, encoded, made_strings = _count_and_encode(
         corpus,
         min_count,
         epochs,
@@ -510,7 +512,8 @@ def build_vocab_and_encode(
         progress,
         _checked_workers(workers),
     )
-    _give_back_memory()  # every token string of the scan is garbage now
+    # Every token string of a Python scan is garbage now; the compiled one makes none.
+    _give_back_memory(collect=made_strings)
     return Vocabulary(unpack_words(packed, "the counted vocabulary"), counts), encoded
 
 
@@ -523,8 +526,9 @@ def _count_and_encode(
     max_vocab_size: int | None,
     progress: bool = False,
     workers: int = 0,
-) -> tuple[dict[str, np.ndarray], np.ndarray, EncodedCorpus]:
-    """The kept words (packed), their counts and the encoded corpus."""
+) -> tuple[dict[str, np.ndarray], np.ndarray, EncodedCorpus, bool]:
+    """The kept words (packed), their counts, the encoded corpus, and whether the Python
+    reader made the token strings."""
     files = _plain_files(corpus) if workers and max_vocab_size is None else None
     src = _temp_file(tmp_dir)  # the provisional ids, in corpus order
     dst: BinaryIO | None = None
@@ -598,7 +602,7 @@ def _count_and_encode(
         tables = [(n_raw, new_id)] if counter is None else counter.tables(new_id)
         dst = _temp_file(tmp_dir)
         n_words, new_ends = _remap(src.fileno(), ends, tables, dst, tmp_dir)
-        return kept, kept_counts, EncodedCorpus(dst, n_words, new_ends)
+        return kept, kept_counts, EncodedCorpus(dst, n_words, new_ends), table is None
     except BaseException:
         for f in (dst, counter.table_file if counter is not None else None):
             if f is not None:
