@@ -165,7 +165,7 @@ def test_whitespace_is_what_str_split_says() -> None:
     """Every code point: the compiled tokenizer splits "a<c>b" where str.split() does."""
     cps = [c for c in range(1, 0x110000) if not 0xD800 <= c < 0xE000 and c != 10]
     text = "\n".join(f"a{chr(c)}b" for c in cps) + "\n"
-    status, chunk = fastread._scan(np.frombuffer(text.encode(), dtype=np.uint8))
+    status, chunk = fastread._scan_bytes(text.encode())
     assert status == fastread._OK
     tokens_per_line = np.diff(np.concatenate(([0], chunk.ends)))
     assert len(tokens_per_line) == len(cps)
@@ -185,5 +185,45 @@ def test_invalid_utf8_is_what_python_refuses() -> None:
                     valid = True
                 except UnicodeDecodeError:
                     valid = False
-                status, _ = fastread._scan(np.frombuffer(raw + b" ", dtype=np.uint8))
+                status, _ = fastread._scan_bytes(raw + b" ")
                 assert (status == fastread._OK) == valid, raw
+
+
+def test_words_that_differ_late_are_different_words(
+    tmp_path: Path, tiny_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Words compared 8 bytes at a time: the same first 8 or 16 bytes, other lengths or
+    other later bytes, at every alignment."""
+    monkeypatch.setattr(w2v.corpus, "MAX_TOKEN_CHARS", 40)
+    stems = ["abcdefgh", "abcdefghi", "abcdefghij", "abcdefghijklmnop", "abcdefghijklmnopq",
+             "abcdefghijklmnopr", "abcdefghijklmnopqrstuvwxyz1", "abcdefghijklmnopqrstuvwxyz2",
+             "\u00e9t\u00e9" * 3, "\u00e9t\u00e9" * 2 + "\u00e9t\u00e8"]  # fmt: skip
+    rng = random.Random(7)
+    lines = [" " * rng.randrange(8) + " ".join(rng.choices(stems, k=6)) for _ in range(40)]
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = _same_for_all_workers(path)
+    assert sorted(result[0]) == sorted(stems)
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [(b"abcdefgh", b"abcdefghi"), (b"abcdefghi", b"abcdefghj"),
+     (b"abcdefghijklmnop", b"abcdefghijklmnoq"), (b"abcdefghijklmnopq", b"abcdefghijklmnopr"),
+     (b"abcdefghijklmnopq", b"abcdefghijklmnopqr"),
+     (b"ab", b"ab\x00")],
+)  # fmt: skip
+def test_a_hash_collision_still_tells_words_apart(a: bytes, b: bytes) -> None:
+    """Word b given word a's hash: the table's lookup compares the bytes, not the hash."""
+    buf64, buf = fastread._padded(len(a) + 1 + len(b))
+    buf[:] = np.frombuffer(a + b" " + b, dtype=np.uint8)
+    h, a0, a1 = (np.uint64(x) for x in fastread._key(buf64, 0, len(a)))
+    b0, b1 = (np.uint64(x) for x in fastread._key(buf64, len(a) + 1, len(b))[1:])
+    slots = np.zeros(8, dtype=np.uint64)
+    rows = np.zeros((4, 4), dtype=np.uint64)
+    starts = np.zeros(4, dtype=np.int64)
+    k = fastread._find(slots, h, a0, a1, len(a), rows, buf, starts, buf, 0)
+    fastread._add(slots, k, rows, 0, h, a0, a1, np.uint64(len(a)))
+    assert fastread._find(slots, h, a0, a1, len(a), rows, buf, starts, buf, 0) == k
+    found = fastread._find(slots, h, b0, b1, len(b), rows, buf, starts, buf, len(a) + 1)
+    assert slots[found] == 0, "b taken for a"

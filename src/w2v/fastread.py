@@ -6,13 +6,18 @@ the :class:`~w2v.corpus.ReadStats`, as the Python reader (:func:`w2v.corpus.iter
 feeding :func:`w2v.vocab._scan`), but several times faster and on ``workers`` threads.
 
 How: a plain file is cut into chunks of about :data:`CHUNK_BYTES` at newlines (or, inside a
-line longer than a block, at an ASCII space or tab, which never splits a token). Each thread
+line longer than a block, after an ASCII space, tab, CR, VT or FF, which never splits a
+token: the Python reader cuts long lines there too). Each thread
 scans a chunk with :func:`_scan_chunk` (Numba, GIL released): it splits the bytes on what
 Python's ``str.split()`` calls whitespace (the ASCII ones, ``\\x1c``-``\\x1f`` and the Unicode
 spaces such as U+00A0 and U+3000), cuts tokens longer than ``MAX_TOKEN_CHARS`` characters,
 and gives every distinct word of the chunk a local id in a hash table. The calling thread
 merges the chunks in file order into one table (:class:`WordTable`), so local first
 appearances become global ones and the result does not depend on the number of threads.
+A sentence ends where the Python reader ends one: after a newline that follows a word, and at
+the end of a file unless its long last line's tail after the reader's last cut is only
+whitespace (then the sentence runs on into the next file, as it does there). Memory: about
+twice :data:`CHUNK_BYTES` for each of the ``workers + 2`` chunks in flight, plus the tables.
 
 Exactness is kept by falling back, never by approximating:
 
@@ -20,8 +25,8 @@ Exactness is kept by falling back, never by approximating:
   characters, counted) and the tokens scanned again from their clean UTF-8;
 * compressed files (``.gz``, ``.bz2``, ``.xz``) are read by :func:`w2v.corpus.iter_file_pieces`
   on the calling thread, one after another, their tokens scanned the same way;
-* a run of more than a block of bytes without an ASCII space, tab, newline or CR (one token
-  of more than a megabyte) makes :func:`read_files` raise :class:`NeedsPythonReader`: the
+* a run of more than a block of bytes without an ASCII space, tab, LF, CR, VT or FF (one
+  token of more than a megabyte) makes :func:`read_files` raise :class:`NeedsPythonReader`: the
   Python reader cuts such tokens where its blocks happen to end, and the caller reads the
   corpus again with it.
 """
@@ -118,31 +123,51 @@ def _is_unicode_space(cp):  # pragma: no cover - compiled
 
 
 @jit
-def _hash_prefix(buf, start, stop):  # pragma: no cover - compiled
-    """A 64-bit hash of ``buf[start:stop]`` (8 bytes at a time, then murmur3's finaliser)
-    and its first 8 bytes as a little-endian uint64."""
-    h = np.uint64(stop - start) * _MUL1
-    prefix = np.uint64(0)
-    word = np.uint64(0)
-    for k in range(start, stop):
-        off = (k - start) & 7
-        word |= np.uint64(buf[k]) << np.uint64(8 * off)
-        if off == 7:
-            if k - start == 7:
-                prefix = word
-            h = (h ^ word) * _MUL2
-            h ^= h >> np.uint64(31)
-            word = np.uint64(0)
-    if (stop - start) & 7:
-        if stop - start < 8:
-            prefix = word
-        h = (h ^ word) * _MUL2
+def _window(buf64, s):  # pragma: no cover - compiled
+    """The 8 bytes from byte ``s`` of ``buf64`` (little-endian, padded by a word)."""
+    q = s >> 3
+    r = s & 7
+    if r == 0:
+        return buf64[q]
+    return (buf64[q] >> np.uint64(8 * r)) | (buf64[q + 1] << np.uint64(64 - 8 * r))
+
+
+@jit
+def _low_bytes(word, count):  # pragma: no cover - compiled
+    """The first ``count`` (< 8) bytes of ``word``, the others zero."""
+    return word & ((np.uint64(1) << np.uint64(8 * count)) - np.uint64(1))
+
+
+@jit
+def _fmix(h):  # pragma: no cover - compiled
+    """murmur3's 64-bit finaliser."""
     h ^= h >> np.uint64(33)
     h *= _MUL1
     h ^= h >> np.uint64(33)
     h *= _MUL3
     h ^= h >> np.uint64(33)
-    return h, prefix
+    return h
+
+
+@jit
+def _key(buf64, s, length):  # pragma: no cover - compiled
+    """(hash, bytes 0-7, bytes 8-15) of the word of ``length`` bytes at byte ``s``, the
+    bytes past its end zero: read 8 bytes at a time."""
+    w0 = _window(buf64, s)
+    w1 = np.uint64(0)
+    if length < 8:
+        w0 = _low_bytes(w0, length)
+    elif length > 8:
+        w1 = _window(buf64, s + 8)
+        if length < 16:
+            w1 = _low_bytes(w1, length - 8)
+    h = _fmix((w0 * _MUL2) ^ w1 ^ np.uint64(length))
+    for at in range(s + 16, s + length, 8):
+        w = _window(buf64, at)
+        if s + length - at < 8:
+            w = _low_bytes(w, s + length - at)
+        h = _fmix(h ^ (w * _MUL2))
+    return h, w0, w1
 
 
 @jit
@@ -161,20 +186,23 @@ def _grow(arr, size):  # pragma: no cover - compiled
 
 
 # A word table. ``rows`` (uint64, (capacity, 4)): per word id, in order of first appearance
-# (so the frequent words sit together at the start), its hash, first 8 bytes (little-endian),
-# length in bytes and count: 32 bytes, half a cache line. ``slots`` (uint64, a power of two,
-# at most half full): at the slot the hash's low bits pick (probing linearly), the hash's
-# high 32 bits and id + 1 in the low 32 (0: empty), so a probe that misses rarely touches a
-# row. Words longer than 8 bytes are compared in full from where their bytes are kept
-# (``data[starts[id]:]``).
+# (so the frequent words sit together at the start), its hash, bytes 0-7 and 8-15 (see
+# _key) and count << 24 | length in bytes: 32 bytes, half a cache line. ``slots`` (uint64,
+# a power of two, at most half full): at the slot the hash's low bits pick (probing
+# linearly), the hash's high 32 bits and id + 1 in the low 32 (0: empty), so a probe that
+# misses rarely touches a row. Words longer than 16 bytes are compared in full from where
+# their bytes are kept (``data[starts[id]:]``). Little-endian machines only (_window).
 _LOW32 = np.uint64(0xFFFFFFFF)
 _TAG = np.uint64(32)
+_LEN_BITS = np.uint64(24)  # a row's count is its last field >> 24; a token has < 2**24 bytes
+_LEN_MASK = np.uint64((1 << 24) - 1)
+_ONE = np.uint64(1 << 24)  # one more occurrence
 
 
 @jit
-def _find(slots, h, prefix, length, rows, data, starts, buf, s):  # pragma: no cover - compiled
-    """The slot holding word ``buf[s:s + length]`` (hash ``h``, first bytes ``prefix``),
-    or the empty slot where it goes."""
+def _find(slots, h, w0, w1, length, rows, data, starts, buf, s):  # pragma: no cover - compiled
+    """The slot holding word ``buf[s:s + length]`` (key ``h, w0, w1``: see _key), or the
+    empty slot where it goes."""
     mask = len(slots) - 1
     k = np.int64(h & np.uint64(mask))
     tag = h >> _TAG
@@ -185,8 +213,8 @@ def _find(slots, h, prefix, length, rows, data, starts, buf, s):  # pragma: no c
             return k
         if (v >> _TAG) == tag:
             w = np.int64(v & _LOW32) - 1
-            if rows[w, 1] == prefix and rows[w, 2] == n and rows[w, 0] == h:
-                if length <= 8 or _same(data, starts[w] + 8, buf, s + 8, length - 8):
+            if rows[w, 1] == w0 and rows[w, 2] == w1 and (rows[w, 3] & _LEN_MASK) == n:
+                if length <= 16 or _same(data, starts[w] + 16, buf, s + 16, length - 16):
                     return k
         k = (k + 1) & mask
 
@@ -213,24 +241,25 @@ def _grow_rows(rows):  # pragma: no cover - compiled
 
 
 @jit
-def _add(slots, k, rows, n_words, h, prefix, length, count):  # pragma: no cover - compiled
+def _add(slots, k, rows, n_words, h, w0, w1, meta):  # pragma: no cover - compiled
     """Put word ``n_words`` in empty slot ``k`` and its row (``rows`` has room)."""
     rows[n_words, 0] = h
-    rows[n_words, 1] = prefix
-    rows[n_words, 2] = length
-    rows[n_words, 3] = count
+    rows[n_words, 1] = w0
+    rows[n_words, 2] = w1
+    rows[n_words, 3] = meta
     slots[k] = ((h >> _TAG) << _TAG) | np.uint64(n_words + 1)
 
 
 @jit
-def _scan_chunk(buf, max_chars, max_run):  # pragma: no cover - compiled
-    """Tokenize ``buf`` (uint8) as ``str.split()`` would its UTF-8 text, line by line.
+def _scan_chunk(buf, buf64, max_chars, max_run):  # pragma: no cover - compiled
+    """Tokenize ``buf`` (uint8) as ``str.split()`` would its UTF-8 text, line by line;
+    ``buf64`` is the same memory as uint64, at least a word longer.
 
     Returns ``(status, ids, ends, first_nl, starts, rows, truncated)``: ``ids`` (int32) the
     local id of each token (distinct words numbered in order of first appearance); ``ends``
     (int64) the token count after each newline that follows a token since the previous such
     end; ``first_nl`` the tokens before the first newline (-1: none); word ``w`` is
-    ``buf[starts[w]:]``, its hash, first bytes, length and count in ``rows[w]``;
+    ``buf[starts[w]:]``, its key, length and count in ``rows[w]`` (see _find);
     ``truncated`` the tokens cut to ``max_chars`` characters. ``status`` is _INVALID_UTF8 or
     _HUGE_RUN (a run of more than ``max_run`` bytes without an ASCII space, tab, LF, CR, VT
     or FF) when the chunk needs another reader; then only ``status`` is meaningful.
@@ -238,9 +267,13 @@ def _scan_chunk(buf, max_chars, max_run):  # pragma: no cover - compiled
     n = len(buf)
     ids = np.empty(n // 4 + 16, dtype=np.int32)
     ends = np.empty(16, dtype=np.int64)
-    starts = np.empty(1024, dtype=np.int64)
-    rows = np.empty((1024, 4), dtype=np.uint64)
-    slots = np.zeros(4096, dtype=np.uint64)
+    # Sized for text (a distinct word per ~80 bytes) so that tables rarely grow.
+    cap = 1024
+    while 80 * cap < n:
+        cap *= 2
+    starts = np.empty(cap, dtype=np.int64)
+    rows = np.empty((cap, 4), dtype=np.uint64)
+    slots = np.zeros(2 * cap, dtype=np.uint64)
     n_tok = 0
     n_ends = 0
     last_end = 0
@@ -305,21 +338,21 @@ def _scan_chunk(buf, max_chars, max_run):  # pragma: no cover - compiled
                 stop = cut_at
                 truncated += 1
             length = stop - tstart
-            h, prefix = _hash_prefix(buf, tstart, stop)
-            k = _find(slots, h, prefix, length, rows, buf, starts, buf, tstart)
+            h, w0, w1 = _key(buf64, tstart, length)
+            k = _find(slots, h, w0, w1, length, rows, buf, starts, buf, tstart)
             if slots[k] == 0:
                 w = n_words
                 if w == len(starts):
                     starts = _grow(starts, 0)
                     rows = _grow_rows(rows)
                 starts[w] = tstart
-                _add(slots, k, rows, w, h, prefix, length, 1)
+                _add(slots, k, rows, w, h, w0, w1, _ONE | np.uint64(length))
                 n_words += 1
                 if 2 * n_words > len(slots):
                     slots = _rehash(slots, rows)
             else:
                 w = np.int64(slots[k] & _LOW32) - 1
-                rows[w, 3] += np.uint64(1)
+                rows[w, 3] += _ONE
             if n_tok == len(ids):
                 ids = _grow(ids, 0)
             ids[n_tok] = w
@@ -371,8 +404,8 @@ def _merge(
     for j in range(len(starts)):
         s = starts[j]
         h = rows[j, 0]
-        length = np.int64(rows[j, 2])
-        k = _find(slots, h, rows[j, 1], length, g_rows, arena, g_starts, buf, s)
+        length = np.int64(rows[j, 3] & _LEN_MASK)
+        k = _find(slots, h, rows[j, 1], rows[j, 2], length, g_rows, arena, g_starts, buf, s)
         if slots[k] == 0:
             if not insert:
                 mapping[j] = -1
@@ -392,7 +425,7 @@ def _merge(
                 slots = _rehash(slots, g_rows)
         else:
             w = np.int64(slots[k] & _LOW32) - 1
-            g_rows[w, 3] += rows[j, 3]
+            g_rows[w, 3] += rows[j, 3] & ~_LEN_MASK
         mapping[j] = w
     out = np.empty(len(ids), dtype=np.int32)
     for t in range(len(ids)):
@@ -401,14 +434,18 @@ def _merge(
 
 
 @jit
-def _rows_of(data, offsets):  # pragma: no cover - compiled
-    """Rows (count 0) of the words ``data[offsets[w]:offsets[w + 1]]``."""
+def _rows_of(data64, offsets):  # pragma: no cover - compiled
+    """Rows (count 0) of the words ``data[offsets[w]:offsets[w + 1]]`` (``data64``: the
+    bytes as uint64, a word longer); a length of 2**24 bytes or more is kept as 2**24 - 1,
+    which no token has."""
     rows = np.zeros((len(offsets) - 1, 4), dtype=np.uint64)
     for w in range(len(rows)):
-        h, prefix = _hash_prefix(data, offsets[w], offsets[w + 1])
+        length = offsets[w + 1] - offsets[w]
+        h, w0, w1 = _key(data64, offsets[w], length)
         rows[w, 0] = h
-        rows[w, 1] = prefix
-        rows[w, 2] = offsets[w + 1] - offsets[w]
+        rows[w, 1] = w0
+        rows[w, 2] = w1
+        rows[w, 3] = min(np.uint64(length), _LEN_MASK)
     return rows
 
 
@@ -417,7 +454,7 @@ def _gather(arena, starts, rows, order):  # pragma: no cover - compiled
     """The words ``order`` as one byte array and (len(order) + 1,) offsets."""
     offsets = np.zeros(len(order) + 1, dtype=np.int64)
     for k in range(len(order)):
-        offsets[k + 1] = offsets[k] + np.int64(rows[order[k], 2])
+        offsets[k + 1] = offsets[k] + np.int64(rows[order[k], 3] & _LEN_MASK)
     out = np.empty(offsets[-1], dtype=np.uint8)
     for k in range(len(order)):
         w = order[k]
@@ -446,7 +483,9 @@ class WordTable:
         """A table of packed words (``archives.pack_words``), ids in their order, counts 0."""
         table = cls()
         data, offsets = words["word_bytes"], words["word_offsets"]
-        table.merge(data, np.ascontiguousarray(offsets[:-1]), _rows_of(data, offsets))
+        padded = _padded(len(data))
+        padded[1][: len(data)] = data
+        table.merge(data, np.ascontiguousarray(offsets[:-1]), _rows_of(padded[0], offsets))
         return table
 
     def merge(
@@ -469,7 +508,7 @@ class WordTable:
     @property
     def counts(self) -> np.ndarray:
         """(n_words,) int64: each word's occurrences."""
-        return self.rows[: self.n_words, 3].astype(np.int64)
+        return (self.rows[: self.n_words, 3] >> _LEN_BITS).astype(np.int64)
 
     def packed(self, order: np.ndarray) -> dict[str, np.ndarray]:
         """Words ``order`` packed as ``archives.pack_words`` packs them."""
@@ -496,18 +535,32 @@ class _Chunk:
     replaced: int = 0
 
 
-def _scan(buf: np.ndarray) -> tuple[int, _Chunk]:
+def _padded(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A zeroed buffer of ``n`` bytes, 8-aligned and a word longer: (as uint64, as uint8)."""
+    words = np.zeros(n // 8 + 2, dtype=np.uint64)
+    return words, words.view(np.uint8)[:n]
+
+
+def _scan(padded: tuple[np.ndarray, np.ndarray]) -> tuple[int, _Chunk]:
+    """Scan a buffer made by _padded."""
+    buf64, buf = padded
     status, ids, ends, first_nl, starts, rows, truncated = _scan_chunk(
-        buf, _corpus.MAX_TOKEN_CHARS, _corpus.BLOCK_BYTES
+        buf, buf64, _corpus.MAX_TOKEN_CHARS, _corpus.BLOCK_BYTES
     )
     return status, _Chunk(buf, ids, ends, first_nl, starts, rows, truncated)
+
+
+def _scan_bytes(data: bytes) -> tuple[int, _Chunk]:
+    padded = _padded(len(data))
+    padded[1][:] = np.frombuffer(data, dtype=np.uint8)
+    return _scan(padded)
 
 
 def _scan_text(pieces: list[tuple[list[str], bool]]) -> _Chunk:
     """Scan clean tokens (no whitespace in them, at most MAX_TOKEN_CHARS characters):
     a piece that ends a sentence is followed by a newline, others by a space."""
     text = "".join(" ".join(tokens) + ("\n" if ends else " ") for tokens, ends in pieces)
-    status, chunk = _scan(np.frombuffer(text.encode("utf-8"), dtype=np.uint8))
+    status, chunk = _scan_bytes(text.encode("utf-8"))
     assert status == _OK and chunk.truncated == 0, "tokens from the Python reader rescanned"
     return chunk
 
@@ -538,10 +591,20 @@ def _pread(fd: int, start: int, stop: int, path: Path) -> bytes:
 
 
 def _scan_range(fd: int, start: int, stop: int, path: Path) -> _Chunk:
-    raw = _pread(fd, start, stop, path)
-    status, chunk = _scan(np.frombuffer(raw, dtype=np.uint8))
+    padded = _padded(stop - start)
+    view = memoryview(padded[1])
+    got = 0
+    while got < len(view):
+        try:
+            n = os.preadv(fd, [view[got:]], start + got)
+        except OSError as exc:
+            raise CorpusError(f"Cannot read corpus file {str(path)!r}: {exc}.") from exc
+        if n == 0:
+            raise CorpusError(f"Cannot read corpus file {str(path)!r}: it shrank while read.")
+        got += n
+    status, chunk = _scan(padded)
     if status == _INVALID_UTF8:
-        return _scan_python(raw)
+        return _scan_python(padded[1].tobytes())
     if status == _HUGE_RUN:
         raise NeedsPythonReader(str(path))
     return chunk

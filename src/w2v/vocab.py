@@ -21,6 +21,7 @@ import errno
 import gc
 import os
 import stat
+import sys
 import tempfile
 import weakref
 from array import array
@@ -287,7 +288,9 @@ def _plain_files(corpus: CorpusLike) -> tuple[list, bool] | None:
     Raises the errors iter_pieces raises for a missing path or an empty folder."""
     if isinstance(corpus, LineCorpus):
         corpus = corpus.path
-    if not isinstance(corpus, str | os.PathLike):
+    if callable(getattr(corpus, "iter_pieces", None)) or not isinstance(corpus, str | os.PathLike):
+        return None  # as iter_pieces, which asks for iter_pieces first
+    if sys.byteorder != "little":  # fastread reads words 8 bytes at a time, little-endian
         return None
     folder = stat.S_ISDIR(_stat_mode(Path(corpus)))
     return corpus_files(corpus), folder
@@ -529,11 +532,11 @@ def _count_and_encode(
 ) -> tuple[dict[str, np.ndarray], np.ndarray, EncodedCorpus, bool]:
     """The kept words (packed), their counts, the encoded corpus, and whether the Python
     reader made the token strings."""
-    files = _plain_files(corpus) if workers and max_vocab_size is None else None
     src = _temp_file(tmp_dir)  # the provisional ids, in corpus order
     dst: BinaryIO | None = None
     counter: _BoundedCounter | None = None
     try:
+        files = _plain_files(corpus) if workers and max_vocab_size is None else None
         writer = _IdWriter(src, tmp_dir)
         table = None
         if files is not None:
@@ -625,10 +628,11 @@ def encode(
     """Encode a corpus with an existing vocabulary, dropping words outside it
     (``progress``: show it on stderr; ``workers`` as in :func:`build_vocab_and_encode`)."""
     stats = stats if stats is not None else ReadStats()
-    files = _plain_files(corpus) if _checked_workers(workers) else None
+    _checked_workers(workers)
     src = _temp_file(tmp_dir)
     dst: BinaryIO | None = None
     try:
+        files = _plain_files(corpus) if workers else None
         get = vocab.index.get
         writer = _IdWriter(src, tmp_dir)
 
