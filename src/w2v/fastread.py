@@ -17,7 +17,8 @@ appearances become global ones and the result does not depend on the number of t
 A sentence ends where the Python reader ends one: after a newline that follows a word, and at
 the end of a file unless its long last line's tail after the reader's last cut is only
 whitespace (then the sentence runs on into the next file, as it does there). Memory: about
-twice :data:`CHUNK_BYTES` for each of the ``workers + 2`` chunks in flight, plus the tables.
+twice :data:`CHUNK_BYTES` for each of the ``workers + 2`` chunks in flight (at most ~128 MB
+in all: smaller chunks for many workers), plus the tables.
 
 Exactness is kept by falling back, never by approximating:
 
@@ -48,7 +49,8 @@ from ._jit import jit
 from .corpus import ReadStats
 from .errors import CorpusError
 
-#: Bytes of a plain file one thread scans at a time (chunks end at a newline after this).
+#: Bytes of a plain file one thread scans at a time (chunks end at a newline after this);
+#: less with more than 14 workers, so that the chunks in flight hold at most ~128 MB.
 CHUNK_BYTES = 4 << 20
 #: Re-encoded tokens (Python fallback, compressed files) are scanned in buffers of this size.
 _TEXT_BYTES = 4 << 20
@@ -666,7 +668,9 @@ class ReadResult:
     table: WordTable
 
 
-def _jobs(paths: list[Path], skip_binary: bool, files: list[BinaryIO]) -> Iterator[tuple]:
+def _jobs(
+    paths: list[Path], skip_binary: bool, files: list[BinaryIO], chunk_bytes: int
+) -> Iterator[tuple]:
     """The work in corpus order: ("chunk", path, fd, start, stop, file_start), ("eof", path,
     size, closes) and ("skip", path, bytes) for plain files; ("pieces", path) for the others."""
     block = _corpus.BLOCK_BYTES
@@ -686,7 +690,7 @@ def _jobs(paths: list[Path], skip_binary: bool, files: list[BinaryIO]) -> Iterat
         pos = 0
         while pos < size:
             stop = (
-                size if pos + CHUNK_BYTES >= size else _cut_after(fd, pos + CHUNK_BYTES, size, path)
+                size if pos + chunk_bytes >= size else _cut_after(fd, pos + chunk_bytes, size, path)
             )
             yield ("chunk", path, fd, pos, stop)
             pos = stop
@@ -747,7 +751,9 @@ def read_files(
     queue: deque[tuple[tuple, Future | None]] = deque()
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="w2v-read")
     try:
-        jobs = _jobs(paths, skip_binary, files)
+        # Chunks in flight hold ~2 bytes per chunk byte: keep them under ~128 MB in all.
+        chunk_bytes = min(CHUNK_BYTES, max(1 << 20, (64 << 20) // (workers + 2)))
+        jobs = _jobs(paths, skip_binary, files, chunk_bytes)
         exhausted = False
         while True:
             while not exhausted and len(queue) < workers + 2:
