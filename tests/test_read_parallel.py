@@ -227,3 +227,11 @@ def test_a_hash_collision_still_tells_words_apart(a: bytes, b: bytes) -> None:
     assert fastread._find(slots, h, a0, a1, len(a), rows, buf, starts, buf, 0) == k
     found = fastread._find(slots, h, b0, b1, len(b), rows, buf, starts, buf, len(a) + 1)
     assert slots[found] == 0, "b taken for a"
+
+
+@pytest.mark.parametrize("workers", [-1, 1.5, True])
+def test_workers_must_be_a_count(tmp_path: Path, workers: object) -> None:
+    path = tmp_path / "c.txt"
+    path.write_bytes(b"a b\n")
+    with pytest.raises(ValueError, match="workers must be an int >= 0"):
+        build_vocab_and_encode(path, 1, workers=workers)  # type: ignore[arg-type]
