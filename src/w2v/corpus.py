@@ -112,13 +112,18 @@ def _compressed_as(block: bytes) -> str | None:
     return next((name for magic, name in _MAGIC if block.startswith(magic)), None)
 
 
+def _open_raw(path: Path) -> BinaryIO:
+    """The file on disk, opened for reading bytes; CorpusError naming it if it cannot be."""
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise CorpusError(f"Cannot open corpus file {str(path)!r}: {exc.strerror or exc}.") from exc
+
+
 def _open_binary(path: Path) -> tuple[BinaryIO, BinaryIO]:
     """The file to read (decompressing) and the file on disk (whose position tells progress)."""
     opener = _OPENERS.get(path.suffix.lower())
-    try:
-        raw = open(path, "rb")  # closed by iter_file_pieces
-    except OSError as exc:
-        raise CorpusError(f"Cannot open corpus file {str(path)!r}: {exc.strerror or exc}.") from exc
+    raw = _open_raw(path)  # closed by iter_file_pieces
     if opener is None:
         return raw, raw
     try:
@@ -176,6 +181,31 @@ def _tokens(raw: bytes, stats: ReadStats) -> list[str]:
     return _cut_long_tokens(tokens, stats) if len(raw) > MAX_TOKEN_CHARS else tokens
 
 
+def _binary_first_block(path: Path, block: bytes, plain: bool, skip_binary: bool) -> bool:
+    """Whether a file whose first block is ``block`` is binary and skipped (``skip_binary``).
+
+    A NUL byte, or a compression magic number in a file not named as compressed (``plain``),
+    marks a binary file: skipped in a folder, else a CorpusError saying what it is.
+    """
+    nul = block.find(b"\x00")
+    packed = _compressed_as(block) if plain else None  # named as plain text
+    if packed and not skip_binary:
+        suffix = {"gzip": ".gz", "bzip2": ".bz2", "xz": ".xz"}[packed]
+        raise CorpusError(
+            f"Corpus file {str(path)!r} is {packed}-compressed, but its name does not "
+            f"end in {suffix}: rename it to {path.name}{suffix} (w2v decompresses "
+            ".gz, .bz2 and .xz files by their suffix), or decompress it."
+        )
+    if nul >= 0 or packed:
+        if skip_binary:
+            return True
+        raise CorpusError(
+            f"Corpus file {str(path)!r} looks binary (a NUL byte at offset {nul}): "
+            "w2v reads UTF-8 text (UTF-16 text must be converted first)."
+        )
+    return False
+
+
 def iter_file_pieces(
     path: Path, stats: ReadStats, skip_binary: bool = False
 ) -> Iterator[tuple[list[str], bool]]:
@@ -198,23 +228,9 @@ def iter_file_pieces(
             stats.bytes_read = done_before + raw.tell()
             if first:
                 first = False
-                nul = block.find(b"\x00")
-                packed = _compressed_as(block) if fh is raw else None  # named as plain text
-                if packed and not skip_binary:
-                    suffix = {"gzip": ".gz", "bzip2": ".bz2", "xz": ".xz"}[packed]
-                    raise CorpusError(
-                        f"Corpus file {str(path)!r} is {packed}-compressed, but its name does not "
-                        f"end in {suffix}: rename it to {path.name}{suffix} (w2v decompresses "
-                        ".gz, .bz2 and .xz files by their suffix), or decompress it."
-                    )
-                if nul >= 0 or packed:
-                    if skip_binary:
-                        stats.skipped_files.append(str(path))
-                        return
-                    raise CorpusError(
-                        f"Corpus file {str(path)!r} looks binary (a NUL byte at offset {nul}): "
-                        "w2v reads UTF-8 text (UTF-16 text must be converted first)."
-                    )
+                if _binary_first_block(path, block, fh is raw, skip_binary):
+                    stats.skipped_files.append(str(path))
+                    return
                 stats.files.append(str(path))
             if not block:
                 break

@@ -377,10 +377,17 @@ class Word2Vec:
                 tmp_dir=tmp_dir,
                 max_vocab_size=max_vocab_size,
                 progress=shown,
+                workers=cfg.n_workers,
             )
         else:
             encoded = encode(
-                corpus, vocab, epochs=cfg.epochs, stats=stats, tmp_dir=tmp_dir, progress=shown
+                corpus,
+                vocab,
+                epochs=cfg.epochs,
+                stats=stats,
+                tmp_dir=tmp_dir,
+                progress=shown,
+                workers=cfg.n_workers,
             )
         log.info(
             "read %s words in %s sentences (%.1f s): %s words in the vocabulary, %s of the "
@@ -662,7 +669,7 @@ class Word2Vec:
             )
         cfg, old = self.config, self.vocab
         found, encoded = build_vocab_and_encode(
-            corpus, 1, tmp_dir=tmp_dir, max_vocab_size=cfg.max_vocab_size
+            corpus, 1, tmp_dir=tmp_dir, max_vocab_size=cfg.max_vocab_size, workers=cfg.n_workers
         )
         encoded.close()
         counts = old.counts.copy()
