@@ -39,7 +39,7 @@ from .plot import METHODS, check_output, plot_loss, plot_words
 
 #: ``w2v.engines.rounds.SYNC_METHODS``, written out so that the CLI starts without importing
 #: the kernels (tests/test_spark.py checks they agree).
-SPARK_SYNCS = ("average", "average_all", "bmuf")
+SPARK_SYNCS = ("average", "average_all", "bmuf", "nesterov")
 
 
 class _UserError(W2VError):
