@@ -149,7 +149,8 @@ def test_nesterov_defaults_follow_the_learning_rate_scale():
 
 
 def test_settings_defaults_and_errors():
-    assert isinstance(RoundSettings().merge(4), AverageAll)
+    assert isinstance(RoundSettings().merge(4), AverageAll)  # nesterov without momentum
+    assert isinstance(RoundSettings().merge(16), NesterovMomentum)
     assert isinstance(RoundSettings().merge(1), RowAverage)  # one partition: its values
     assert isinstance(RoundSettings(sync="average").merge(4), RowAverage)
     bmuf = RoundSettings(sync="bmuf").merge(8)
@@ -171,7 +172,7 @@ def test_settings_defaults_and_errors():
     with pytest.raises(ConfigError, match="'momentum' parameter must be a float in"):
         RoundSettings(sync="bmuf", momentum=1.0)
     with pytest.raises(ConfigError, match="apply to sync='bmuf' or 'nesterov' only"):
-        RoundSettings(momentum=0.5)
+        RoundSettings(sync="average_all", momentum=0.5)
     with pytest.raises(ConfigError, match="'partitions' parameter must be an int >= 1"):
         w2v.spark.simulate(TINY, 0)
 

@@ -188,7 +188,7 @@ def _build_parser() -> Parser:
     spark.add_argument(
         "--sync",
         choices=SPARK_SYNCS,
-        help="how a round merges the partitions' changes [average_all]; see docs/spark.md",
+        help="how a round merges the partitions' changes [nesterov]; see docs/spark.md",
     )
     spark.add_argument(
         "--lr-scale",

@@ -73,14 +73,14 @@ class RoundSettings:
     ``sync_every``: words per partition between synchronisations (default: 200,000 / P,
     raised to make at most 128 rounds); ``lr_scale``: the partitions' learning-rate factor
     (default: min(P, 8) for average_all and nesterov, min(P, 4) for average, 1 for bmuf);
-    ``sync``: the merge (default average_all); ``block_lr``, ``momentum``: the block
+    ``sync``: the merge (default nesterov); ``block_lr``, ``momentum``: the block
     momentum's η (default 1) and μ (default 1 − 1/P for bmuf, 1 − lr_scale/P, at least 0,
     for nesterov).
     """
 
     sync_every: int | None = None
     lr_scale: float | None = None
-    sync: str = "average_all"
+    sync: str = "nesterov"
     block_lr: float | None = None
     momentum: float | None = None
 

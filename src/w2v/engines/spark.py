@@ -19,10 +19,11 @@ The algorithm (synchronous model averaging of the rows the partitions changed):
    ``sync_every``); by default all partitions together train about 200,000 words per
    round, R = min(128, ceil(epochs × corpus words / 200,000)).
 4. **Synchronisation.** Each partition returns only the rows of ``W_in`` and ``W_out`` that
-   it changed, with their new values. The driver merges them (default
-   ``sync="average_all"``: each such row becomes the mean of its values over all P
-   partitions, one that did not change it counting its old value; ``"average"``: the mean
-   over the partitions that changed it; ``"bmuf"``: block momentum) and broadcasts the
+   it changed, with their new values. The driver merges them (``sync="average_all"``:
+   each such row becomes the mean of its values over all P partitions, one that did not
+   change it counting its old value; default ``"nesterov"``: that mean's change as a step
+   of Nesterov block momentum 1 − lr_scale/P, none up to 8 partitions; ``"average"``: the
+   mean over the partitions that changed it; ``"bmuf"``: block momentum) and broadcasts the
    result for the next round. Steps 3 and 4 are :mod:`w2v.engines.rounds`, which also runs
    them in one process without Spark (the simulator, ``w2v.spark.simulate``).
 5. **Learning-rate scale.** A mean of P changes moves a word seen by every partition only
