@@ -14,6 +14,7 @@ from w2v import Word2Vec
 from w2v.engines.rounds import (
     AverageAll,
     BlockMomentum,
+    NesterovMomentum,
     PartitionUpdate,
     RoundSettings,
     RowAverage,
@@ -93,8 +94,63 @@ def test_block_momentum_steps():
     np.testing.assert_allclose(W_in, [[1.75, 2.75], [1.75, 1.75]])
 
 
+def test_nesterov_momentum_steps_by_hand():
+    """D = sum of changes / P from the start point W; G = mu G + eta D; W_g += G; the next
+    start W = W_g + mu G; rows no partition changed keep W and G (P = 4, mu = 0.5)."""
+    merge = NesterovMomentum(partitions=4, momentum=0.5)
+    W_in = np.zeros((3, 2), np.float32)
+    W_out = np.ones((3, 2), np.float32)
+    merge(W_in, W_out, [_update(0, [0, 1], [[4, 4], [4, 0]]), _update(1, [1], [[8, 0]])])
+    # D = G = [1, 1], [3, 0]; W_g = G; W = 1.5 G
+    np.testing.assert_array_equal(W_in, [[1.5, 1.5], [4.5, 0], [0, 0]])
+    np.testing.assert_array_equal(W_out, 1)
+    merge(W_in, W_out, [_update(0, [0], [[2.5, 1.5]])])
+    # row 0: D = [1, 0] / 4; G = 0.5 [1, 1] + D = [0.75, 0.5]; W_g = [1, 1] + G = [1.75, 1.5];
+    # W = W_g + 0.5 G = [2.125, 1.75]. Row 1 untouched: W = [4.5, 0].
+    np.testing.assert_array_equal(W_in, [[2.125, 1.75], [4.5, 0], [0, 0]])
+
+
+def test_nesterov_momentum_against_a_float64_oracle():
+    """Random rounds on random rows: the merge equals BMUF-NBM written out in float64 with
+    the global model W_g and the step G kept apart (eta = 1.5, mu = 0.7, P = 3)."""
+    rng = np.random.default_rng(0)
+    P, mu, eta = 3, 0.7, 1.5
+    merge = NesterovMomentum(partitions=P, momentum=mu, block_lr=eta)
+    W = rng.normal(size=(6, 4)).astype(np.float32)
+    W_out = np.zeros((1, 4), np.float32)
+    W_g, G = W.astype(np.float64), np.zeros((6, 4))
+    for _ in range(5):
+        start = W_g + mu * G  # where the partitions start: W
+        updates, D, changed = [], np.zeros((6, 4)), np.zeros(6, bool)
+        for p in range(P):
+            rows = np.sort(rng.choice(6, size=rng.integers(1, 4), replace=False))
+            new = (start[rows] + rng.normal(size=(len(rows), 4))).astype(np.float32)
+            updates.append(_update(p, rows, new, dim=4))
+            D[rows] += new.astype(np.float64) - start[rows]
+            changed[rows] = True
+        G[changed] = mu * G[changed] + eta * D[changed] / P
+        W_g[changed] += G[changed]
+        merge(W, W_out, updates)
+        np.testing.assert_allclose(W, W_g + mu * G, rtol=0, atol=1e-5)
+
+
+def test_nesterov_defaults_follow_the_learning_rate_scale():
+    """mu = 1 - lr_scale / P: none up to 8 partitions (average_all's step exactly), 0.5 at
+    16, 0.75 at 32; momentum= and block_lr= override it."""
+    from w2v import TrainConfig
+
+    settings = RoundSettings(sync="nesterov")
+    assert isinstance(settings.merge(8), AverageAll) and isinstance(settings.merge(1), RowAverage)
+    assert settings.merge(16).momentum == 0.5 and settings.merge(32).momentum == 0.75
+    assert settings.plan(TrainConfig(epochs=1), 1_000_000, 32) == (5, 8.0)
+    assert RoundSettings(sync="nesterov", lr_scale=4).merge(16).momentum == 0.75
+    custom = RoundSettings(sync="nesterov", momentum=0.2, block_lr=2).merge(4)
+    assert (custom.momentum, custom.block_lr, custom.partitions) == (0.2, 2.0, 4)
+
+
 def test_settings_defaults_and_errors():
-    assert isinstance(RoundSettings().merge(4), AverageAll)
+    assert isinstance(RoundSettings().merge(4), AverageAll)  # nesterov without momentum
+    assert isinstance(RoundSettings().merge(16), NesterovMomentum)
     assert isinstance(RoundSettings().merge(1), RowAverage)  # one partition: its values
     assert isinstance(RoundSettings(sync="average").merge(4), RowAverage)
     bmuf = RoundSettings(sync="bmuf").merge(8)
@@ -109,13 +165,14 @@ def test_settings_defaults_and_errors():
     assert RoundSettings(sync="bmuf").plan(config, 800_000, 8) == (8, 1.0)
     assert RoundSettings(sync_every=50_000, lr_scale=3).plan(config, 800_000, 8) == (4, 3.0)
     with pytest.raises(
-        ConfigError, match="'sync' parameter must be one of 'average', 'average_all', 'bmuf'"
+        ConfigError,
+        match="'sync' parameter must be one of 'average', 'average_all', 'bmuf', 'nesterov'",
     ):
         RoundSettings(sync="sum")
     with pytest.raises(ConfigError, match="'momentum' parameter must be a float in"):
         RoundSettings(sync="bmuf", momentum=1.0)
-    with pytest.raises(ConfigError, match="apply to sync='bmuf' only"):
-        RoundSettings(momentum=0.5)
+    with pytest.raises(ConfigError, match="apply to sync='bmuf' or 'nesterov' only"):
+        RoundSettings(sync="average_all", momentum=0.5)
     with pytest.raises(ConfigError, match="'partitions' parameter must be an int >= 1"):
         w2v.spark.simulate(TINY, 0)
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from w2v.engines.rounds import AverageAll, PartitionUpdate
+from w2v.engines.rounds import AverageAll, NesterovMomentum, PartitionUpdate
 from w2v.engines.spark import (
     RowChanges,
     SummedChanges,
@@ -217,31 +217,42 @@ def _random_updates(rng: np.random.Generator, W_in: np.ndarray, W_out: np.ndarra
     return updates
 
 
-def test_summed_changes_merge_as_average_all():
-    """One task's sum of all partitions: AverageAll bit for bit; two tasks' sums: equal up
-    to the order of the float32 sum; the losses travel without the rows."""
+@pytest.mark.parametrize(
+    "make_merge",
+    [lambda: AverageAll(4), lambda: NesterovMomentum(4, 0.5, 1.5)],
+    ids=["average_all", "nesterov"],
+)
+def test_summed_changes_merge_as_the_partitions_updates(make_merge):
+    """One task's sum of all partitions: the merge of the partitions' updates bit for bit;
+    two tasks' sums: equal up to the order of the float32 sum; the losses travel without
+    the rows. Two rounds, so that Nesterov's momentum carries over."""
     rng = np.random.default_rng(1)
     W_in = rng.normal(size=(10, 3)).astype(np.float32)
     W_out = rng.normal(size=(8, 3)).astype(np.float32)
-    updates = _random_updates(rng, W_in, W_out, 4)
+    rounds = [_random_updates(rng, W_in, W_out, 4) for _ in range(2)]
+    updates = rounds[0]
     expected = (W_in.copy(), W_out.copy())
-    AverageAll(4)(*expected, updates)
+    merge = make_merge()
+    for round_updates in rounds:
+        merge(*expected, round_updates)
 
-    def summed(groups):
-        parts = []
-        for group in groups:
-            builder = SummedChanges.Builder()
-            for u in group:
-                builder.add(u, W_in, W_out)
-            parts.append(builder.build())
+    def summed(grouping):
         got = (W_in.copy(), W_out.copy())
-        add_summed_changes(*got, parts[::-1], 4)  # any order of tasks
+        merge = make_merge()
+        for round_updates in rounds:
+            parts = []
+            for group in grouping(round_updates):
+                builder = SummedChanges.Builder()
+                for u in group:
+                    builder.add(u, *got)
+                parts.append(builder.build())
+            add_summed_changes(*got, parts[::-1], merge)  # any order of tasks
         return got
 
-    for got in (summed([updates]), summed([[u] for u in updates])):  # exact cases
+    for got in (summed(lambda us: [us]), summed(lambda us: [[u] for u in us])):  # exact
         np.testing.assert_array_equal(got[0], expected[0])
         np.testing.assert_array_equal(got[1], expected[1])
-    got = summed([updates[:2], updates[2:]])
+    got = summed(lambda us: [us[:2], us[2:]])
     np.testing.assert_allclose(got[0], expected[0], rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(got[1], expected[1], rtol=1e-6, atol=1e-6)
     assert not np.array_equal(got[0], W_in)  # rows moved

@@ -39,7 +39,7 @@ from .plot import METHODS, check_output, plot_loss, plot_words
 
 #: ``w2v.engines.rounds.SYNC_METHODS``, written out so that the CLI starts without importing
 #: the kernels (tests/test_spark.py checks they agree).
-SPARK_SYNCS = ("average", "average_all", "bmuf")
+SPARK_SYNCS = ("average", "average_all", "bmuf", "nesterov")
 
 
 class _UserError(W2VError):
@@ -188,7 +188,7 @@ def _build_parser() -> Parser:
     spark.add_argument(
         "--sync",
         choices=SPARK_SYNCS,
-        help="how a round merges the partitions' changes [average_all]; see docs/spark.md",
+        help="how a round merges the partitions' changes [nesterov]; see docs/spark.md",
     )
     spark.add_argument(
         "--lr-scale",

@@ -37,7 +37,7 @@ def fit(
     partitions: int | None = None,
     sync_every: int | None = None,
     lr_scale: float | None = None,
-    sync: str = "average_all",
+    sync: str = "nesterov",
     block_lr: float | None = None,
     momentum: float | None = None,
     sum_in_tasks: bool = True,
@@ -70,17 +70,21 @@ def fit(
         averaging (see :mod:`w2v.engines.spark`); default: the number of partitions that
         hold data, at most 8 (``sync="average"``: at most 4; ``"bmuf"``: 1). 1 trains each
         partition exactly as one machine would.
-    sync : {"average_all", "average", "bmuf"}
+    sync : {"nesterov", "average_all", "average", "bmuf"}
         How the driver merges the partitions' changed rows (:mod:`w2v.engines.rounds`):
         the mean over all partitions, a partition that did not change a row counting its
-        old value (default); the mean over the partitions that changed it; block momentum.
+        old value, fed to Nesterov block momentum 1 - lr_scale/partitions (default; with
+        at most 8 partitions no momentum, i.e. ``"average_all"``); that mean alone; the
+        mean over the partitions that changed it; block momentum (BMUF).
     block_lr, momentum : float, optional
-        BMUF's block learning rate (default 1) and momentum (default 1 - 1/partitions).
+        The block momentum's learning rate (default 1) and momentum (default
+        1 - lr_scale/partitions, at least 0, for ``"nesterov"``; 1 - 1/partitions for
+        ``"bmuf"``).
     sum_in_tasks : bool
-        With ``sync="average_all"``, each task (one per core) sends back the sum of its
-        partitions' changes, not each partition's changed rows: fewer bytes, the same merge
-        up to the order of a float32 sum (default). ``False`` gives vectors bit-identical to
-        :func:`simulate`'s with ``workers=1``.
+        With ``sync="nesterov"`` or ``"average_all"``, each task (one per core) sends back
+        the sum of its partitions' changes, not each partition's changed rows: fewer bytes,
+        the same merge up to the order of a float32 sum (default). ``False`` gives vectors
+        bit-identical to :func:`simulate`'s with ``workers=1``.
     progress : bool, optional
         Show a progress bar of the rounds on stderr; default: when stderr is a terminal.
 
@@ -116,7 +120,7 @@ def simulate(
     config: TrainConfig | None = None,
     sync_every: int | None = None,
     lr_scale: float | None = None,
-    sync: str = "average_all",
+    sync: str = "nesterov",
     block_lr: float | None = None,
     momentum: float | None = None,
     progress: bool | None = None,

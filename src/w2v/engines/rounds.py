@@ -20,6 +20,14 @@ Merges (``sync=``):
   their value and their G). μ = 1 − 1/P by default, η (``block_lr``) = 1; partitions train
   with ``alpha`` × ``lr_scale`` (default 1 for bmuf: the momentum, not the rate, makes up
   for averaging, as in steady state G ≈ η D / (1 − μ) = P D).
+- ``"nesterov"``: ``"average_all"``'s step D = (sum of changes) / P fed to block momentum
+  with Nesterov's look-ahead (BMUF-NBM, Chen & Huo 2016): G ← μ G + η D, the global model
+  W_g += G, and the next round starts from W_g + μ G. Partitions train with ``alpha`` ×
+  s, s = ``lr_scale`` (default min(P, 8), as ``"average_all"``), and μ = 1 − s / P by
+  default: in steady state a row moves η D / (1 − μ) = (P / s) D per round, the sum of the
+  P changes at rate α (one machine's step), while each partition's own rate stays at most
+  8 α (rate × 16 collapsed at 16 partitions). With P ≤ s, μ = 0 and the merge is
+  ``"average_all"``'s exactly.
 """
 
 from __future__ import annotations
@@ -53,8 +61,10 @@ MAX_DEFAULT_LR_SCALE = 8
 #: "average" (the mean over the partitions that changed a row) keeps its old cap.
 MAX_DEFAULT_LR_SCALE_AVERAGE = 4
 
-Sync = Literal["average", "average_all", "bmuf"]
-SYNC_METHODS: tuple[str, ...] = ("average", "average_all", "bmuf")
+Sync = Literal["average", "average_all", "bmuf", "nesterov"]
+SYNC_METHODS: tuple[str, ...] = ("average", "average_all", "bmuf", "nesterov")
+#: The syncs that take ``block_lr`` and ``momentum``.
+MOMENTUM_SYNCS = ("bmuf", "nesterov")
 
 
 @dataclass(frozen=True)
@@ -63,14 +73,15 @@ class RoundSettings:
 
     ``sync_every``: words per partition between synchronisations (default: 200,000 / P,
     raised to make at most 128 rounds); ``lr_scale``: the partitions' learning-rate factor
-    (default: min(P, 8) for average_all, min(P, 4) for average, 1 for bmuf); ``sync``: the
-    merge (default average_all); ``block_lr``, ``momentum``: BMUF's η (default 1) and μ
-    (default 1 − 1/P).
+    (default: min(P, 8) for average_all and nesterov, min(P, 4) for average, 1 for bmuf);
+    ``sync``: the merge (default nesterov); ``block_lr``, ``momentum``: the block
+    momentum's η (default 1) and μ (default 1 − 1/P for bmuf, 1 − lr_scale/P, at least 0,
+    for nesterov).
     """
 
     sync_every: int | None = None
     lr_scale: float | None = None
-    sync: str = "average_all"
+    sync: str = "nesterov"
     block_lr: float | None = None
     momentum: float | None = None
 
@@ -99,8 +110,10 @@ class RoundSettings:
                 f"The 'sync' parameter must be one of {', '.join(map(repr, SYNC_METHODS))}. "
                 f"Got {self.sync!r}."
             )
-        if self.sync != "bmuf" and (self.block_lr is not None or self.momentum is not None):
-            raise ConfigError("block_lr= and momentum= apply to sync='bmuf' only.")
+        if self.sync not in MOMENTUM_SYNCS and (
+            self.block_lr is not None or self.momentum is not None
+        ):
+            raise ConfigError("block_lr= and momentum= apply to sync='bmuf' or 'nesterov' only.")
 
     def plan(self, config: TrainConfig, n_words: int, busy: int) -> tuple[int, float]:
         """(rounds, learning-rate scale) for ``n_words`` words on ``busy`` partitions."""
@@ -110,21 +123,32 @@ class RoundSettings:
             rounds = min(DEFAULT_MAX_ROUNDS, math.ceil(words / DEFAULT_ROUND_WORDS))
         else:
             rounds = math.ceil(per_partition / self.sync_every)
+        return max(1, rounds), self._scale(busy)
+
+    def _scale(self, busy: int) -> float:
+        """The partitions' learning-rate scale for ``busy`` partitions."""
         if self.lr_scale is not None:
-            scale = float(self.lr_scale)
-        elif self.sync == "average_all":
-            scale = float(min(busy, MAX_DEFAULT_LR_SCALE))
-        elif self.sync == "average":
-            scale = float(min(busy, MAX_DEFAULT_LR_SCALE_AVERAGE))
-        else:
-            scale = 1.0
-        return max(1, rounds), scale
+            return float(self.lr_scale)
+        if self.sync in ("average_all", "nesterov"):
+            return float(min(busy, MAX_DEFAULT_LR_SCALE))
+        if self.sync == "average":
+            return float(min(busy, MAX_DEFAULT_LR_SCALE_AVERAGE))
+        return 1.0
 
     def merge(self, busy: int) -> Callable[[np.ndarray, np.ndarray, list[PartitionUpdate]], None]:
         """The driver's merge for ``busy`` partitions (it may keep state between rounds)."""
         if self.sync == "bmuf":
             mu = 1 - 1 / busy if self.momentum is None else float(self.momentum)
             return BlockMomentum(1.0 if self.block_lr is None else self.block_lr, mu)
+        if self.sync == "nesterov" and busy > 1:
+            if self.momentum is None:
+                mu = max(0.0, 1 - self._scale(busy) / busy)
+            else:
+                mu = float(self.momentum)
+            eta = 1.0 if self.block_lr is None else float(self.block_lr)
+            if mu > 0 or eta != 1:
+                return NesterovMomentum(busy, mu, eta)
+            return AverageAll(busy)  # μ = 0, η = 1: the same step, no momentum to keep
         if self.sync == "average_all" and busy > 1:  # one partition: exactly its values
             return AverageAll(busy)
         return RowAverage()
@@ -253,18 +277,32 @@ class AverageAll:
 
     partitions: int
 
-    def _step(self, W: np.ndarray, updates: Iterable[tuple[np.ndarray, np.ndarray]]) -> None:
-        total = np.zeros_like(W)
-        n = np.zeros(len(W), dtype=np.int32)
-        for rows, values in updates:
-            total[rows] += values - W[rows]
-            n[rows] += 1
-        touched = np.flatnonzero(n)
+    #: The merge needs only the sum of the partitions' changes (:meth:`apply_totals`), so a
+    #: task may send its partitions' changes summed.
+    sums_changes = True
+
+    def apply_totals(self, W: np.ndarray, key: int, total: np.ndarray, touched: np.ndarray):
+        """The step of matrix ``key`` (0: W_in, 1: W_out) from ``total``, the sum over the
+        partitions of new value − W, on the rows some partition changed (``touched``)."""
         W[touched] += total[touched] / np.float32(self.partitions)
 
     def __call__(self, W_in: np.ndarray, W_out: np.ndarray, updates: list[PartitionUpdate]):
-        self._step(W_in, ((u.rows_in, u.values_in) for u in updates))
-        self._step(W_out, ((u.rows_out, u.values_out) for u in updates))
+        for key, W in enumerate((W_in, W_out)):
+            self.apply_totals(W, key, *summed_changes(W, key, updates))
+
+
+def summed_changes(
+    W: np.ndarray, key: int, updates: Iterable[PartitionUpdate]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(sum over ``updates`` of new value − W, in float32 in their order; the rows any of
+    them changed) for matrix ``key`` (0: W_in, 1: W_out)."""
+    total = np.zeros_like(W)
+    n = np.zeros(len(W), dtype=np.int32)
+    for u in updates:
+        rows, values = (u.rows_in, u.values_in) if key == 0 else (u.rows_out, u.values_out)
+        total[rows] += values - W[rows]
+        n[rows] += 1
+    return total, np.flatnonzero(n)
 
 
 @dataclass
@@ -292,6 +330,40 @@ class BlockMomentum:
     def __call__(self, W_in: np.ndarray, W_out: np.ndarray, updates: list[PartitionUpdate]):
         self._step(W_in, 0, ((u.rows_in, u.values_in) for u in updates))
         self._step(W_out, 1, ((u.rows_out, u.values_out) for u in updates))
+
+
+@dataclass
+class NesterovMomentum:
+    """average_all's step with Nesterov block momentum (BMUF-NBM) on the changed rows.
+
+    W holds the point the partitions start from, W_g + μ G. Per row some partition changed:
+    D = (sum over partitions of new value − W) / P; G' = μ G + η D; W_g' = W_g + G';
+    W' = W_g' + μ G' = W + (1 + μ) G' − μ G. Rows no partition changed keep W and G. Only
+    G is stored (W_g = W − μ G), one float32 matrix per weight matrix.
+    """
+
+    partitions: int
+    momentum: float
+    block_lr: float = 1.0
+    _G: dict[int, np.ndarray] = field(default_factory=dict)
+
+    #: Like :class:`AverageAll`, only the sum of the changes is needed.
+    sums_changes = True
+
+    def apply_totals(self, W: np.ndarray, key: int, total: np.ndarray, touched: np.ndarray):
+        """The step of matrix ``key`` from the summed changes (see :class:`AverageAll`)."""
+        G = self._G.get(key)
+        if G is None:
+            G = self._G[key] = np.zeros_like(W)
+        mu = np.float32(self.momentum)
+        G_old = G[touched]
+        G_new = mu * G_old + np.float32(self.block_lr / self.partitions) * total[touched]
+        G[touched] = G_new
+        W[touched] += (1 + mu) * G_new - mu * G_old
+
+    def __call__(self, W_in: np.ndarray, W_out: np.ndarray, updates: list[PartitionUpdate]):
+        for key, W in enumerate((W_in, W_out)):
+            self.apply_totals(W, key, *summed_changes(W, key, updates))
 
 
 # -- the rounds -------------------------------------------------------------------------------

@@ -21,13 +21,22 @@ The algorithm (synchronous model averaging of the rows the partitions changed):
    ``sync_every``); by default all partitions together train about 200,000 words per
    round, R = min(128, ceil(epochs × corpus words / 200,000)).
 4. **Synchronisation.** Each partition returns only the rows of ``W_in`` and ``W_out`` that
-   it changed, with their new values. The driver merges them (default
-   ``sync="average_all"``: each such row becomes the mean of its values over all P
-   partitions, one that did not change it counting its old value; ``"average"``: the mean
-   over the partitions that changed it; ``"bmuf"``: block momentum) and broadcasts the
+   it changed, with their new values. The driver merges them (``sync="average_all"``:
+   each such row becomes the mean of its values over all P partitions, one that did not
+   change it counting its old value; default ``"nesterov"``: that mean's change as a step
+   of Nesterov block momentum 1 − lr_scale/P, none up to 8 partitions; ``"average"``: the
+   mean over the partitions that changed it; ``"bmuf"``: block momentum) and broadcasts the
    rows the merge changed for the next round. Steps 3 and 4 are :mod:`w2v.engines.rounds`,
    which also runs them in one process without Spark (the simulator,
    ``w2v.spark.simulate``).
+
+5. **Learning-rate scale.** A mean of P changes moves a word seen by every partition only
+   about one partition's worth of data per round. The partitions therefore train with
+   ``alpha`` and ``min_alpha`` multiplied by ``lr_scale`` (default: the number of
+   partitions, at most 8; at most 4 with ``sync="average"``): a row in the linear regime
+   then moves by the sum of the P changes at the single-machine rate, while a row that
+   every partition moves to its optimum settles at the mean of the P estimates. The
+   measurements behind the defaults (and against BMUF) are in docs/spark.md.
 
 How a round moves data (the transport, this module only): one task per core trains its
 partitions in turn (``coalesce``), so each Python worker brings its weights forward once
@@ -37,13 +46,6 @@ merge changed (:class:`WeightLog`: a broadcast of both matrices, then one of cha
 per merge until they outweigh it; a worker that missed a version reads the matrices);
 with ``average_all`` each task sends back the sum of its partitions' changes
 (:class:`SummedChanges`), the rows any of them changed once, instead of each partition's.
-5. **Learning-rate scale.** A mean of P changes moves a word seen by every partition only
-   about one partition's worth of data per round. The partitions therefore train with
-   ``alpha`` and ``min_alpha`` multiplied by ``lr_scale`` (default: the number of
-   partitions, at most 8; at most 4 with ``sync="average"``): a row in the linear regime
-   then moves by the sum of the P changes at the single-machine rate, while a row that
-   every partition moves to its optimum settles at the mean of the P estimates. The
-   measurements behind the defaults (and against BMUF) are in docs/spark.md.
 
 Why ``sync="average"`` takes the mean over the partitions that touched a row (the default
 before issue #20; not the sum of the changes): a rare word seen by one partition keeps that
@@ -95,7 +97,6 @@ from ..tables import Tables
 from ..vocab import Vocabulary, vocab_from_counts
 from . import Checkpoints, EpochCallback
 from .rounds import (
-    AverageAll,
     PartitionUpdate,
     RoundSettings,
     changed_rows,
@@ -457,14 +458,14 @@ def add_changes(
 
 
 def add_summed_changes(
-    W_in: np.ndarray, W_out: np.ndarray, sums: Iterable[SummedChanges], partitions: int
+    W_in: np.ndarray, W_out: np.ndarray, sums: Iterable[SummedChanges], merge: Any
 ) -> None:
-    """``sync="average_all"`` from tasks' :class:`SummedChanges`: each row some partition
-    changed moves by the sum of their changes / ``partitions``.
+    """A merge that needs only the sum of the changes (``merge.sums_changes``:
+    ``sync="average_all"`` and ``"nesterov"``) applied to the tasks' :class:`SummedChanges`.
 
-    Equal to :class:`w2v.engines.rounds.AverageAll` on the partitions' updates, bit for bit
-    when one task summed all of them (or each summed one); otherwise the float32 sum is
-    taken in another order, so the vectors differ from the simulator's in the last bits."""
+    Equal to ``merge`` on the partitions' updates, bit for bit when one task summed all of
+    them (or each summed one); otherwise the float32 sum is taken in another order, so the
+    vectors differ from the simulator's in the last bits."""
     for k, W in enumerate((W_in, W_out)):
         total = np.zeros_like(W)
         n = np.zeros(len(W), dtype=np.int32)
@@ -474,8 +475,7 @@ def add_summed_changes(
             )
             total[rows] += delta
             n[rows] += 1
-        touched = np.flatnonzero(n)
-        W[touched] += total[touched] / np.float32(partitions)
+        merge.apply_totals(W, k, total, np.flatnonzero(n))
 
 
 def _result_bytes(result: PartitionUpdate | SummedChanges) -> int:
@@ -764,11 +764,12 @@ class SparkEngine:
     sync_every, lr_scale : optional
         Shorthands for ``settings=RoundSettings(sync_every=..., lr_scale=...)``.
     sum_in_tasks : bool
-        With ``sync="average_all"`` and more partitions than tasks (one task per core),
-        each task sends the sum of its partitions' changes instead of each partition's
-        changed rows (default): about partitions / cores times fewer bytes back, and the same
-        merge, but the float32 sum is taken in another order, so the vectors differ from
-        :func:`w2v.spark.simulate`'s in the last bits. ``False``: bit-identical to it.
+        With ``sync="nesterov"`` or ``"average_all"`` and more partitions than tasks (one
+        task per core), each task sends the sum of its partitions' changes instead of each
+        partition's changed rows (default): about partitions / cores times fewer bytes
+        back, and the same merge, but the float32 sum is taken in another order, so the
+        vectors differ from :func:`w2v.spark.simulate`'s in the last bits. ``False``:
+        bit-identical to it.
     settings : RoundSettings, optional
         How the partitions are synchronised (:class:`w2v.engines.rounds.RoundSettings`:
         words per round, learning-rate scale, merge); default: ``RoundSettings()``.
@@ -899,9 +900,9 @@ class SparkEngine:
         grouped = corpus.encoded.coalesce(tasks) if tasks < parts else corpus.encoded
         log = WeightLog(sc.broadcast, W_in, W_out)
         merge = self.settings.merge(corpus.busy)
-        # average_all needs only the sum of the changes: each task sends its partitions'
-        # summed (the rows any of them changed, once) instead of one update per partition.
-        summed = self.sum_in_tasks and tasks < parts and type(merge) is AverageAll
+        # average_all and nesterov need only the sum of the changes: each task sends its
+        # partitions' summed (the rows any of them changed, once), not one update each.
+        summed = self.sum_in_tasks and tasks < parts and getattr(merge, "sums_changes", False)
         sums: list[SummedChanges] = []
 
         def train_round(r: int) -> list[PartitionUpdate]:
@@ -930,7 +931,7 @@ class SparkEngine:
 
         def merge_and_log(W_in: np.ndarray, W_out: np.ndarray, updates: list) -> None:
             if summed:
-                timed_sums(W_in, W_out, sums, merge.partitions)
+                timed_sums(W_in, W_out, sums, merge)
             else:
                 timed_merge(W_in, W_out, updates)
             record(W_in, W_out)
