@@ -219,10 +219,16 @@ class TrainConfig:
                 "The 'minibatch' parameter must be None, True or False. "
                 f"Got {self.minibatch!r} instead."
             )
-        if self.minibatch and self.loss != "ns":
+        if self.minibatch and self.loss == "softmax":
             raise ConfigError(
-                f"minibatch=True trains negative sampling as matrix products, and "
-                f"loss={self.loss!r} draws no noise words; use loss='ns' or drop minibatch."
+                "minibatch=True trains negative sampling or hierarchical softmax as small "
+                "matrix products; loss='softmax' has no such mode. Use loss='ns' or 'hs', or "
+                "drop minibatch."
+            )
+        if self.minibatch and self.arch == "cbow" and self.loss != "ns":
+            raise ConfigError(
+                f"minibatch=True with arch='cbow' trains negative sampling only (got "
+                f"loss={self.loss!r}); use loss='ns', or arch='skipgram', or drop minibatch."
             )
         if self.minibatch and self.shared_negatives:
             raise ConfigError(

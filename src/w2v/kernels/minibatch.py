@@ -35,9 +35,11 @@ from .common import (
     learning_rate,
     logistic,
     prefetch_ptr,
+    prefetch_units,
     rand_below,
     row_ptr,
     subsample_sentence,
+    sync_tier,
 )
 
 #: Floats per block of a local buffer's row (one 512-bit vector; two 256-bit ones).
@@ -94,6 +96,7 @@ def train_batch_skipgram_minibatch(
     schedule: tuple,
     seed: np.uint64,
     hot_start: int,
+    hot_sync: tuple,
     cbow_mean: int,
 ) -> tuple[float, int]:  # pragma: no cover - numba
     """Skip-gram NS, one window at a time as matrix products; (summed loss, pairs).
@@ -130,6 +133,9 @@ def train_batch_skipgram_minibatch(
     draw = np.empty((1, no), dtype=np.int32)
     draw_mult = np.empty(no, dtype=np.float32)
     ctx = np.empty(nb, dtype=np.int32)
+    sync_every = hot_sync[3]
+    since_sync = 0
+    n_syncs = 0
     loss = 0.0
     n_pairs = 0
     start = 0
@@ -139,6 +145,12 @@ def train_batch_skipgram_minibatch(
         start = stop
         drawn = 0  # windows of this sentence whose draws are done
         for i in range(m):
+            if sync_every:
+                since_sync += 1
+                if since_sync >= sync_every:  # publish the most shared private rows
+                    since_sync = 0
+                    n_syncs += 1
+                    sync_tier(W_in, W_out, hot_in, hot_out, hot_start, hot_sync, 0, n_syncs)
             while drawn < m and drawn <= i + AHEAD:
                 slot = drawn % n_ahead
                 b, state = rand_below(state, window)
@@ -250,6 +262,163 @@ def train_batch_skipgram_minibatch(
 
 
 @jit(fastmath=FASTMATH)
+def train_batch_skipgram_hs_minibatch(
+    ids: np.ndarray,
+    ends: np.ndarray,
+    W_in: np.ndarray,
+    W_out: np.ndarray,
+    hot_in: np.ndarray,
+    hot_out: np.ndarray,
+    tables: tuple,
+    negative: int,
+    window: int,
+    schedule: tuple,
+    seed: np.uint64,
+    hot_start: int,
+    hot_sync: tuple,
+    cbow_mean: int,
+) -> tuple[float, int]:  # pragma: no cover - numba
+    """Skip-gram HS, one window at a time as matrix products; (summed loss, pairs).
+
+    Arguments as for ``train_batch_skipgram`` with ``loss_kind`` HS (``negative`` and
+    ``cbow_mean`` are ignored). Every pair of a window trains the context word's input row
+    against the centre word's Huffman path, so the window's B context rows X (B × dim) meet
+    the path's L inner-node rows U (L × dim): S = U Xᵀ (L × B) from one snapshot,
+    G = lr·(1 − code − σ(S)), ΔU = G X, ΔX = Gᵀ U, each row written back once. The random
+    draws are the per-pair kernel's (a sentence's subsampling, then each kept centre's
+    radius), and so are the in-batch syncs of the private rows (``hot_sync``; the root, the
+    most shared row, is the last inner node). Tiles as in the NS kernel.
+    """
+    n = ids.shape[0]
+    dim = W_in.shape[1]
+    dp = padded(dim)
+    row_bytes = dim * W_in.itemsize
+    keep_prob, _, _, points, codes, lengths, _ = tables
+    state = seed
+    kept = np.empty(n, dtype=np.int32)
+    kept_pos = np.empty(n, dtype=np.int64)
+    nb = (2 * window + 3) // 4 * 4  # context rows, padded to tiles of 4
+    no = points.shape[1] + (points.shape[1] & 1)  # the longest path, padded to tiles of 2
+    X = np.zeros((nb, dp), dtype=np.float32)  # the window's context rows (snapshot)
+    U = np.zeros((no, dp), dtype=np.float32)  # the centre's path rows (snapshot)
+    S = np.zeros((no, nb), dtype=np.float32)  # scores U Xᵀ
+    G = np.zeros((no, nb), dtype=np.float32)  # lr·(1 − code − σ(S)); 0 in the padding
+    ctx = np.empty(nb, dtype=np.int32)
+    sync_every = hot_sync[3]
+    since_sync = 0
+    n_syncs = 0
+    loss = 0.0
+    n_pairs = 0
+    start = 0
+    for s in range(ends.shape[0] + 1):  # the words after the last end: one more sentence
+        stop = ends[s] if s < ends.shape[0] else n
+        m, state = subsample_sentence(ids, start, stop, keep_prob, kept, kept_pos, state)
+        start = stop
+        for i in range(m):
+            if sync_every:
+                since_sync += 1
+                if since_sync >= sync_every:  # publish the most shared private rows
+                    since_sync = 0
+                    n_syncs += 1
+                    sync_tier(W_in, W_out, hot_in, hot_out, hot_start, hot_sync, 1, n_syncs)
+            lr = learning_rate(schedule, kept_pos[i])
+            b, state = rand_below(state, window)
+            r = window - b  # effective radius, uniform in 1..window
+            centre = kept[i]
+            n_u = lengths[centre]
+            if i + 1 < m:  # the next window's path, and the input row that enters with it
+                prefetch_units(W_out, hot_out, hot_start, points, kept[i + 1], lengths[kept[i + 1]])
+                if i + window + 1 < m:
+                    prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[i + window + 1]), row_bytes)
+            B = 0
+            for j in range(max(0, i - r), min(m, i + r + 1)):
+                if j != i:
+                    ctx[B] = kept[j]
+                    row = row_ptr(W_in, hot_in, 0, kept[j])
+                    for k in range(dim):
+                        X[B, k] = row[k]
+                    B += 1
+            if B == 0:
+                continue
+            Bp = (B + 3) // 4 * 4
+            for j in range(B, Bp):
+                for k in range(dp):
+                    X[j, k] = 0.0
+            n_up = n_u + (n_u & 1)
+            for o in range(n_u):
+                row = row_ptr(W_out, hot_out, hot_start, points[centre, o])
+                for k in range(dim):
+                    U[o, k] = row[k]
+            for o in range(n_u, n_up):
+                for k in range(dp):
+                    U[o, k] = 0.0
+            # S = U Xᵀ in tiles of 2 × 4
+            for o in range(0, n_up, 2):
+                for j in range(0, Bp, 4):
+                    s00 = np.float32(0.0)
+                    s01 = np.float32(0.0)
+                    s02 = np.float32(0.0)
+                    s03 = np.float32(0.0)
+                    s10 = np.float32(0.0)
+                    s11 = np.float32(0.0)
+                    s12 = np.float32(0.0)
+                    s13 = np.float32(0.0)
+                    for k in range(dp):
+                        u0 = U[o, k]
+                        u1 = U[o + 1, k]
+                        x0 = X[j, k]
+                        x1 = X[j + 1, k]
+                        x2 = X[j + 2, k]
+                        x3 = X[j + 3, k]
+                        s00 += u0 * x0
+                        s01 += u0 * x1
+                        s02 += u0 * x2
+                        s03 += u0 * x3
+                        s10 += u1 * x0
+                        s11 += u1 * x1
+                        s12 += u1 * x2
+                        s13 += u1 * x3
+                    S[o, j] = s00
+                    S[o, j + 1] = s01
+                    S[o, j + 2] = s02
+                    S[o, j + 3] = s03
+                    S[o + 1, j] = s10
+                    S[o + 1, j + 1] = s11
+                    S[o + 1, j + 2] = s12
+                    S[o + 1, j + 3] = s13
+            for o in range(n_up):
+                label = 1.0 - codes[centre, o] if o < n_u else 0.0
+                for j in range(Bp):
+                    if o < n_u and j < B:
+                        g, unit_loss = logistic(S[o, j], label, lr)
+                        G[o, j] = g
+                        loss += unit_loss
+                    else:
+                        G[o, j] = 0.0
+            # ΔU = G X and ΔX = Gᵀ U from the snapshot, added to each row once
+            for o in range(n_u):
+                row = row_ptr(W_out, hot_out, hot_start, points[centre, o])
+                for j in range(0, Bp, 4):
+                    g0 = G[o, j]
+                    g1 = G[o, j + 1]
+                    g2 = G[o, j + 2]
+                    g3 = G[o, j + 3]
+                    for k in range(dim):
+                        row[k] += (g0 * X[j, k] + g1 * X[j + 1, k]) + (
+                            g2 * X[j + 2, k] + g3 * X[j + 3, k]
+                        )
+            for j in range(B):
+                row = row_ptr(W_in, hot_in, 0, ctx[j])
+                for o in range(0, n_up, 2):
+                    g0 = G[o, j]
+                    g1 = G[o + 1, j]
+                    for k in range(dim):
+                        row[k] += g0 * U[o, k] + g1 * U[o + 1, k]
+            n_pairs += B
+    return loss, n_pairs
+
+
+@jit(fastmath=FASTMATH)
 def train_batch_cbow_minibatch(
     ids: np.ndarray,
     ends: np.ndarray,
@@ -263,6 +432,7 @@ def train_batch_cbow_minibatch(
     schedule: tuple,
     seed: np.uint64,
     hot_start: int,
+    hot_sync: tuple,
     cbow_mean: int,
 ) -> tuple[float, int]:  # pragma: no cover - numba
     """CBOW NS, ``CBOW_GROUP`` windows at a time as matrix products; (summed loss, windows).
@@ -300,6 +470,9 @@ def train_batch_cbow_minibatch(
     n_units = np.empty(2, dtype=np.int64)
     draw = np.empty((1, no), dtype=np.int32)
     draw_mult = np.empty(no, dtype=np.float32)
+    sync_every = hot_sync[3]
+    since_sync = 0
+    n_syncs = 0
     loss = 0.0
     n_windows = 0
     start = 0
@@ -312,6 +485,12 @@ def train_batch_cbow_minibatch(
         n_groups = (m + ng - 1) // ng
         drawn = 0  # groups of this sentence whose draws are done
         for gi in range(n_groups):
+            if sync_every:
+                since_sync += min(ng, m - gi * ng)
+                if since_sync >= sync_every:  # publish the most shared private rows
+                    since_sync = 0
+                    n_syncs += 1
+                    sync_tier(W_in, W_out, hot_in, hot_out, hot_start, hot_sync, 0, n_syncs)
             while drawn < n_groups and drawn <= gi + 1:  # this group's draws, and the next's
                 slot = drawn & 1
                 f = drawn * ng
@@ -466,5 +645,9 @@ def train_batch_cbow_minibatch(
     return loss, n_windows
 
 
-#: The minibatch kernel of each architecture; both take the same arguments.
-MINIBATCH_KERNELS = {"skipgram": train_batch_skipgram_minibatch, "cbow": train_batch_cbow_minibatch}
+#: The minibatch kernel of each (architecture, output layer); all take the same arguments.
+MINIBATCH_KERNELS = {
+    ("skipgram", "ns"): train_batch_skipgram_minibatch,
+    ("skipgram", "hs"): train_batch_skipgram_hs_minibatch,
+    ("cbow", "ns"): train_batch_cbow_minibatch,
+}
