@@ -11,8 +11,8 @@ CBOW: ``CBOW_GROUP`` consecutive windows of a sentence share one draw of k noise
 hidden vectors H (windows × dim) meet the group's output rows (the windows' centre words and
 the shared noise words, each once) from one snapshot; each window scores its own centre word
 and every noise word but its centre word (word2vec.c skips a noise word equal to the target),
-ΔU = Gᵀ H, ΔH = G U, and the change of every corpus position's input row is summed over the
-group's windows before one write-back per position.
+ΔU = Gᵀ H, ΔH = G U; each window's ΔH is then added to its context rows (all hidden vectors
+are formed before any input row is written, so they share the snapshot).
 
 The difference from the per-pair kernels is the snapshot: a pair no longer sees the update
 of the pair before it in the same window (or group). The tests compare both kernels with the
@@ -452,10 +452,7 @@ def train_batch_cbow_minibatch(
     kept = np.empty(n, dtype=np.int32)
     kept_pos = np.empty(n, dtype=np.int64)
     ng = CBOW_GROUP
-    span_max = ng + 2 * window
     no = negative + 2  # the noise rows, padded to tiles of 2 (and the draw's slot 0)
-    X = np.zeros((span_max, dp), dtype=np.float32)  # the input rows of the group's span
-    dX = np.zeros((span_max, dp), dtype=np.float32)
     H = np.zeros((_TILE, dp), dtype=np.float32)  # the windows' hidden vectors
     dH = np.zeros((_TILE, dp), dtype=np.float32)
     U = np.zeros((no, dp), dtype=np.float32)  # the noise rows (snapshot)
@@ -515,31 +512,24 @@ def train_batch_cbow_minibatch(
             first = gi * ng
             G = min(ng, m - first)
             n_u = n_units[slot]
-            # the span's input rows, and each window's hidden vector
-            lo = lo_g[slot, 0]
-            hi = hi_g[slot, 0]
-            for g in range(1, G):
-                lo = min(lo, lo_g[slot, g])
-                hi = max(hi, hi_g[slot, g])
-            for p in range(lo, hi):
-                row = row_ptr(W_in, hot_in, 0, kept[p])
-                for k in range(dim):
-                    X[p - lo, k] = row[k]
-                for k in range(dp):
-                    dX[p - lo, k] = 0.0
-            for g in range(_TILE):
-                for k in range(dp):
-                    H[g, k] = 0.0
+            # each window's hidden vector, read straight from the input rows: nothing is
+            # written to W_in before every H is formed, so they share one snapshot
             for g in range(G):
                 i = first + g
+                for k in range(dp):
+                    H[g, k] = 0.0
                 for p in range(lo_g[slot, g], hi_g[slot, g]):
                     if p != i:
-                        for k in range(dp):
-                            H[g, k] += X[p - lo, k]
+                        row = row_ptr(W_in, hot_in, 0, kept[p])
+                        for k in range(dim):
+                            H[g, k] += row[k]
                 if cbow_mean:
                     inv = np.float32(1.0 / (hi_g[slot, g] - lo_g[slot, g] - 1))
-                    for k in range(dp):
+                    for k in range(dim):
                         H[g, k] *= inv
+            for g in range(G, _TILE):
+                for k in range(dp):
+                    H[g, k] = 0.0
             n_up = n_u + (n_u & 1)
             for o in range(n_u):
                 row = row_ptr(W_out, hot_out, hot_start, units[slot, o])
@@ -630,17 +620,14 @@ def train_batch_cbow_minibatch(
                 gt = Gt[g]
                 for k in range(dim):
                     row[k] += gt * H[g, k]
-            # every context position's change, summed over the group's windows, added once
+            # each window's ΔH added to its context rows (a row in several windows gets each)
             for g in range(G):
                 i = first + g
                 for p in range(lo_g[slot, g], hi_g[slot, g]):
                     if p != i:
-                        for k in range(dp):
-                            dX[p - lo, k] += dH[g, k]
-            for p in range(lo, hi):
-                row = row_ptr(W_in, hot_in, 0, kept[p])
-                for k in range(dim):
-                    row[k] += dX[p - lo, k]
+                        row = row_ptr(W_in, hot_in, 0, kept[p])
+                        for k in range(dim):
+                            row[k] += dH[g, k]
             n_windows += G
     return loss, n_windows
 
