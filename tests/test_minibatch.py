@@ -26,7 +26,7 @@ from w2v.kernels import (
     train_batch_skipgram,
 )
 from w2v.kernels.common import draw_negatives, rand_below
-from w2v.kernels.minibatch import CBOW_GROUP, MINIBATCH_KERNELS
+from w2v.kernels.minibatch import CBOW_GROUP, HS_CHUNK, MINIBATCH_KERNELS
 
 V, DIM = 7, 8  # DIM pads to one 16-float block: the padding is exercised
 TOL = {"rtol": 2e-5, "atol": 2e-6}
@@ -266,7 +266,8 @@ def _hs_tables() -> tuple:
 
 
 def _skipgram_hs_replay(sentences, W_in, W_out, tables, window, lr, seed):
-    """The reference's skip-gram HS minibatch: per window, the pairs' summed HS steps."""
+    """The reference's skip-gram HS minibatch: per chunk of HS_CHUNK context positions of a
+    window (in order, the centre skipped), the pairs' summed HS steps."""
     points, codes, lengths = tables[3:6]
     W_in, W_out = W_in.astype(np.float64), W_out.astype(np.float64)
     state, total, pairs = np.uint64(seed), 0.0, 0
@@ -275,15 +276,16 @@ def _skipgram_hs_replay(sentences, W_in, W_out, tables, window, lr, seed):
             r, state = _radius(state, window)
             n = lengths[centre]
             path = {"points": list(points[centre, :n]), "codes": list(codes[centre, :n])}
-            g_in, g_out = np.zeros_like(W_in), np.zeros_like(W_out)
-            for j in range(max(0, i - r), min(len(sent), i + r + 1)):
-                if j != i:
-                    out = ref.example_forward("hs", W_in, W_out, [sent[j]], centre, **path)
+            ctx = [sent[j] for j in range(max(0, i - r), min(len(sent), i + r + 1)) if j != i]
+            for c0 in range(0, len(ctx), HS_CHUNK):
+                g_in, g_out = np.zeros_like(W_in), np.zeros_like(W_out)
+                for word in ctx[c0 : c0 + HS_CHUNK]:
+                    out = ref.example_forward("hs", W_in, W_out, [word], centre, **path)
                     g_in += out["grad_W_in"]
                     g_out += out["grad_W_out"]
                     total += out["loss"]
                     pairs += 1
-            W_in, W_out = W_in - lr * g_in, W_out - lr * g_out
+                W_in, W_out = W_in - lr * g_in, W_out - lr * g_out
     return W_in, W_out, total, pairs
 
 
@@ -292,8 +294,9 @@ HS_KERNEL = MINIBATCH_KERNELS["skipgram", "hs"]
 
 @pytest.mark.parametrize("window", [1, 2, 3])
 def test_skipgram_hs_minibatch_step_equals_the_references_summed_steps(window):
-    """Every window: its pairs' exact HS gradients (the context rows against the centre's
-    path) summed at the window's snapshot, one step; paths of odd and even length."""
+    """Every chunk of a window: its pairs' exact HS gradients (the context rows against the
+    centre's path) summed at the chunk's snapshot, one step; paths of odd and even length,
+    windows of one chunk and of two (window 3: up to 6 pairs)."""
     tables = _hs_tables()
     assert {0, 1} <= {n % 2 for n in tables[5]}  # odd and even paths: the padded tile row
     W_in, W_out = _matrices(4)
@@ -389,15 +392,19 @@ def test_minibatch_refuses_what_it_cannot_train(params, says):
         Word2Vec(**{"minibatch": True, **params})
 
 
-def test_minibatch_is_the_default_for_skipgram_ns_on_the_cpu_only():
-    """None: skip-gram NS on the CPU trainer uses it; CBOW, HS, shared_negatives and the
-    PyTorch backend do not; False and True are taken as given."""
+def test_minibatch_is_the_default_for_skipgram_ns_and_hs_on_the_cpu_only():
+    """None: skip-gram NS and HS on the CPU trainer use it; CBOW, softmax, shared_negatives
+    and the PyTorch backend do not; False and True are taken as given."""
     from w2v.config import TrainConfig
 
     assert TrainConfig().use_minibatch
+    assert TrainConfig(loss="hs").use_minibatch
     assert not TrainConfig(minibatch=False).use_minibatch
+    assert not TrainConfig(loss="hs", minibatch=False).use_minibatch
     assert not TrainConfig(arch="cbow").use_minibatch
+    assert not TrainConfig(arch="cbow", loss="hs").use_minibatch
     assert TrainConfig(arch="cbow", minibatch=True).use_minibatch
-    assert not TrainConfig(loss="hs").use_minibatch
+    assert not TrainConfig(loss="softmax").use_minibatch
     assert not TrainConfig(shared_negatives=True).use_minibatch
     assert not TrainConfig(device="cpu").use_minibatch
+    assert not TrainConfig(loss="hs", device="cpu").use_minibatch

@@ -48,6 +48,11 @@ _BLOCK = 16
 CBOW_GROUP = 4
 #: The CBOW kernel's tile: hidden vectors per product (its loops are written for four).
 _TILE = 4
+#: Context rows per snapshot in skip-gram HS (at most 4, the tiles' width): a window of
+#: B pairs is trained as ceil(B / HS_CHUNK) products in turn. Whole windows (one snapshot per
+#: window, as skip-gram NS) cost 0.48 analogy points; chunks of 4 cost 0.13
+#: (benchmarks/issue21_notes.md, session 9).
+HS_CHUNK = 4
 #: How many windows ahead the kernels draw (and prefetch the rows of) the noise words. The
 #: draws do not depend on the weights, so drawing ahead keeps their order.
 AHEAD = 2
@@ -278,13 +283,15 @@ def train_batch_skipgram_hs_minibatch(
     hot_sync: tuple,
     cbow_mean: int,
 ) -> tuple[float, int]:  # pragma: no cover - numba
-    """Skip-gram HS, one window at a time as matrix products; (summed loss, pairs).
+    """Skip-gram HS, a window's pairs in chunks of ``HS_CHUNK`` as matrix products; (summed
+    loss, pairs).
 
     Arguments as for ``train_batch_skipgram`` with ``loss_kind`` HS (``negative`` and
     ``cbow_mean`` are ignored). Every pair of a window trains the context word's input row
-    against the centre word's Huffman path, so the window's B context rows X (B × dim) meet
-    the path's L inner-node rows U (L × dim): S = U Xᵀ (L × B) from one snapshot,
-    G = lr·(1 − code − σ(S)), ΔU = G X, ΔX = Gᵀ U, each row written back once. The random
+    against the centre word's Huffman path, so a chunk's B context rows X (B × dim, in
+    position order, the centre skipped) meet the path's L inner-node rows U (L × dim):
+    S = U Xᵀ (L × B) from one snapshot, G = lr·(1 − code − σ(S)), ΔU = G X, ΔX = Gᵀ U, each
+    row written back once; the window's next chunk starts from the updated rows. The random
     draws are the per-pair kernel's (a sentence's subsampling, then each kept centre's
     radius), and so are the in-batch syncs of the private rows (``hot_sync``; the root, the
     most shared row, is the last inner node). Tiles as in the NS kernel.
@@ -297,9 +304,9 @@ def train_batch_skipgram_hs_minibatch(
     state = seed
     kept = np.empty(n, dtype=np.int32)
     kept_pos = np.empty(n, dtype=np.int64)
-    nb = (2 * window + 3) // 4 * 4  # context rows, padded to tiles of 4
+    nb = 4  # a chunk's context rows, padded to a tile of 4
     no = points.shape[1] + (points.shape[1] & 1)  # the longest path, padded to tiles of 2
-    X = np.zeros((nb, dp), dtype=np.float32)  # the window's context rows (snapshot)
+    X = np.zeros((nb, dp), dtype=np.float32)  # the chunk's context rows (snapshot)
     U = np.zeros((no, dp), dtype=np.float32)  # the centre's path rows (snapshot)
     S = np.zeros((no, nb), dtype=np.float32)  # scores U Xᵀ
     G = np.zeros((no, nb), dtype=np.float32)  # lr·(1 − code − σ(S)); 0 in the padding
@@ -330,91 +337,92 @@ def train_batch_skipgram_hs_minibatch(
                 prefetch_units(W_out, hot_out, hot_start, points, kept[i + 1], lengths[kept[i + 1]])
                 if i + window + 1 < m:
                     prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[i + window + 1]), row_bytes)
-            B = 0
-            for j in range(max(0, i - r), min(m, i + r + 1)):
-                if j != i:
+            lo = max(0, i - r)
+            n_ctx = min(m, i + r + 1) - lo - 1
+            for c0 in range(0, n_ctx, HS_CHUNK):  # each chunk: one snapshot
+                B = 0
+                for q in range(c0, min(n_ctx, c0 + HS_CHUNK)):
+                    j = lo + q if lo + q < i else lo + q + 1
                     ctx[B] = kept[j]
                     row = row_ptr(W_in, hot_in, 0, kept[j])
                     for k in range(dim):
                         X[B, k] = row[k]
                     B += 1
-            if B == 0:
-                continue
-            Bp = (B + 3) // 4 * 4
-            for j in range(B, Bp):
-                for k in range(dp):
-                    X[j, k] = 0.0
-            n_up = n_u + (n_u & 1)
-            for o in range(n_u):
-                row = row_ptr(W_out, hot_out, hot_start, points[centre, o])
-                for k in range(dim):
-                    U[o, k] = row[k]
-            for o in range(n_u, n_up):
-                for k in range(dp):
-                    U[o, k] = 0.0
-            # S = U Xᵀ in tiles of 2 × 4
-            for o in range(0, n_up, 2):
-                for j in range(0, Bp, 4):
-                    s00 = np.float32(0.0)
-                    s01 = np.float32(0.0)
-                    s02 = np.float32(0.0)
-                    s03 = np.float32(0.0)
-                    s10 = np.float32(0.0)
-                    s11 = np.float32(0.0)
-                    s12 = np.float32(0.0)
-                    s13 = np.float32(0.0)
+                Bp = (B + 3) // 4 * 4
+                for j in range(B, Bp):
                     for k in range(dp):
-                        u0 = U[o, k]
-                        u1 = U[o + 1, k]
-                        x0 = X[j, k]
-                        x1 = X[j + 1, k]
-                        x2 = X[j + 2, k]
-                        x3 = X[j + 3, k]
-                        s00 += u0 * x0
-                        s01 += u0 * x1
-                        s02 += u0 * x2
-                        s03 += u0 * x3
-                        s10 += u1 * x0
-                        s11 += u1 * x1
-                        s12 += u1 * x2
-                        s13 += u1 * x3
-                    S[o, j] = s00
-                    S[o, j + 1] = s01
-                    S[o, j + 2] = s02
-                    S[o, j + 3] = s03
-                    S[o + 1, j] = s10
-                    S[o + 1, j + 1] = s11
-                    S[o + 1, j + 2] = s12
-                    S[o + 1, j + 3] = s13
-            for o in range(n_up):
-                label = 1.0 - codes[centre, o] if o < n_u else 0.0
-                for j in range(Bp):
-                    if o < n_u and j < B:
-                        g, unit_loss = logistic(S[o, j], label, lr)
-                        G[o, j] = g
-                        loss += unit_loss
-                    else:
-                        G[o, j] = 0.0
-            # ΔU = G X and ΔX = Gᵀ U from the snapshot, added to each row once
-            for o in range(n_u):
-                row = row_ptr(W_out, hot_out, hot_start, points[centre, o])
-                for j in range(0, Bp, 4):
-                    g0 = G[o, j]
-                    g1 = G[o, j + 1]
-                    g2 = G[o, j + 2]
-                    g3 = G[o, j + 3]
+                        X[j, k] = 0.0
+                n_up = n_u + (n_u & 1)
+                for o in range(n_u):
+                    row = row_ptr(W_out, hot_out, hot_start, points[centre, o])
                     for k in range(dim):
-                        row[k] += (g0 * X[j, k] + g1 * X[j + 1, k]) + (
-                            g2 * X[j + 2, k] + g3 * X[j + 3, k]
-                        )
-            for j in range(B):
-                row = row_ptr(W_in, hot_in, 0, ctx[j])
+                        U[o, k] = row[k]
+                for o in range(n_u, n_up):
+                    for k in range(dp):
+                        U[o, k] = 0.0
+                # S = U Xᵀ in tiles of 2 × 4
                 for o in range(0, n_up, 2):
-                    g0 = G[o, j]
-                    g1 = G[o + 1, j]
-                    for k in range(dim):
-                        row[k] += g0 * U[o, k] + g1 * U[o + 1, k]
-            n_pairs += B
+                    for j in range(0, Bp, 4):
+                        s00 = np.float32(0.0)
+                        s01 = np.float32(0.0)
+                        s02 = np.float32(0.0)
+                        s03 = np.float32(0.0)
+                        s10 = np.float32(0.0)
+                        s11 = np.float32(0.0)
+                        s12 = np.float32(0.0)
+                        s13 = np.float32(0.0)
+                        for k in range(dp):
+                            u0 = U[o, k]
+                            u1 = U[o + 1, k]
+                            x0 = X[j, k]
+                            x1 = X[j + 1, k]
+                            x2 = X[j + 2, k]
+                            x3 = X[j + 3, k]
+                            s00 += u0 * x0
+                            s01 += u0 * x1
+                            s02 += u0 * x2
+                            s03 += u0 * x3
+                            s10 += u1 * x0
+                            s11 += u1 * x1
+                            s12 += u1 * x2
+                            s13 += u1 * x3
+                        S[o, j] = s00
+                        S[o, j + 1] = s01
+                        S[o, j + 2] = s02
+                        S[o, j + 3] = s03
+                        S[o + 1, j] = s10
+                        S[o + 1, j + 1] = s11
+                        S[o + 1, j + 2] = s12
+                        S[o + 1, j + 3] = s13
+                for o in range(n_up):
+                    label = 1.0 - codes[centre, o] if o < n_u else 0.0
+                    for j in range(Bp):
+                        if o < n_u and j < B:
+                            g, unit_loss = logistic(S[o, j], label, lr)
+                            G[o, j] = g
+                            loss += unit_loss
+                        else:
+                            G[o, j] = 0.0
+                # ΔU = G X and ΔX = Gᵀ U from the snapshot, added to each row once
+                for o in range(n_u):
+                    row = row_ptr(W_out, hot_out, hot_start, points[centre, o])
+                    for j in range(0, Bp, 4):
+                        g0 = G[o, j]
+                        g1 = G[o, j + 1]
+                        g2 = G[o, j + 2]
+                        g3 = G[o, j + 3]
+                        for k in range(dim):
+                            row[k] += (g0 * X[j, k] + g1 * X[j + 1, k]) + (
+                                g2 * X[j + 2, k] + g3 * X[j + 3, k]
+                            )
+                for j in range(B):
+                    row = row_ptr(W_in, hot_in, 0, ctx[j])
+                    for o in range(0, n_up, 2):
+                        g0 = G[o, j]
+                        g1 = G[o + 1, j]
+                        for k in range(dim):
+                            row[k] += g0 * U[o, k] + g1 * U[o + 1, k]
+                n_pairs += B
     return loss, n_pairs
 
 
