@@ -306,8 +306,10 @@ def train_batch_skipgram_hs_minibatch(
     kept_pos = np.empty(n, dtype=np.int64)
     nb = 4  # a chunk's context rows, padded to a tile of 4
     no = points.shape[1] + (points.shape[1] & 1)  # the longest path, padded to tiles of 2
-    X = np.zeros((nb, dp), dtype=np.float32)  # the chunk's context rows (snapshot)
-    U = np.zeros((no, dp), dtype=np.float32)  # the centre's path rows (snapshot)
+    # the chunk's context rows (snapshot), then a zero row that pads an odd path (a row of
+    # X, not an array of its own: Numba frees an array after its last use, not its pointer's)
+    X = np.zeros((nb + 1, dp), dtype=np.float32)
+    zero = row_ptr(X, np.zeros((0, dp), dtype=np.float32), 0, nb)
     S = np.zeros((no, nb), dtype=np.float32)  # scores U Xᵀ
     G = np.zeros((no, nb), dtype=np.float32)  # lr·(1 − code − σ(S)); 0 in the padding
     ctx = np.empty(nb, dtype=np.int32)
@@ -348,80 +350,77 @@ def train_batch_skipgram_hs_minibatch(
                     for k in range(dim):
                         X[B, k] = row[k]
                     B += 1
-                Bp = (B + 3) // 4 * 4
-                for j in range(B, Bp):
-                    for k in range(dp):
+                for j in range(B, 4):
+                    for k in range(dim):
                         X[j, k] = 0.0
                 n_up = n_u + (n_u & 1)
-                for o in range(n_u):
-                    row = row_ptr(W_out, hot_out, hot_start, points[centre, o])
-                    for k in range(dim):
-                        U[o, k] = row[k]
-                for o in range(n_u, n_up):
-                    for k in range(dp):
-                        U[o, k] = 0.0
-                # S = U Xᵀ in tiles of 2 × 4
+                # S = U Xᵀ in tiles of 2 × 4, the path rows read in place (a zero row pads)
                 for o in range(0, n_up, 2):
-                    for j in range(0, Bp, 4):
-                        s00 = np.float32(0.0)
-                        s01 = np.float32(0.0)
-                        s02 = np.float32(0.0)
-                        s03 = np.float32(0.0)
-                        s10 = np.float32(0.0)
-                        s11 = np.float32(0.0)
-                        s12 = np.float32(0.0)
-                        s13 = np.float32(0.0)
-                        for k in range(dp):
-                            u0 = U[o, k]
-                            u1 = U[o + 1, k]
-                            x0 = X[j, k]
-                            x1 = X[j + 1, k]
-                            x2 = X[j + 2, k]
-                            x3 = X[j + 3, k]
-                            s00 += u0 * x0
-                            s01 += u0 * x1
-                            s02 += u0 * x2
-                            s03 += u0 * x3
-                            s10 += u1 * x0
-                            s11 += u1 * x1
-                            s12 += u1 * x2
-                            s13 += u1 * x3
-                        S[o, j] = s00
-                        S[o, j + 1] = s01
-                        S[o, j + 2] = s02
-                        S[o, j + 3] = s03
-                        S[o + 1, j] = s10
-                        S[o + 1, j + 1] = s11
-                        S[o + 1, j + 2] = s12
-                        S[o + 1, j + 3] = s13
+                    u0 = row_ptr(W_out, hot_out, hot_start, points[centre, o])
+                    u1 = zero
+                    if o + 1 < n_u:
+                        u1 = row_ptr(W_out, hot_out, hot_start, points[centre, o + 1])
+                    s00 = np.float32(0.0)
+                    s01 = np.float32(0.0)
+                    s02 = np.float32(0.0)
+                    s03 = np.float32(0.0)
+                    s10 = np.float32(0.0)
+                    s11 = np.float32(0.0)
+                    s12 = np.float32(0.0)
+                    s13 = np.float32(0.0)
+                    for k in range(dim):
+                        a0 = u0[k]
+                        a1 = u1[k]
+                        x0 = X[0, k]
+                        x1 = X[1, k]
+                        x2 = X[2, k]
+                        x3 = X[3, k]
+                        s00 += a0 * x0
+                        s01 += a0 * x1
+                        s02 += a0 * x2
+                        s03 += a0 * x3
+                        s10 += a1 * x0
+                        s11 += a1 * x1
+                        s12 += a1 * x2
+                        s13 += a1 * x3
+                    S[o, 0] = s00
+                    S[o, 1] = s01
+                    S[o, 2] = s02
+                    S[o, 3] = s03
+                    S[o + 1, 0] = s10
+                    S[o + 1, 1] = s11
+                    S[o + 1, 2] = s12
+                    S[o + 1, 3] = s13
                 for o in range(n_up):
                     label = 1.0 - codes[centre, o] if o < n_u else 0.0
-                    for j in range(Bp):
+                    for j in range(4):
                         if o < n_u and j < B:
                             g, unit_loss = logistic(S[o, j], label, lr)
                             G[o, j] = g
                             loss += unit_loss
                         else:
                             G[o, j] = 0.0
-                # ΔU = G X and ΔX = Gᵀ U from the snapshot, added to each row once
-                for o in range(n_u):
-                    row = row_ptr(W_out, hot_out, hot_start, points[centre, o])
-                    for j in range(0, Bp, 4):
-                        g0 = G[o, j]
-                        g1 = G[o, j + 1]
-                        g2 = G[o, j + 2]
-                        g3 = G[o, j + 3]
-                        for k in range(dim):
-                            row[k] += (g0 * X[j, k] + g1 * X[j + 1, k]) + (
-                                g2 * X[j + 2, k] + g3 * X[j + 3, k]
-                            )
+                # ΔX = Gᵀ U first, while the path rows are still the snapshot; then ΔU = G X
+                # from the copied context rows; each row written once
                 for j in range(B):
                     row = row_ptr(W_in, hot_in, 0, ctx[j])
                     for o in range(0, n_up, 2):
+                        u0 = row_ptr(W_out, hot_out, hot_start, points[centre, o])
+                        u1 = zero
+                        if o + 1 < n_u:
+                            u1 = row_ptr(W_out, hot_out, hot_start, points[centre, o + 1])
                         g0 = G[o, j]
                         g1 = G[o + 1, j]
                         for k in range(dim):
-                            row[k] += g0 * U[o, k] + g1 * U[o + 1, k]
+                            row[k] += g0 * u0[k] + g1 * u1[k]
+                for o in range(n_u):
+                    row = row_ptr(W_out, hot_out, hot_start, points[centre, o])
+                    g0 = G[o, 0]
+                    g1 = G[o, 1]
+                    g2 = G[o, 2]
+                    g3 = G[o, 3]
+                    for k in range(dim):
+                        row[k] += (g0 * X[0, k] + g1 * X[1, k]) + (g2 * X[2, k] + g3 * X[3, k])
                 n_pairs += B
     return loss, n_pairs
 
