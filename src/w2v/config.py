@@ -82,13 +82,13 @@ class TrainConfig:
     minibatch: bool | None = field(
         default=None,
         metadata=_help(
-            "train each skip-gram window (NS; HS: each 4 of its pairs, against the centre's "
+            "train each skip-gram window (NS; HS: each 2 of its pairs, against the centre's "
             "Huffman path) or each group of 4 CBOW windows (NS only) as small matrix products, "
             "all its updates from one snapshot; NS draws its noise words once for it (HogBatch, "
             "Ji et al. 2016). Skip-gram NS: ~2x the per-pair kernel at the same quality or "
-            "better; skip-gram HS: ~1.4x but ~0.4 analogy points lower; CBOW NS: ~1.3x but "
-            "~0.9 analogy points lower (benchmarks/issue21_notes.md). None: on for skip-gram "
-            "NS on the CPU trainer (unless shared_negatives), off otherwise; False: "
+            "better; skip-gram HS: ~1.2x, within 0.1 analogy points; CBOW NS: ~1.3x but ~0.9 "
+            "analogy points lower (benchmarks/issue21_notes.md). None: on for skip-gram NS "
+            "(unless shared_negatives) and HS on the CPU trainer, off otherwise; False: "
             "word2vec.c's per-pair updates"
         ),
     )
@@ -265,14 +265,14 @@ class TrainConfig:
     @property
     def use_minibatch(self) -> bool:
         """Whether the CPU trainer runs the minibatch (HogBatch) kernels: ``minibatch``, or
-        when it is None, skip-gram NS without ``shared_negatives`` on the CPU trainer (there
-        it trains ~2x faster at the same quality; skip-gram HS's ~1.4x and CBOW's ~1.3x cost
-        analogy points)."""
+        when it is None, skip-gram NS (without ``shared_negatives``) or HS on the CPU trainer
+        (NS ~2x faster at the same quality, HS ~1.2x within 0.1 analogy points; CBOW's groups
+        cost quality)."""
         if self.minibatch is not None:
             return self.minibatch
         return (
             self.arch == "skipgram"
-            and self.loss == "ns"
+            and self.loss in ("ns", "hs")
             and not self.shared_negatives
             and self.device is None
         )

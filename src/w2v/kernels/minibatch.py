@@ -50,9 +50,10 @@ CBOW_GROUP = 4
 _TILE = 4
 #: Context rows per snapshot in skip-gram HS (at most 4, the tiles' width): a window of
 #: B pairs is trained as ceil(B / HS_CHUNK) products in turn. Against per pair, whole windows
-#: (one snapshot per window, as skip-gram NS) cost 0.48 analogy points over 5 seeds; chunks of
-#: 4 cost 0.37 ± 0.12 over 10 (benchmarks/issue21_notes.md, session 9): HS minibatch is opt-in.
-HS_CHUNK = 4
+#: (one snapshot per window, as skip-gram NS) cost 0.48 analogy points over 5 seeds, chunks
+#: of 4 0.37 ± 0.12 over 10, chunks of 2 0.10 ± 0.07 over 10 (WS353 −0.001 ± 0.003) at
+#: ~1.2x the per-pair kernel's speed (benchmarks/issue21_notes.md, session 9).
+HS_CHUNK = 2
 #: How many windows ahead the kernels draw (and prefetch the rows of) the noise words. The
 #: draws do not depend on the weights, so drawing ahead keeps their order.
 AHEAD = 2
