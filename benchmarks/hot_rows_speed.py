@@ -9,7 +9,7 @@ only; ``HOT_PLAN`` in ``w2v/engines/cpu.py``) on 2 workers, and once on 1 worker
 alternation, so that drift in the machine's speed falls on every plan alike. One process
 spares the fresh-process noise (start-up, page cache) that made single samples move by
 ±30 % here. Prints the median and min training seconds and the scaling over 1 worker, and
-writes results/hot_rows_speed.json. NS configs train per pair (``minibatch=False``).
+writes results/hot_rows_speed.json. Every config trains per pair (``minibatch=False``).
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def main() -> None:
                     epochs=1,
                     workers=1 if name == "1 worker" else 2,
                     alpha=0.05 if arch == "cbow" else 0.025,
-                    minibatch=False if loss == "ns" else None,
+                    minibatch=False,
                 )
                 W_in, W_out = init_weights(cfg, len(vocab))
                 t = time.perf_counter()

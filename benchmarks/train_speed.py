@@ -6,12 +6,12 @@
 
 Each (config, tool) trains in a fresh subprocess, so peak RSS is its own. Train seconds
 exclude building the vocabulary (w2v's single read-and-encode pass; gensim's build_vocab).
-Tools: ``w2v`` (its per-pair kernels: ``minibatch=False``, also for skip-gram NS where
+Tools: ``w2v`` (its per-pair kernels: ``minibatch=False``, also for skip-gram NS and HS where
 minibatch is the default); ``gensim_iter`` (gensim with LineSentence); ``gensim_file``
 (gensim's faster ``corpus_file=`` mode); ``w2v_1w`` (w2v with one worker, for the 2-worker/1-worker
 scaling column); ``w2v_shared`` (w2v with the opt-in ``shared_negatives``, skip-gram NS
 only); ``w2v_mb`` and ``w2v_mb_1w`` (w2v with the opt-in ``minibatch``, HogBatch, on the
-given workers and on one; NS configs only); ``pw2v`` (Intel's pWord2Vec, skip-gram NS only,
+given workers and on one; sg-ns, sg-hs and cbow-ns); ``pw2v`` (Intel's pWord2Vec, skip-gram NS only,
 added when the environment variable W2V_PW2V_BIN names a ``pWord2Vec`` binary built by
 ``../shared/tools/pword2vec/build.sh``; run with ``-batch-size 11``, its time is its whole
 run like word2vec.c's); ``w2v_c`` (word2vec.c, added when the environment variable W2V_C_BIN names a
@@ -158,8 +158,8 @@ TOOLS = (
 #: Tools that run only for some configs.
 ONLY = {
     "w2v_shared": ("sg-ns",),
-    "w2v_mb": ("sg-ns", "cbow-ns"),
-    "w2v_mb_1w": ("sg-ns", "cbow-ns"),
+    "w2v_mb": ("sg-ns", "sg-hs", "cbow-ns"),
+    "w2v_mb_1w": ("sg-ns", "sg-hs", "cbow-ns"),
     "pw2v": ("sg-ns",),
 }
 

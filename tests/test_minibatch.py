@@ -15,15 +15,18 @@ from planted import twin_corpus
 from w2v import Word2Vec
 from w2v import reference as ref
 from w2v.errors import ConfigError
+from w2v.huffman import build_huffman
 from w2v.kernels import (
     NO_SYNC,
     build_alias_table,
+    make_hot_sync,
     noise_codes,
+    publish_hot_rows,
     sync_hot_rows,
     train_batch_skipgram,
 )
 from w2v.kernels.common import draw_negatives, rand_below
-from w2v.kernels.minibatch import CBOW_GROUP, MINIBATCH_KERNELS
+from w2v.kernels.minibatch import CBOW_GROUP, HS_CHUNK, MINIBATCH_KERNELS
 
 V, DIM = 7, 8  # DIM pads to one 16-float block: the padding is exercised
 TOL = {"rtol": 2e-5, "atol": 2e-6}
@@ -166,11 +169,11 @@ def test_minibatch_step_equals_the_references_summed_steps(arch, mean, negative,
     )
     assert repeats > 0  # the merging was exercised
     ids, ends = _batch(SENTENCES)
-    kernel = MINIBATCH_KERNELS[arch]
+    kernel = MINIBATCH_KERNELS[arch, "ns"]
     sched = (lr, lr, 0.0, 100.0)
     loss, pairs = kernel(
         ids, ends, W_in, W_out, NO_HOT, NO_HOT, tables, negative, window, sched,
-        np.uint64(seed), 0, mean,
+        np.uint64(seed), 0, NO_SYNC, mean,
     )  # fmt: skip
     assert pairs == exp_pairs
     assert loss == pytest.approx(exp_loss, rel=1e-5)
@@ -186,9 +189,9 @@ def test_skipgram_minibatch_is_not_the_per_pair_sequence():
     ids, ends = _batch(SENTENCES)
     sched = (lr, lr, 0.0, 100.0)
     a_in, a_out = _matrices(1)
-    MINIBATCH_KERNELS["skipgram"](
+    MINIBATCH_KERNELS["skipgram", "ns"](
         ids, ends, a_in, a_out, NO_HOT, NO_HOT, tables, negative, window, sched,
-        np.uint64(seed), 0, 1,
+        np.uint64(seed), 0, NO_SYNC, 1,
     )  # fmt: skip
     b_in, b_out = _matrices(1)
     train_batch_skipgram(
@@ -212,9 +215,9 @@ def test_a_merged_repeated_noise_word_equals_separate_ones(arch):
     draws = 7 if arch == "skipgram" else 2  # skip-gram: one per window; CBOW: per group
     assert repeats == (negative - 1) * draws
     ids, ends = _batch(sentences)
-    loss, _ = MINIBATCH_KERNELS[arch](
+    loss, _ = MINIBATCH_KERNELS[arch, "ns"](
         ids, ends, W_in, W_out, NO_HOT, NO_HOT, tables, negative, window, (lr, lr, 0.0, 1.0),
-        np.uint64(seed), 0, 1,
+        np.uint64(seed), 0, NO_SYNC, 1,
     )  # fmt: skip
     assert loss == pytest.approx(exp_loss, rel=1e-5)
     np.testing.assert_allclose(W_in, exp_in, **TOL)
@@ -230,12 +233,12 @@ def test_private_hot_rows_train_like_shared_rows(arch):
     args = (tables, negative, window, (0.1, 0.1, 0.0, 1.0), np.uint64(5))
     W_in, W_out = _matrices(3)
     shared_in, shared_out = W_in.copy(), W_out.copy()
-    kernel = MINIBATCH_KERNELS[arch]
-    exp = kernel(ids, ends, shared_in, shared_out, NO_HOT, NO_HOT, *args, 0, 1)
+    kernel = MINIBATCH_KERNELS[arch, "ns"]
+    exp = kernel(ids, ends, shared_in, shared_out, NO_HOT, NO_HOT, *args, 0, NO_SYNC, 1)
     k_in, start = 3, 2
     hot_in, hot_out = W_in[:k_in].copy(), W_out[start:].copy()
     base_in, base_out = hot_in.copy(), hot_out.copy()
-    got = kernel(ids, ends, W_in, W_out, hot_in, hot_out, *args, start, 1)
+    got = kernel(ids, ends, W_in, W_out, hot_in, hot_out, *args, start, NO_SYNC, 1)
     np.testing.assert_array_equal(W_out[start:], base_out)  # untouched until the sync
     sync_hot_rows(W_in, hot_in, base_in, 0)
     sync_hot_rows(W_out, hot_out, base_out, start)
@@ -244,31 +247,141 @@ def test_private_hot_rows_train_like_shared_rows(arch):
     np.testing.assert_allclose(W_out, shared_out, **TOL)
 
 
+# -- skip-gram hierarchical softmax ---------------------------------------------------------
+
+
+def _hs_tables() -> tuple:
+    """Huffman tables of COUNTS (paths of 1 to 5 inner nodes: odd and even lengths)."""
+    tree = build_huffman(COUNTS.astype(np.int64))
+    prob, alias = _unigram()
+    return (
+        np.ones(V, np.float32),
+        prob,
+        alias,
+        np.ascontiguousarray(tree.points, dtype=np.int32),
+        np.ascontiguousarray(tree.codes, dtype=np.int8),
+        np.ascontiguousarray(tree.lengths, dtype=np.int32),
+        noise_codes(1),
+    )
+
+
+def _skipgram_hs_replay(sentences, W_in, W_out, tables, window, lr, seed):
+    """The reference's skip-gram HS minibatch: per chunk of HS_CHUNK context positions of a
+    window (in order, the centre skipped), the pairs' summed HS steps."""
+    points, codes, lengths = tables[3:6]
+    W_in, W_out = W_in.astype(np.float64), W_out.astype(np.float64)
+    state, total, pairs = np.uint64(seed), 0.0, 0
+    for sent in sentences:
+        for i, centre in enumerate(sent):
+            r, state = _radius(state, window)
+            n = lengths[centre]
+            path = {"points": list(points[centre, :n]), "codes": list(codes[centre, :n])}
+            ctx = [sent[j] for j in range(max(0, i - r), min(len(sent), i + r + 1)) if j != i]
+            for c0 in range(0, len(ctx), HS_CHUNK):
+                g_in, g_out = np.zeros_like(W_in), np.zeros_like(W_out)
+                for word in ctx[c0 : c0 + HS_CHUNK]:
+                    out = ref.example_forward("hs", W_in, W_out, [word], centre, **path)
+                    g_in += out["grad_W_in"]
+                    g_out += out["grad_W_out"]
+                    total += out["loss"]
+                    pairs += 1
+                W_in, W_out = W_in - lr * g_in, W_out - lr * g_out
+    return W_in, W_out, total, pairs
+
+
+HS_KERNEL = MINIBATCH_KERNELS["skipgram", "hs"]
+
+
+@pytest.mark.parametrize("window", [1, 2, 3])
+def test_skipgram_hs_minibatch_step_equals_the_references_summed_steps(window):
+    """Every chunk of a window: its pairs' exact HS gradients (the context rows against the
+    centre's path) summed at the chunk's snapshot, one step; paths of odd and even length,
+    windows of one chunk and of two (window 3: up to 6 pairs)."""
+    tables = _hs_tables()
+    assert {0, 1} <= {n % 2 for n in tables[5]}  # odd and even paths: the padded tile row
+    W_in, W_out = _matrices(4)
+    W_out = W_out[: V - 1].copy()  # V − 1 inner nodes
+    lr, seed = 0.2, 777
+    exp_in, exp_out, exp_loss, exp_pairs = _skipgram_hs_replay(
+        SENTENCES, W_in, W_out, tables, window, lr, seed
+    )
+    ids, ends = _batch(SENTENCES)
+    loss, pairs = HS_KERNEL(
+        ids, ends, W_in, W_out, NO_HOT, NO_HOT, tables, 5, window, (lr, lr, 0.0, 1.0),
+        np.uint64(seed), 0, NO_SYNC, 1,
+    )  # fmt: skip
+    assert pairs == exp_pairs
+    assert loss == pytest.approx(exp_loss, rel=1e-5)
+    np.testing.assert_allclose(W_in, exp_in, **TOL)
+    np.testing.assert_allclose(W_out, exp_out, **TOL)
+
+
+def test_skipgram_hs_minibatch_is_not_the_per_pair_sequence():
+    """Same draws as the per-pair HS kernel, same pairs, another end point (the snapshot)."""
+    tables, window, sched = _hs_tables(), 3, (0.2, 0.2, 0.0, 1.0)
+    ids, ends = _batch(SENTENCES)
+    a_in, a_out = _matrices(4)
+    b_in, b_out = a_in.copy(), a_out.copy()
+    _, na = HS_KERNEL(
+        ids, ends, a_in, a_out, NO_HOT, NO_HOT, tables, 5, window, sched, np.uint64(3), 0,
+        NO_SYNC, 1,
+    )  # fmt: skip
+    _, nb = train_batch_skipgram(
+        ids, ends, b_in, b_out, NO_HOT, NO_HOT, tables, 1, 5, window, sched, np.uint64(3), 0,
+        NO_SYNC, 0,
+    )  # fmt: skip
+    assert na == nb
+    assert not np.allclose(a_in, b_in, **TOL)
+
+
+def test_skipgram_hs_private_rows_synced_inside_the_batch_train_like_shared_rows():
+    """The root end of W_out in a private copy, synced every 2 kept words inside the batch
+    (tiers of 1 and 2 rows) and after it: the same weights as shared rows."""
+    tables, window = _hs_tables(), 2
+    ids, ends = _batch(SENTENCES)
+    args = (tables, 5, window, (0.1, 0.1, 0.0, 1.0), np.uint64(8))
+    W_in, W_out = _matrices(5)
+    W_out = W_out[: V - 1].copy()
+    shared_in, shared_out = W_in.copy(), W_out.copy()
+    exp = HS_KERNEL(ids, ends, shared_in, shared_out, NO_HOT, NO_HOT, *args, 0, NO_SYNC, 1)
+    start = 2
+    hot_in, hot_out = W_in[:0].copy(), W_out[start:].copy()
+    sync = make_hot_sync(hot_in.copy(), hot_out.copy(), np.zeros(1, np.int64), 2, 1, 1)
+    got = HS_KERNEL(ids, ends, W_in, W_out, hot_in, hot_out, *args, start, sync, 1)
+    assert not np.array_equal(W_out[-1], _matrices(5)[1][V - 2])  # the root was synced
+    publish_hot_rows(W_in, W_out, hot_in, hot_out, start, sync)
+    assert got[1] == exp[1]
+    assert got[0] == pytest.approx(exp[0], rel=1e-6)  # a sync rounds: M + (hot − base)
+    np.testing.assert_allclose(W_in, shared_in, **TOL)
+    np.testing.assert_allclose(W_out, shared_out, **TOL)
+
+
 SMALL = dict(dim=20, min_count=1, epochs=3, workers=1, sample=1e-2, window=3, seed=1)
 
 
-@pytest.mark.parametrize("arch", ["skipgram", "cbow"])
-def test_minibatch_fit_is_bit_reproducible_on_one_worker_and_learns(arch):
+@pytest.mark.parametrize(("arch", "loss"), [("skipgram", "ns"), ("skipgram", "hs"), ("cbow", "ns")])
+def test_minibatch_fit_is_bit_reproducible_on_one_worker_and_learns(arch, loss):
     """workers=1: two fits give identical weights and losses; the loss falls, the planted
     twins end up nearest neighbours; two workers train to finite weights."""
     corpus = twin_corpus()
-    a = Word2Vec(arch=arch, loss="ns", minibatch=True, **SMALL).fit(corpus)
-    b = Word2Vec(arch=arch, loss="ns", minibatch=True, **SMALL).fit(corpus)
+    a = Word2Vec(arch=arch, loss=loss, minibatch=True, **SMALL).fit(corpus)
+    b = Word2Vec(arch=arch, loss=loss, minibatch=True, **SMALL).fit(corpus)
     assert np.array_equal(a.W_in, b.W_in) and np.array_equal(a.W_out, b.W_out)
     assert a.loss_history == b.loss_history
     assert a.loss_history[-1] < a.loss_history[0] - 0.02
     assert a.wv.most_similar("twin_a", topn=1)[0][0] == "twin_b"
-    plain = Word2Vec(arch=arch, loss="ns", minibatch=False, **SMALL).fit(corpus)
+    plain = Word2Vec(arch=arch, loss=loss, minibatch=False, **SMALL).fit(corpus)
     assert not np.array_equal(a.W_in, plain.W_in)  # the option reached the kernel
-    two = Word2Vec(arch=arch, loss="ns", minibatch=True, **dict(SMALL, workers=2)).fit(corpus)
+    two = Word2Vec(arch=arch, loss=loss, minibatch=True, **dict(SMALL, workers=2)).fit(corpus)
     assert np.isfinite(two.W_in).all() and np.isfinite(two.W_out).all()
 
 
 @pytest.mark.parametrize(
     ("params", "says"),
     [
-        ({"loss": "hs"}, "loss='hs' draws no noise words"),
-        ({"loss": "softmax"}, "loss='softmax' draws no noise words"),
+        ({"loss": "softmax"}, "loss='softmax' has no such mode"),
+        ({"arch": "cbow", "loss": "hs"}, "arch='cbow' trains negative sampling only"),
+        ({"loss": "hs", "device": "cpu"}, "option of the CPU trainer"),
         ({"shared_negatives": True}, "drop shared_negatives"),
         ({"device": "cpu"}, "option of the CPU trainer"),
         ({"minibatch": 1}, "must be None, True or False"),
@@ -279,15 +392,19 @@ def test_minibatch_refuses_what_it_cannot_train(params, says):
         Word2Vec(**{"minibatch": True, **params})
 
 
-def test_minibatch_is_the_default_for_skipgram_ns_on_the_cpu_only():
-    """None: skip-gram NS on the CPU trainer uses it; CBOW, HS, shared_negatives and the
-    PyTorch backend do not; False and True are taken as given."""
+def test_minibatch_is_the_default_for_skipgram_ns_and_hs_on_the_cpu_only():
+    """None: skip-gram NS and HS on the CPU trainer use it; CBOW, softmax, shared_negatives
+    and the PyTorch backend do not; False and True are taken as given."""
     from w2v.config import TrainConfig
 
     assert TrainConfig().use_minibatch
+    assert TrainConfig(loss="hs").use_minibatch
+    assert not TrainConfig(loss="hs", minibatch=False).use_minibatch
+    assert not TrainConfig(loss="hs", device="cpu").use_minibatch
     assert not TrainConfig(minibatch=False).use_minibatch
     assert not TrainConfig(arch="cbow").use_minibatch
+    assert not TrainConfig(arch="cbow", loss="hs").use_minibatch
     assert TrainConfig(arch="cbow", minibatch=True).use_minibatch
-    assert not TrainConfig(loss="hs").use_minibatch
+    assert not TrainConfig(loss="softmax").use_minibatch
     assert not TrainConfig(shared_negatives=True).use_minibatch
     assert not TrainConfig(device="cpu").use_minibatch

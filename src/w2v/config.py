@@ -82,12 +82,14 @@ class TrainConfig:
     minibatch: bool | None = field(
         default=None,
         metadata=_help(
-            "loss='ns' only: train each skip-gram window (each group of 4 CBOW windows) as small "
-            "matrix products against noise words drawn once for it, all its updates from one "
-            "snapshot (HogBatch, Ji et al. 2016). Skip-gram: ~2x the per-pair kernel at the same "
-            "quality or better; CBOW: ~1.2x but ~0.9 analogy points lower "
-            "(benchmarks/issue21_notes.md). None: on for skip-gram NS on the CPU trainer "
-            "(unless shared_negatives), off otherwise; False: word2vec.c's per-pair updates"
+            "train each skip-gram window (NS; HS: each 2 of its pairs, against the centre's "
+            "Huffman path) or each group of 4 CBOW windows (NS only) as small matrix products, "
+            "all its updates from one snapshot; NS draws its noise words once for it (HogBatch, "
+            "Ji et al. 2016). Skip-gram NS: ~2x the per-pair kernel at the same quality or "
+            "better; skip-gram HS: ~1.2x, within 0.1 analogy points; CBOW NS: ~1.3x but ~0.9 "
+            "analogy points lower (benchmarks/issue21_notes.md). None: on for skip-gram NS "
+            "(unless shared_negatives) and HS on the CPU trainer, off otherwise; False: "
+            "word2vec.c's per-pair updates"
         ),
     )
     ns_exponent: float = field(
@@ -219,10 +221,16 @@ class TrainConfig:
                 "The 'minibatch' parameter must be None, True or False. "
                 f"Got {self.minibatch!r} instead."
             )
-        if self.minibatch and self.loss != "ns":
+        if self.minibatch and self.loss == "softmax":
             raise ConfigError(
-                f"minibatch=True trains negative sampling as matrix products, and "
-                f"loss={self.loss!r} draws no noise words; use loss='ns' or drop minibatch."
+                "minibatch=True trains negative sampling or hierarchical softmax as small "
+                "matrix products; loss='softmax' has no such mode. Use loss='ns' or 'hs', or "
+                "drop minibatch."
+            )
+        if self.minibatch and self.arch == "cbow" and self.loss != "ns":
+            raise ConfigError(
+                f"minibatch=True with arch='cbow' trains negative sampling only (got "
+                f"loss={self.loss!r}); use loss='ns', or arch='skipgram', or drop minibatch."
             )
         if self.minibatch and self.shared_negatives:
             raise ConfigError(
@@ -257,13 +265,14 @@ class TrainConfig:
     @property
     def use_minibatch(self) -> bool:
         """Whether the CPU trainer runs the minibatch (HogBatch) kernels: ``minibatch``, or
-        when it is None, skip-gram NS without ``shared_negatives`` on the CPU trainer (there
-        it trains ~2x faster at the same quality; CBOW's groups cost quality)."""
+        when it is None, skip-gram NS (without ``shared_negatives``) or HS on the CPU trainer
+        (NS ~2x faster at the same quality, HS ~1.2x within 0.1 analogy points; CBOW's groups
+        cost quality)."""
         if self.minibatch is not None:
             return self.minibatch
         return (
             self.arch == "skipgram"
-            and self.loss == "ns"
+            and self.loss in ("ns", "hs")
             and not self.shared_negatives
             and self.device is None
         )

@@ -127,10 +127,10 @@ def run_kernel(
 
     ``schedule`` is the kernels' (alpha, min_alpha, global position of ids[0], total words).
     """
-    if config.use_minibatch:  # HogBatch: kernels/minibatch.py (private rows synced per batch)
-        return MINIBATCH_KERNELS[config.arch](
+    if config.use_minibatch:  # HogBatch: kernels/minibatch.py
+        return MINIBATCH_KERNELS[config.arch, config.loss](
             ids, ends, *rows, tables, config.negative, config.window,
-            schedule, seed, hot_start, int(config.cbow_mean),
+            schedule, seed, hot_start, hot_sync, int(config.cbow_mean),
         )  # fmt: skip
     kernel, last = (
         (train_batch_skipgram, int(config.shared_negatives))
@@ -159,7 +159,7 @@ def kernels_cached(config: TrainConfig) -> bool:
     """
     functions = [train_batch_skipgram if config.arch == "skipgram" else train_batch_cbow]
     if config.use_minibatch:
-        functions = [MINIBATCH_KERNELS[config.arch]]
+        functions = [MINIBATCH_KERNELS[config.arch, config.loss]]
     if config.n_workers > 1:
         functions.append(publish_hot_rows)
     for f in functions:

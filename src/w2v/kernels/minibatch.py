@@ -11,8 +11,8 @@ CBOW: ``CBOW_GROUP`` consecutive windows of a sentence share one draw of k noise
 hidden vectors H (windows × dim) meet the group's output rows (the windows' centre words and
 the shared noise words, each once) from one snapshot; each window scores its own centre word
 and every noise word but its centre word (word2vec.c skips a noise word equal to the target),
-ΔU = Gᵀ H, ΔH = G U, and the change of every corpus position's input row is summed over the
-group's windows before one write-back per position.
+ΔU = Gᵀ H, ΔH = G U; each window's ΔH is then added to its context rows (all hidden vectors
+are formed before any input row is written, so they share the snapshot).
 
 The difference from the per-pair kernels is the snapshot: a pair no longer sees the update
 of the pair before it in the same window (or group). The tests compare both kernels with the
@@ -35,9 +35,11 @@ from .common import (
     learning_rate,
     logistic,
     prefetch_ptr,
+    prefetch_units,
     rand_below,
     row_ptr,
     subsample_sentence,
+    sync_tier,
 )
 
 #: Floats per block of a local buffer's row (one 512-bit vector; two 256-bit ones).
@@ -46,6 +48,12 @@ _BLOCK = 16
 CBOW_GROUP = 4
 #: The CBOW kernel's tile: hidden vectors per product (its loops are written for four).
 _TILE = 4
+#: Context rows per snapshot in skip-gram HS (at most 4, the tiles' width): a window of
+#: B pairs is trained as ceil(B / HS_CHUNK) products in turn. Against per pair, whole windows
+#: (one snapshot per window, as skip-gram NS) cost 0.48 analogy points over 5 seeds, chunks
+#: of 4 0.37 ± 0.12 over 10, chunks of 2 0.10 ± 0.07 over 10 (WS353 −0.001 ± 0.003) at
+#: ~1.2x the per-pair kernel's speed (benchmarks/issue21_notes.md, session 9).
+HS_CHUNK = 2
 #: How many windows ahead the kernels draw (and prefetch the rows of) the noise words. The
 #: draws do not depend on the weights, so drawing ahead keeps their order.
 AHEAD = 2
@@ -94,6 +102,7 @@ def train_batch_skipgram_minibatch(
     schedule: tuple,
     seed: np.uint64,
     hot_start: int,
+    hot_sync: tuple,
     cbow_mean: int,
 ) -> tuple[float, int]:  # pragma: no cover - numba
     """Skip-gram NS, one window at a time as matrix products; (summed loss, pairs).
@@ -130,6 +139,9 @@ def train_batch_skipgram_minibatch(
     draw = np.empty((1, no), dtype=np.int32)
     draw_mult = np.empty(no, dtype=np.float32)
     ctx = np.empty(nb, dtype=np.int32)
+    sync_every = hot_sync[3]
+    since_sync = 0
+    n_syncs = 0
     loss = 0.0
     n_pairs = 0
     start = 0
@@ -139,6 +151,12 @@ def train_batch_skipgram_minibatch(
         start = stop
         drawn = 0  # windows of this sentence whose draws are done
         for i in range(m):
+            if sync_every:
+                since_sync += 1
+                if since_sync >= sync_every:  # publish the most shared private rows
+                    since_sync = 0
+                    n_syncs += 1
+                    sync_tier(W_in, W_out, hot_in, hot_out, hot_start, hot_sync, 0, n_syncs)
             while drawn < m and drawn <= i + AHEAD:
                 slot = drawn % n_ahead
                 b, state = rand_below(state, window)
@@ -250,6 +268,165 @@ def train_batch_skipgram_minibatch(
 
 
 @jit(fastmath=FASTMATH)
+def train_batch_skipgram_hs_minibatch(
+    ids: np.ndarray,
+    ends: np.ndarray,
+    W_in: np.ndarray,
+    W_out: np.ndarray,
+    hot_in: np.ndarray,
+    hot_out: np.ndarray,
+    tables: tuple,
+    negative: int,
+    window: int,
+    schedule: tuple,
+    seed: np.uint64,
+    hot_start: int,
+    hot_sync: tuple,
+    cbow_mean: int,
+) -> tuple[float, int]:  # pragma: no cover - numba
+    """Skip-gram HS, a window's pairs in chunks of ``HS_CHUNK`` as matrix products; (summed
+    loss, pairs).
+
+    Arguments as for ``train_batch_skipgram`` with ``loss_kind`` HS (``negative`` and
+    ``cbow_mean`` are ignored). Every pair of a window trains the context word's input row
+    against the centre word's Huffman path, so a chunk's B context rows X (B × dim, in
+    position order, the centre skipped) meet the path's L inner-node rows U (L × dim):
+    S = U Xᵀ (L × B) from one snapshot, G = lr·(1 − code − σ(S)), ΔU = G X, ΔX = Gᵀ U, each
+    row written back once; the window's next chunk starts from the updated rows. The random
+    draws are the per-pair kernel's (a sentence's subsampling, then each kept centre's
+    radius), and so are the in-batch syncs of the private rows (``hot_sync``; the root, the
+    most shared row, is the last inner node). Tiles as in the NS kernel.
+    """
+    n = ids.shape[0]
+    dim = W_in.shape[1]
+    dp = padded(dim)
+    row_bytes = dim * W_in.itemsize
+    keep_prob, _, _, points, codes, lengths, _ = tables
+    state = seed
+    kept = np.empty(n, dtype=np.int32)
+    kept_pos = np.empty(n, dtype=np.int64)
+    nb = 4  # a chunk's context rows, padded to a tile of 4
+    no = points.shape[1] + (points.shape[1] & 1)  # the longest path, padded to tiles of 2
+    # the chunk's context rows (snapshot), then a zero row that pads an odd path (a row of
+    # X, not an array of its own: Numba frees an array after its last use, not its pointer's)
+    X = np.zeros((nb + 1, dp), dtype=np.float32)
+    zero = row_ptr(X, np.zeros((0, dp), dtype=np.float32), 0, nb)
+    S = np.zeros((no, nb), dtype=np.float32)  # scores U Xᵀ
+    G = np.zeros((no, nb), dtype=np.float32)  # lr·(1 − code − σ(S)); 0 in the padding
+    ctx = np.empty(nb, dtype=np.int32)
+    sync_every = hot_sync[3]
+    since_sync = 0
+    n_syncs = 0
+    loss = 0.0
+    n_pairs = 0
+    start = 0
+    for s in range(ends.shape[0] + 1):  # the words after the last end: one more sentence
+        stop = ends[s] if s < ends.shape[0] else n
+        m, state = subsample_sentence(ids, start, stop, keep_prob, kept, kept_pos, state)
+        start = stop
+        for i in range(m):
+            if sync_every:
+                since_sync += 1
+                if since_sync >= sync_every:  # publish the most shared private rows
+                    since_sync = 0
+                    n_syncs += 1
+                    sync_tier(W_in, W_out, hot_in, hot_out, hot_start, hot_sync, 1, n_syncs)
+            lr = learning_rate(schedule, kept_pos[i])
+            b, state = rand_below(state, window)
+            r = window - b  # effective radius, uniform in 1..window
+            centre = kept[i]
+            n_u = lengths[centre]
+            if i + 1 < m:  # the next window's path, and the input row that enters with it
+                prefetch_units(W_out, hot_out, hot_start, points, kept[i + 1], lengths[kept[i + 1]])
+                if i + window + 1 < m:
+                    prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[i + window + 1]), row_bytes)
+            lo = max(0, i - r)
+            n_ctx = min(m, i + r + 1) - lo - 1
+            for c0 in range(0, n_ctx, HS_CHUNK):  # each chunk: one snapshot
+                B = 0
+                for q in range(c0, min(n_ctx, c0 + HS_CHUNK)):
+                    j = lo + q if lo + q < i else lo + q + 1
+                    ctx[B] = kept[j]
+                    row = row_ptr(W_in, hot_in, 0, kept[j])
+                    for k in range(dim):
+                        X[B, k] = row[k]
+                    B += 1
+                for j in range(B, 4):
+                    for k in range(dim):
+                        X[j, k] = 0.0
+                n_up = n_u + (n_u & 1)
+                # S = U Xᵀ in tiles of 2 × 4, the path rows read in place (a zero row pads)
+                for o in range(0, n_up, 2):
+                    u0 = row_ptr(W_out, hot_out, hot_start, points[centre, o])
+                    u1 = zero
+                    if o + 1 < n_u:
+                        u1 = row_ptr(W_out, hot_out, hot_start, points[centre, o + 1])
+                    s00 = np.float32(0.0)
+                    s01 = np.float32(0.0)
+                    s02 = np.float32(0.0)
+                    s03 = np.float32(0.0)
+                    s10 = np.float32(0.0)
+                    s11 = np.float32(0.0)
+                    s12 = np.float32(0.0)
+                    s13 = np.float32(0.0)
+                    for k in range(dim):
+                        a0 = u0[k]
+                        a1 = u1[k]
+                        x0 = X[0, k]
+                        x1 = X[1, k]
+                        x2 = X[2, k]
+                        x3 = X[3, k]
+                        s00 += a0 * x0
+                        s01 += a0 * x1
+                        s02 += a0 * x2
+                        s03 += a0 * x3
+                        s10 += a1 * x0
+                        s11 += a1 * x1
+                        s12 += a1 * x2
+                        s13 += a1 * x3
+                    S[o, 0] = s00
+                    S[o, 1] = s01
+                    S[o, 2] = s02
+                    S[o, 3] = s03
+                    S[o + 1, 0] = s10
+                    S[o + 1, 1] = s11
+                    S[o + 1, 2] = s12
+                    S[o + 1, 3] = s13
+                for o in range(n_up):
+                    label = 1.0 - codes[centre, o] if o < n_u else 0.0
+                    for j in range(4):
+                        if o < n_u and j < B:
+                            g, unit_loss = logistic(S[o, j], label, lr)
+                            G[o, j] = g
+                            loss += unit_loss
+                        else:
+                            G[o, j] = 0.0
+                # ΔX = Gᵀ U first, while the path rows are still the snapshot; then ΔU = G X
+                # from the copied context rows; each row written once
+                for j in range(B):
+                    row = row_ptr(W_in, hot_in, 0, ctx[j])
+                    for o in range(0, n_up, 2):
+                        u0 = row_ptr(W_out, hot_out, hot_start, points[centre, o])
+                        u1 = zero
+                        if o + 1 < n_u:
+                            u1 = row_ptr(W_out, hot_out, hot_start, points[centre, o + 1])
+                        g0 = G[o, j]
+                        g1 = G[o + 1, j]
+                        for k in range(dim):
+                            row[k] += g0 * u0[k] + g1 * u1[k]
+                for o in range(n_u):
+                    row = row_ptr(W_out, hot_out, hot_start, points[centre, o])
+                    g0 = G[o, 0]
+                    g1 = G[o, 1]
+                    g2 = G[o, 2]
+                    g3 = G[o, 3]
+                    for k in range(dim):
+                        row[k] += (g0 * X[0, k] + g1 * X[1, k]) + (g2 * X[2, k] + g3 * X[3, k])
+                n_pairs += B
+    return loss, n_pairs
+
+
+@jit(fastmath=FASTMATH)
 def train_batch_cbow_minibatch(
     ids: np.ndarray,
     ends: np.ndarray,
@@ -263,6 +440,7 @@ def train_batch_cbow_minibatch(
     schedule: tuple,
     seed: np.uint64,
     hot_start: int,
+    hot_sync: tuple,
     cbow_mean: int,
 ) -> tuple[float, int]:  # pragma: no cover - numba
     """CBOW NS, ``CBOW_GROUP`` windows at a time as matrix products; (summed loss, windows).
@@ -282,10 +460,7 @@ def train_batch_cbow_minibatch(
     kept = np.empty(n, dtype=np.int32)
     kept_pos = np.empty(n, dtype=np.int64)
     ng = CBOW_GROUP
-    span_max = ng + 2 * window
     no = negative + 2  # the noise rows, padded to tiles of 2 (and the draw's slot 0)
-    X = np.zeros((span_max, dp), dtype=np.float32)  # the input rows of the group's span
-    dX = np.zeros((span_max, dp), dtype=np.float32)
     H = np.zeros((_TILE, dp), dtype=np.float32)  # the windows' hidden vectors
     dH = np.zeros((_TILE, dp), dtype=np.float32)
     U = np.zeros((no, dp), dtype=np.float32)  # the noise rows (snapshot)
@@ -300,6 +475,9 @@ def train_batch_cbow_minibatch(
     n_units = np.empty(2, dtype=np.int64)
     draw = np.empty((1, no), dtype=np.int32)
     draw_mult = np.empty(no, dtype=np.float32)
+    sync_every = hot_sync[3]
+    since_sync = 0
+    n_syncs = 0
     loss = 0.0
     n_windows = 0
     start = 0
@@ -312,6 +490,12 @@ def train_batch_cbow_minibatch(
         n_groups = (m + ng - 1) // ng
         drawn = 0  # groups of this sentence whose draws are done
         for gi in range(n_groups):
+            if sync_every:
+                since_sync += min(ng, m - gi * ng)
+                if since_sync >= sync_every:  # publish the most shared private rows
+                    since_sync = 0
+                    n_syncs += 1
+                    sync_tier(W_in, W_out, hot_in, hot_out, hot_start, hot_sync, 0, n_syncs)
             while drawn < n_groups and drawn <= gi + 1:  # this group's draws, and the next's
                 slot = drawn & 1
                 f = drawn * ng
@@ -336,31 +520,24 @@ def train_batch_cbow_minibatch(
             first = gi * ng
             G = min(ng, m - first)
             n_u = n_units[slot]
-            # the span's input rows, and each window's hidden vector
-            lo = lo_g[slot, 0]
-            hi = hi_g[slot, 0]
-            for g in range(1, G):
-                lo = min(lo, lo_g[slot, g])
-                hi = max(hi, hi_g[slot, g])
-            for p in range(lo, hi):
-                row = row_ptr(W_in, hot_in, 0, kept[p])
-                for k in range(dim):
-                    X[p - lo, k] = row[k]
-                for k in range(dp):
-                    dX[p - lo, k] = 0.0
-            for g in range(_TILE):
-                for k in range(dp):
-                    H[g, k] = 0.0
+            # each window's hidden vector, read straight from the input rows: nothing is
+            # written to W_in before every H is formed, so they share one snapshot
             for g in range(G):
                 i = first + g
+                for k in range(dp):
+                    H[g, k] = 0.0
                 for p in range(lo_g[slot, g], hi_g[slot, g]):
                     if p != i:
-                        for k in range(dp):
-                            H[g, k] += X[p - lo, k]
+                        row = row_ptr(W_in, hot_in, 0, kept[p])
+                        for k in range(dim):
+                            H[g, k] += row[k]
                 if cbow_mean:
                     inv = np.float32(1.0 / (hi_g[slot, g] - lo_g[slot, g] - 1))
-                    for k in range(dp):
+                    for k in range(dim):
                         H[g, k] *= inv
+            for g in range(G, _TILE):
+                for k in range(dp):
+                    H[g, k] = 0.0
             n_up = n_u + (n_u & 1)
             for o in range(n_u):
                 row = row_ptr(W_out, hot_out, hot_start, units[slot, o])
@@ -451,20 +628,21 @@ def train_batch_cbow_minibatch(
                 gt = Gt[g]
                 for k in range(dim):
                     row[k] += gt * H[g, k]
-            # every context position's change, summed over the group's windows, added once
+            # each window's ΔH added to its context rows (a row in several windows gets each)
             for g in range(G):
                 i = first + g
                 for p in range(lo_g[slot, g], hi_g[slot, g]):
                     if p != i:
-                        for k in range(dp):
-                            dX[p - lo, k] += dH[g, k]
-            for p in range(lo, hi):
-                row = row_ptr(W_in, hot_in, 0, kept[p])
-                for k in range(dim):
-                    row[k] += dX[p - lo, k]
+                        row = row_ptr(W_in, hot_in, 0, kept[p])
+                        for k in range(dim):
+                            row[k] += dH[g, k]
             n_windows += G
     return loss, n_windows
 
 
-#: The minibatch kernel of each architecture; both take the same arguments.
-MINIBATCH_KERNELS = {"skipgram": train_batch_skipgram_minibatch, "cbow": train_batch_cbow_minibatch}
+#: The minibatch kernel of each (architecture, output layer); all take the same arguments.
+MINIBATCH_KERNELS = {
+    ("skipgram", "ns"): train_batch_skipgram_minibatch,
+    ("skipgram", "hs"): train_batch_skipgram_hs_minibatch,
+    ("cbow", "ns"): train_batch_cbow_minibatch,
+}
