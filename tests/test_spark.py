@@ -84,23 +84,31 @@ def test_one_partition_is_the_single_machine_trainer(sc, arch, loss):
 
 
 @pytest.mark.parametrize(
-    ("arch", "loss", "sync"), [("skipgram", "ns", "average"), ("cbow", "hs", "bmuf")]
+    ("arch", "loss", "sync", "more"),
+    [
+        ("skipgram", "ns", "average", {}),
+        ("cbow", "hs", "bmuf", {}),
+        ("skipgram", "ns", "nesterov", {"momentum": 0.5}),  # the default merge, with momentum
+    ],
 )
-def test_spark_equals_the_simulator(sc, arch, loss, sync):
+def test_spark_equals_the_simulator(sc, arch, loss, sync, more):
     """Three partitions, several rounds, workers=1: the same vectors and losses as
-    w2v.spark.simulate, which runs the same rounds in this process."""
+    w2v.spark.simulate, which runs the same rounds in this process (for merges that could
+    take the tasks' summed changes, with sum_in_tasks=False)."""
     params = dict(arch=arch, loss=loss, dim=12, epochs=2, min_count=2, workers=1, seed=4)
-    params.update(batch_words=60, sync_every=150, sync=sync)
+    params.update(batch_words=60, sync_every=150, sync=sync, **more)
     sentences = TINY + [None]  # a null row: skipped, but counted when slicing
     simulated = w2v.spark.simulate(sentences, 3, **params)
-    model = w2v.spark.fit(sc.parallelize(sentences, 2), partitions=3, **params)
+    exact = {"sum_in_tasks": False} if sync == "nesterov" else {}
+    model = w2v.spark.fit(sc.parallelize(sentences, 2), partitions=3, **params, **exact)
     assert model.fit_seconds["rounds"] == simulated.fit_seconds["rounds"] == 3
     assert model.fit_seconds["partitions"] == 3
     assert model.vocab.words == simulated.vocab.words
     np.testing.assert_array_equal(model.W_in, simulated.W_in)
     np.testing.assert_array_equal(model.W_out, simulated.W_out)
     np.testing.assert_array_equal(model.loss_history, simulated.loss_history)
-    local = Word2Vec(**{k: v for k, v in params.items() if k not in ("sync_every", "sync")})
+    spark_only = ("sync_every", "sync", "momentum")
+    local = Word2Vec(**{k: v for k, v in params.items() if k not in spark_only})
     assert not np.array_equal(model.W_in, local.fit(TINY).W_in)  # three partitions differ
 
 
