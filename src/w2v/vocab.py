@@ -463,6 +463,10 @@ class _BoundedCounter:
         return out[::-1]
 
 
+#: A Python scan of at least this many tokens runs the garbage collector afterwards.
+_COLLECT_TOKENS = 1_000_000
+
+
 def _give_back_memory(collect: bool = True) -> None:
     """Return freed heap pages to the OS (glibc only), e.g. a corpus's rare tokens
     (``collect``: run the garbage collector first)."""
@@ -506,18 +510,22 @@ def build_vocab_and_encode(
     reader alone (the reference the compiled one is tested against; ~2.5x slower on one
     thread).
     """
+    stats = stats if stats is not None else ReadStats()
+    tokens_before = stats.tokens
     packed, counts, encoded, made_strings = _count_and_encode(
         corpus,
         min_count,
         epochs,
-        stats if stats is not None else ReadStats(),
+        stats,
         tmp_dir,
         max_vocab_size,
         progress,
         _checked_workers(workers),
     )
-    # Every token string of a Python scan is garbage now; the compiled one makes none.
-    _give_back_memory(collect=made_strings)
+    # Every token string of a Python scan is garbage now; the compiled one makes none. A
+    # collection walks the whole heap (~0.1 s beside PyTorch and gensim), worth it only when
+    # the scan made many strings.
+    _give_back_memory(collect=made_strings and stats.tokens - tokens_before >= _COLLECT_TOKENS)
     return Vocabulary(unpack_words(packed, "the counted vocabulary"), counts), encoded
 
 
