@@ -222,6 +222,22 @@ def test_convert_command_round_trips(vectors_file, tmp_path, target):
     assert back.read_bytes() == vectors_file.read_bytes()
 
 
+def test_vocab_reads_with_any_number_of_workers(corpus_file, tmp_path, capsys):
+    """`w2v vocab --workers N` writes the same file for 1 and 3 threads; 0 is refused in one
+    line."""
+    written = []
+    for workers in ("1", "3"):
+        path = tmp_path / f"vocab{workers}.txt"
+        assert main(["vocab", str(corpus_file), "-o", str(path), "--workers", workers]) == 0
+        written.append(path.read_text())
+    assert written[0] == written[1] and len(written[0].splitlines()) > 10
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["vocab", str(corpus_file), "-o", str(tmp_path / "v0.txt"), "--workers", "0"])
+    err = capsys.readouterr().err
+    assert "--workers" in err and "Traceback" not in err
+
+
 def test_vocab_and_read_vocab(corpus_file, tmp_path):
     """`w2v vocab` writes 'word count' lines; `train --read-vocab` trains on that vocabulary."""
     vocab_path = tmp_path / "vocab.txt"

@@ -310,6 +310,13 @@ def _build_parser() -> Parser:
         help="hold at most N distinct words while counting, forgetting rare ones as "
         "word2vec.c does [default: no bound]",
     )
+    vocab.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="threads that read plain-text files [default: all cores]",
+    )
 
     phrases = sub.add_parser(
         "phrases",
@@ -1169,7 +1176,11 @@ def _cmd_vocab(args: argparse.Namespace) -> int:
     _check_outputs(("Output", args.output))
     stats = ReadStats()
     vocab, encoded = build_vocab_and_encode(
-        args.corpus, args.min_count, max_vocab_size=args.max_vocab_size, stats=stats
+        args.corpus,
+        args.min_count,
+        max_vocab_size=args.max_vocab_size,
+        stats=stats,
+        workers=args.workers if args.workers is not None else max(1, os.cpu_count() or 1),
     )
     encoded.close()
     _print_read_notes(stats)
