@@ -296,11 +296,19 @@ def summed_changes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(sum over ``updates`` of new value − W, in float32 in their order; the rows any of
     them changed) for matrix ``key`` (0: W_in, 1: W_out)."""
+    pairs = ((u.rows_in, u.values_in) if key == 0 else (u.rows_out, u.values_out) for u in updates)
+    return sum_rows(W, ((rows, values - W[rows]) for rows, values in pairs))
+
+
+def sum_rows(
+    W: np.ndarray, changes: Iterable[tuple[np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(the ``changes`` — (unique rows, their changes) — summed in float32 in their order,
+    shaped like W; the rows any of them changed)."""
     total = np.zeros_like(W)
     n = np.zeros(len(W), dtype=np.int32)
-    for u in updates:
-        rows, values = (u.rows_in, u.values_in) if key == 0 else (u.rows_out, u.values_out)
-        total[rows] += values - W[rows]
+    for rows, delta in changes:
+        total[rows] += delta
         n[rows] += 1
     return total, np.flatnonzero(n)
 

@@ -102,6 +102,7 @@ from .rounds import (
     changed_rows,
     partition_config,
     run_rounds,
+    sum_rows,
     train_piece,
 )
 
@@ -466,16 +467,12 @@ def add_summed_changes(
     Equal to ``merge`` on the partitions' updates, bit for bit when one task summed all of
     them (or each summed one); otherwise the float32 sum is taken in another order, so the
     vectors differ from the simulator's in the last bits."""
+    ordered = sorted(sums, key=lambda p: p.indices[0])
     for k, W in enumerate((W_in, W_out)):
-        total = np.zeros_like(W)
-        n = np.zeros(len(W), dtype=np.int32)
-        for part in sorted(sums, key=lambda p: p.indices[0]):
-            rows, delta = (
-                (part.rows_in, part.delta_in) if k == 0 else (part.rows_out, part.delta_out)
-            )
-            total[rows] += delta
-            n[rows] += 1
-        merge.apply_totals(W, k, total, np.flatnonzero(n))
+        changes = (
+            (p.rows_in, p.delta_in) if k == 0 else (p.rows_out, p.delta_out) for p in ordered
+        )
+        merge.apply_totals(W, k, *sum_rows(W, changes))
 
 
 def _result_bytes(result: PartitionUpdate | SummedChanges) -> int:
