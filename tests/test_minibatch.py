@@ -112,7 +112,8 @@ def _skipgram_replay(sentences, W_in, W_out, tables, negative, window, lr, seed)
 
 
 def _cbow_replay(sentences, W_in, W_out, tables, negative, window, lr, seed, mean=True):
-    """The reference's CBOW minibatch: per group of CBOW_GROUP windows, their summed steps."""
+    """The reference's CBOW minibatch: per group of CBOW_GROUP windows spread evenly over
+    the sentence, their summed steps."""
     _, prob, alias = tables[:3]
     W_in, W_out = W_in.astype(np.float64), W_out.astype(np.float64)
     state, total, windows, repeats = np.uint64(seed), 0.0, 0, 0
@@ -120,8 +121,9 @@ def _cbow_replay(sentences, W_in, W_out, tables, negative, window, lr, seed, mea
         m = len(sent)
         if m < 2:
             continue
-        for first in range(0, m, CBOW_GROUP):
-            group = range(first, min(m, first + CBOW_GROUP))
+        n_groups = -(-m // CBOW_GROUP)  # group gi: windows gi, gi + n_groups, ... (strided)
+        for gi in range(n_groups):
+            group = [i for i in range(gi, m, n_groups)][:CBOW_GROUP]
             radii = []
             for _ in group:
                 r, state = _radius(state, window)

@@ -83,10 +83,11 @@ class TrainConfig:
         default=None,
         metadata=_help(
             "train each skip-gram window (NS; HS: each 2 of its pairs, against the centre's "
-            "Huffman path) or each group of 4 CBOW windows (NS only) as small matrix products, "
-            "all its updates from one snapshot; NS draws its noise words once for it (HogBatch, "
+            "Huffman path) or each group of 4 CBOW windows spread over a sentence (NS only) as "
+            "small matrix products, all its updates from one snapshot; NS draws its noise words "
+            "once for it (HogBatch, "
             "Ji et al. 2016). Skip-gram NS: ~2x the per-pair kernel at the same quality or "
-            "better; skip-gram HS: ~1.2x, within 0.1 analogy points; CBOW NS: ~1.3x but ~0.9 "
+            "better; skip-gram HS: ~1.2x, within 0.1 analogy points; CBOW NS: ~1.3x but ~0.1-0.3 "
             "analogy points lower (benchmarks/issue21_notes.md). None: on for skip-gram NS "
             "(unless shared_negatives) and HS on the CPU trainer, off otherwise; False: "
             "word2vec.c's per-pair updates"

@@ -7,7 +7,12 @@ snapshot of those rows, S = U Xᵀ ((k+1) × B); with G = lr·c·(label − σ(S
 times that noise word was drawn, so a duplicate is one row with twice the weight), both
 gradients are products, ΔU = G X and ΔX = Gᵀ U, and each row is written back once.
 
-CBOW: ``CBOW_GROUP`` consecutive windows of a sentence share one draw of k noise words. Their
+CBOW: ``CBOW_GROUP`` windows spread evenly over a sentence (a sentence of m kept words has
+ceil(m / CBOW_GROUP) groups; group g holds the windows centred at g, g + groups, g + 2·groups,
+...) share one draw of k noise words. Consecutive windows share most of their context words,
+so their hidden vectors are nearly equal and one noise draw for them all would push the same
+k rows the same way four times: consecutive groups cost 0.94 ± 0.14 analogy points against
+per-pair over 10 seeds, spread ones 0.13 ± 0.14 (benchmarks/issue21_notes.md). Their
 hidden vectors H (windows × dim) meet the group's output rows (the windows' centre words and
 the shared noise words, each once) from one snapshot; each window scores its own centre word
 and every noise word but its centre word (word2vec.c skips a noise word equal to the target),
@@ -443,13 +448,15 @@ def train_batch_cbow_minibatch(
     hot_sync: tuple,
     cbow_mean: int,
 ) -> tuple[float, int]:  # pragma: no cover - numba
-    """CBOW NS, ``CBOW_GROUP`` windows at a time as matrix products; (summed loss, windows).
+    """CBOW NS, ``CBOW_GROUP`` windows spread over a sentence at a time as matrix products;
+    (summed loss, windows).
 
     Arguments as for ``train_batch_cbow`` (negative sampling only). The draws: a sentence's
     subsampling (a sentence of fewer than two kept words trains nothing and draws nothing
-    more), then per group its windows' radii in order and one draw of k noise words for the
-    group (no word excluded: a window skips the noise words equal to its own centre word),
-    drawn one group early to prefetch the rows they name.
+    more), then per group (g = 0, 1, ...: the windows at g, g + groups, ...) its windows'
+    radii in order and one draw of k noise words for the group (no word excluded: a window
+    skips the noise words equal to its own centre word), drawn one group early to prefetch
+    the rows they name (the next group's output rows and context rows).
     """
     n = ids.shape[0]
     dim = W_in.shape[1]
@@ -491,19 +498,20 @@ def train_batch_cbow_minibatch(
         drawn = 0  # groups of this sentence whose draws are done
         for gi in range(n_groups):
             if sync_every:
-                since_sync += min(ng, m - gi * ng)
+                since_sync += min(ng, (m - gi + n_groups - 1) // n_groups)
                 if since_sync >= sync_every:  # publish the most shared private rows
                     since_sync = 0
                     n_syncs += 1
                     sync_tier(W_in, W_out, hot_in, hot_out, hot_start, hot_sync, 0, n_syncs)
             while drawn < n_groups and drawn <= gi + 1:  # this group's draws, and the next's
                 slot = drawn & 1
-                f = drawn * ng
-                for g in range(min(ng, m - f)):
+                n_in = min(ng, (m - drawn + n_groups - 1) // n_groups)
+                for g in range(n_in):
                     b, state = rand_below(state, window)
                     r = window - b  # uniform in 1..window
-                    lo_g[slot, g] = max(0, f + g - r)
-                    hi_g[slot, g] = min(m, f + g + r + 1)
+                    c_pos = drawn + g * n_groups
+                    lo_g[slot, g] = max(0, c_pos - r)
+                    hi_g[slot, g] = min(m, c_pos + r + 1)
                 n_neg, state = draw_negatives(noise_prob, noise_alias, negative, -1, draw, state)
                 n_u = merge_noise(draw, draw_mult, 1, n_neg) - 1
                 for o in range(n_u):
@@ -511,19 +519,20 @@ def train_batch_cbow_minibatch(
                     mult[slot, o] = draw_mult[o + 1]
                     prefetch_ptr(row_ptr(W_out, hot_out, hot_start, draw[0, o + 1]), row_bytes)
                 n_units[slot] = n_u
-                for p in range(f, min(m, f + ng)):  # the centre words' output rows
-                    prefetch_ptr(row_ptr(W_out, hot_out, hot_start, kept[p]), row_bytes)
-                for p in range(f + window, min(m, f + ng + window)):  # input rows entering
-                    prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[p]), row_bytes)
+                for g in range(n_in):  # the centre words' output rows, the context rows
+                    prefetch_ptr(
+                        row_ptr(W_out, hot_out, hot_start, kept[drawn + g * n_groups]), row_bytes
+                    )
+                    for p in range(lo_g[slot, g], hi_g[slot, g]):
+                        prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[p]), row_bytes)
                 drawn += 1
             slot = gi & 1
-            first = gi * ng
-            G = min(ng, m - first)
+            G = min(ng, (m - gi + n_groups - 1) // n_groups)
             n_u = n_units[slot]
             # each window's hidden vector, read straight from the input rows: nothing is
             # written to W_in before every H is formed, so they share one snapshot
             for g in range(G):
-                i = first + g
+                i = gi + g * n_groups
                 for k in range(dp):
                     H[g, k] = 0.0
                 for p in range(lo_g[slot, g], hi_g[slot, g]):
@@ -547,7 +556,7 @@ def train_batch_cbow_minibatch(
                 for k in range(dp):
                     U[o, k] = 0.0
             for g in range(G):
-                row = row_ptr(W_out, hot_out, hot_start, kept[first + g])
+                row = row_ptr(W_out, hot_out, hot_start, kept[gi + g * n_groups])
                 for k in range(dim):
                     T[g, k] = row[k]
             # noise scores S = U Hᵀ in tiles of 2 × 4; the centre words' scores one by one
@@ -585,8 +594,8 @@ def train_batch_cbow_minibatch(
                 S[o + 1, 3] = s13
             for g in range(_TILE):
                 if g < G:
-                    centre = kept[first + g]
-                    lr = learning_rate(schedule, kept_pos[first + g])
+                    centre = kept[gi + g * n_groups]
+                    lr = learning_rate(schedule, kept_pos[gi + g * n_groups])
                     score = np.float32(0.0)
                     for k in range(dp):
                         score += T[g, k] * H[g, k]
@@ -624,13 +633,13 @@ def train_batch_cbow_minibatch(
                 for k in range(dim):
                     row[k] += (g0 * H[0, k] + g1 * H[1, k]) + (g2 * H[2, k] + g3 * H[3, k])
             for g in range(G):
-                row = row_ptr(W_out, hot_out, hot_start, kept[first + g])
+                row = row_ptr(W_out, hot_out, hot_start, kept[gi + g * n_groups])
                 gt = Gt[g]
                 for k in range(dim):
                     row[k] += gt * H[g, k]
             # each window's ΔH added to its context rows (a row in several windows gets each)
             for g in range(G):
-                i = first + g
+                i = gi + g * n_groups
                 for p in range(lo_g[slot, g], hi_g[slot, g]):
                     if p != i:
                         row = row_ptr(W_in, hot_in, 0, kept[p])
