@@ -26,7 +26,7 @@ from w2v.kernels import (
     train_batch_skipgram,
 )
 from w2v.kernels.common import draw_negatives, rand_below
-from w2v.kernels.minibatch import CBOW_GROUP, HS_CHUNK, MINIBATCH_KERNELS
+from w2v.kernels.minibatch import CBOW_GROUP, MINIBATCH_KERNELS
 
 V, DIM = 7, 8  # DIM pads to one 16-float block: the padding is exercised
 TOL = {"rtol": 2e-5, "atol": 2e-6}
@@ -112,7 +112,8 @@ def _skipgram_replay(sentences, W_in, W_out, tables, negative, window, lr, seed)
 
 
 def _cbow_replay(sentences, W_in, W_out, tables, negative, window, lr, seed, mean=True):
-    """The reference's CBOW minibatch: per group of CBOW_GROUP windows, their summed steps."""
+    """The reference's CBOW minibatch: per group of CBOW_GROUP windows spread evenly over
+    the sentence, their summed steps."""
     _, prob, alias = tables[:3]
     W_in, W_out = W_in.astype(np.float64), W_out.astype(np.float64)
     state, total, windows, repeats = np.uint64(seed), 0.0, 0, 0
@@ -120,8 +121,9 @@ def _cbow_replay(sentences, W_in, W_out, tables, negative, window, lr, seed, mea
         m = len(sent)
         if m < 2:
             continue
-        for first in range(0, m, CBOW_GROUP):
-            group = range(first, min(m, first + CBOW_GROUP))
+        n_groups = -(-m // CBOW_GROUP)  # group gi: windows gi, gi + n_groups, ... (strided)
+        for gi in range(n_groups):
+            group = [i for i in range(gi, m, n_groups)][:CBOW_GROUP]
             radii = []
             for _ in group:
                 r, state = _radius(state, window)
@@ -266,8 +268,8 @@ def _hs_tables() -> tuple:
 
 
 def _skipgram_hs_replay(sentences, W_in, W_out, tables, window, lr, seed):
-    """The reference's skip-gram HS minibatch: per chunk of HS_CHUNK context positions of a
-    window (in order, the centre skipped), the pairs' summed HS steps."""
+    """The reference's skip-gram HS: each pair of a window (in position order, the centre
+    skipped) one exact HS step, as word2vec.c's loop takes them."""
     points, codes, lengths = tables[3:6]
     W_in, W_out = W_in.astype(np.float64), W_out.astype(np.float64)
     state, total, pairs = np.uint64(seed), 0.0, 0
@@ -277,26 +279,24 @@ def _skipgram_hs_replay(sentences, W_in, W_out, tables, window, lr, seed):
             n = lengths[centre]
             path = {"points": list(points[centre, :n]), "codes": list(codes[centre, :n])}
             ctx = [sent[j] for j in range(max(0, i - r), min(len(sent), i + r + 1)) if j != i]
-            for c0 in range(0, len(ctx), HS_CHUNK):
-                g_in, g_out = np.zeros_like(W_in), np.zeros_like(W_out)
-                for word in ctx[c0 : c0 + HS_CHUNK]:
-                    out = ref.example_forward("hs", W_in, W_out, [word], centre, **path)
-                    g_in += out["grad_W_in"]
-                    g_out += out["grad_W_out"]
-                    total += out["loss"]
-                    pairs += 1
-                W_in, W_out = W_in - lr * g_in, W_out - lr * g_out
+            for word in ctx:
+                out = ref.example_forward("hs", W_in, W_out, [word], centre, **path)
+                W_in = W_in - lr * out["grad_W_in"]
+                W_out = W_out - lr * out["grad_W_out"]
+                total += out["loss"]
+                pairs += 1
     return W_in, W_out, total, pairs
 
 
 HS_KERNEL = MINIBATCH_KERNELS["skipgram", "hs"]
 
 
-@pytest.mark.parametrize("window", [1, 2, 3])
-def test_skipgram_hs_minibatch_step_equals_the_references_summed_steps(window):
-    """Every chunk of a window: its pairs' exact HS gradients (the context rows against the
-    centre's path) summed at the chunk's snapshot, one step; paths of odd and even length,
-    windows of one chunk and of two (window 3: up to 6 pairs)."""
+@pytest.mark.parametrize("window", [1, 2, 3, 5])
+def test_skipgram_hs_minibatch_equals_the_references_pair_by_pair_steps(window):
+    """Chunks of a window's pairs as products give what one exact HS step per pair gives:
+    paths of odd and even length, windows of one chunk and of several (window 5: up to 10
+    pairs), and a context word twice in a window (word 0 at positions 0 and 2, 1 at 0 and
+    1), which must start a new chunk."""
     tables = _hs_tables()
     assert {0, 1} <= {n % 2 for n in tables[5]}  # odd and even paths: the padded tile row
     W_in, W_out = _matrices(4)
@@ -316,22 +316,27 @@ def test_skipgram_hs_minibatch_step_equals_the_references_summed_steps(window):
     np.testing.assert_allclose(W_out, exp_out, **TOL)
 
 
-def test_skipgram_hs_minibatch_is_not_the_per_pair_sequence():
-    """Same draws as the per-pair HS kernel, same pairs, another end point (the snapshot)."""
-    tables, window, sched = _hs_tables(), 3, (0.2, 0.2, 0.0, 1.0)
-    ids, ends = _batch(SENTENCES)
+def test_skipgram_hs_minibatch_equals_the_per_pair_kernel():
+    """Same draws and pairs as the per-pair HS kernel and, to float32 rounding, the same
+    weights; a longer batch than the reference test (100 windows of radius up to 5)."""
+    tables, window, sched = _hs_tables(), 5, (0.2, 0.2, 0.0, 1.0)
+    rng = np.random.default_rng(0)
+    ids, ends = _batch([list(rng.integers(0, V, size=50)), list(rng.integers(0, V, size=50))])
     a_in, a_out = _matrices(4)
+    a_out = a_out[: V - 1].copy()
     b_in, b_out = a_in.copy(), a_out.copy()
-    _, na = HS_KERNEL(
+    la, na = HS_KERNEL(
         ids, ends, a_in, a_out, NO_HOT, NO_HOT, tables, 5, window, sched, np.uint64(3), 0,
         NO_SYNC, 1,
     )  # fmt: skip
-    _, nb = train_batch_skipgram(
+    lb, nb = train_batch_skipgram(
         ids, ends, b_in, b_out, NO_HOT, NO_HOT, tables, 1, 5, window, sched, np.uint64(3), 0,
         NO_SYNC, 0,
     )  # fmt: skip
     assert na == nb
-    assert not np.allclose(a_in, b_in, **TOL)
+    assert la == pytest.approx(lb, rel=1e-5)
+    np.testing.assert_allclose(a_in, b_in, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(a_out, b_out, rtol=1e-4, atol=1e-5)
 
 
 def test_skipgram_hs_private_rows_synced_inside_the_batch_train_like_shared_rows():

@@ -82,14 +82,15 @@ class TrainConfig:
     minibatch: bool | None = field(
         default=None,
         metadata=_help(
-            "train each skip-gram window (NS; HS: each 2 of its pairs, against the centre's "
-            "Huffman path) or each group of 4 CBOW windows (NS only) as small matrix products, "
-            "all its updates from one snapshot; NS draws its noise words once for it (HogBatch, "
-            "Ji et al. 2016). Skip-gram NS: ~2x the per-pair kernel at the same quality or "
-            "better; skip-gram HS: ~1.2x, within 0.1 analogy points; CBOW NS: ~1.3x but ~0.9 "
-            "analogy points lower (benchmarks/issue21_notes.md). None: on for skip-gram NS "
-            "(unless shared_negatives) and HS on the CPU trainer, off otherwise; False: "
-            "word2vec.c's per-pair updates"
+            "train each skip-gram NS window or each group of 4 CBOW NS windows spread over a "
+            "sentence as small matrix products, all its updates from one snapshot, its noise "
+            "words drawn once for it (HogBatch, Ji et al. 2016); skip-gram HS: each 4 pairs of "
+            "a window against the centre's Huffman path as products, with the per-pair "
+            "arithmetic. Skip-gram NS: ~2x the per-pair kernel at the same quality or better; "
+            "skip-gram HS: ~1.2-1.4x, the per-pair kernel's result to rounding; CBOW NS: ~1.3x "
+            "but ~0.1-0.3 analogy points lower (benchmarks/issue21_notes.md). None: on for "
+            "skip-gram NS (unless shared_negatives) and HS on the CPU trainer, off otherwise; "
+            "False: word2vec.c's per-pair updates"
         ),
     )
     ns_exponent: float = field(
@@ -266,8 +267,8 @@ class TrainConfig:
     def use_minibatch(self) -> bool:
         """Whether the CPU trainer runs the minibatch (HogBatch) kernels: ``minibatch``, or
         when it is None, skip-gram NS (without ``shared_negatives``) or HS on the CPU trainer
-        (NS ~2x faster at the same quality, HS ~1.2x within 0.1 analogy points; CBOW's groups
-        cost quality)."""
+        (NS ~2x faster at the same quality, HS ~1.2-1.4x with the per-pair arithmetic; CBOW's
+        groups cost quality)."""
         if self.minibatch is not None:
             return self.minibatch
         return (

@@ -7,7 +7,12 @@ snapshot of those rows, S = U Xᵀ ((k+1) × B); with G = lr·c·(label − σ(S
 times that noise word was drawn, so a duplicate is one row with twice the weight), both
 gradients are products, ΔU = G X and ΔX = Gᵀ U, and each row is written back once.
 
-CBOW: ``CBOW_GROUP`` consecutive windows of a sentence share one draw of k noise words. Their
+CBOW: ``CBOW_GROUP`` windows spread evenly over a sentence (a sentence of m kept words has
+ceil(m / CBOW_GROUP) groups; group g holds the windows centred at g, g + groups, g + 2·groups,
+...) share one draw of k noise words. Consecutive windows share most of their context words,
+so their hidden vectors are nearly equal and one noise draw for them all would push the same
+k rows the same way four times: consecutive groups cost 0.94 ± 0.14 analogy points against
+per-pair over 10 seeds, spread ones 0.13 ± 0.14 (benchmarks/issue21_notes.md). Their
 hidden vectors H (windows × dim) meet the group's output rows (the windows' centre words and
 the shared noise words, each once) from one snapshot; each window scores its own centre word
 and every noise word but its centre word (word2vec.c skips a noise word equal to the target),
@@ -48,12 +53,12 @@ _BLOCK = 16
 CBOW_GROUP = 4
 #: The CBOW kernel's tile: hidden vectors per product (its loops are written for four).
 _TILE = 4
-#: Context rows per snapshot in skip-gram HS (at most 4, the tiles' width): a window of
-#: B pairs is trained as ceil(B / HS_CHUNK) products in turn. Against per pair, whole windows
-#: (one snapshot per window, as skip-gram NS) cost 0.48 analogy points over 5 seeds, chunks
-#: of 4 0.37 ± 0.12 over 10, chunks of 2 0.10 ± 0.07 over 10 (WS353 −0.001 ± 0.003) at
-#: ~1.2x the per-pair kernel's speed (benchmarks/issue21_notes.md, session 9).
-HS_CHUNK = 2
+#: Context rows per chunk in skip-gram HS (the tiles' width, 4): a window of B pairs is
+#: trained as ceil(B / HS_CHUNK) chunks in turn, each with the per-pair kernel's arithmetic
+#: (each pair's scores include the earlier pairs' steps on the path rows). The earlier form,
+#: one snapshot per chunk, cost 0.10 ± 0.07 analogy points against per pair with chunks of 2,
+#: 0.37 ± 0.12 with chunks of 4 and 0.48 with whole windows (benchmarks/issue21_notes.md).
+HS_CHUNK = 4
 #: How many windows ahead the kernels draw (and prefetch the rows of) the noise words. The
 #: draws do not depend on the weights, so drawing ahead keeps their order.
 AHEAD = 2
@@ -284,18 +289,24 @@ def train_batch_skipgram_hs_minibatch(
     hot_sync: tuple,
     cbow_mean: int,
 ) -> tuple[float, int]:  # pragma: no cover - numba
-    """Skip-gram HS, a window's pairs in chunks of ``HS_CHUNK`` as matrix products; (summed
-    loss, pairs).
+    """Skip-gram HS, a window's pairs ``HS_CHUNK`` at a time as matrix products, with the
+    per-pair kernel's arithmetic; (summed loss, pairs).
 
     Arguments as for ``train_batch_skipgram`` with ``loss_kind`` HS (``negative`` and
     ``cbow_mean`` are ignored). Every pair of a window trains the context word's input row
     against the centre word's Huffman path, so a chunk's B context rows X (B × dim, in
-    position order, the centre skipped) meet the path's L inner-node rows U (L × dim):
-    S = U Xᵀ (L × B) from one snapshot, G = lr·(1 − code − σ(S)), ΔU = G X, ΔX = Gᵀ U, each
-    row written back once; the window's next chunk starts from the updated rows. The random
-    draws are the per-pair kernel's (a sentence's subsampling, then each kept centre's
-    radius), and so are the in-batch syncs of the private rows (``hot_sync``; the root, the
-    most shared row, is the last inner node). Tiles as in the NS kernel.
+    position order, the centre skipped, no word twice) meet the path's L inner-node rows
+    U (L × dim). Pair b sees the path rows as the pairs before it left them,
+    U_b = U + Σ_{a<b} G[:, a] x_a, so its scores are S[:, b] = (U Xᵀ)[:, b] +
+    Σ_{a<b} G[:, a] (x_a · x_b) and its input step is Δx_b = Σ_o G[o, b] U_b[o] =
+    (Gᵀ U)_b + Σ_{a<b} (G[:, b] · G[:, a]) x_a, with G = lr·(1 − code − σ(S)) taken pair by
+    pair; the path rows end at U + G X. So the products U Xᵀ, Gᵀ U and G X from one read of
+    each row give what word2vec.c's pair-by-pair loop gives (to rounding), and each row is
+    written back once per chunk. A context word already in the chunk starts the next chunk
+    (its row must include the earlier pair's step). The random draws are the per-pair
+    kernel's (a sentence's subsampling, then each kept centre's radius), and so are the
+    in-batch syncs of the private rows (``hot_sync``; the root, the most shared row, is the
+    last inner node). Tiles as in the NS kernel.
     """
     n = ids.shape[0]
     dim = W_in.shape[1]
@@ -305,14 +316,16 @@ def train_batch_skipgram_hs_minibatch(
     state = seed
     kept = np.empty(n, dtype=np.int32)
     kept_pos = np.empty(n, dtype=np.int64)
-    nb = 4  # a chunk's context rows, padded to a tile of 4
+    nb = HS_CHUNK  # a chunk's context rows: the tiles' width
     no = points.shape[1] + (points.shape[1] & 1)  # the longest path, padded to tiles of 2
     # the chunk's context rows (snapshot), then a zero row that pads an odd path (a row of
     # X, not an array of its own: Numba frees an array after its last use, not its pointer's)
     X = np.zeros((nb + 1, dp), dtype=np.float32)
     zero = row_ptr(X, np.zeros((0, dp), dtype=np.float32), 0, nb)
-    S = np.zeros((no, nb), dtype=np.float32)  # scores U Xᵀ
-    G = np.zeros((no, nb), dtype=np.float32)  # lr·(1 − code − σ(S)); 0 in the padding
+    S = np.zeros((no, nb), dtype=np.float32)  # scores U Xᵀ at the chunk's start
+    G = np.zeros((no, nb), dtype=np.float32)  # lr·(1 − code − σ(score)); 0 in the padding
+    K = np.zeros((nb, nb), dtype=np.float32)  # x_a · x_b, a < b
+    M = np.zeros((nb, nb), dtype=np.float32)  # G[:, b] · G[:, a], a < b
     ctx = np.empty(nb, dtype=np.int32)
     sync_every = hot_sync[3]
     since_sync = 0
@@ -336,25 +349,34 @@ def train_batch_skipgram_hs_minibatch(
             r = window - b  # effective radius, uniform in 1..window
             centre = kept[i]
             n_u = lengths[centre]
+            n_up = n_u + (n_u & 1)
             if i + 1 < m:  # the next window's path, and the input row that enters with it
                 prefetch_units(W_out, hot_out, hot_start, points, kept[i + 1], lengths[kept[i + 1]])
                 if i + window + 1 < m:
                     prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[i + window + 1]), row_bytes)
             lo = max(0, i - r)
             n_ctx = min(m, i + r + 1) - lo - 1
-            for c0 in range(0, n_ctx, HS_CHUNK):  # each chunk: one snapshot
+            q = 0
+            while q < n_ctx:  # each chunk: the pairs' products from one read of the rows
                 B = 0
-                for q in range(c0, min(n_ctx, c0 + HS_CHUNK)):
+                while q < n_ctx and B < nb:
                     j = lo + q if lo + q < i else lo + q + 1
-                    ctx[B] = kept[j]
-                    row = row_ptr(W_in, hot_in, 0, kept[j])
+                    w = kept[j]
+                    seen = False
+                    for a in range(B):
+                        if ctx[a] == w:
+                            seen = True
+                    if seen:
+                        break
+                    ctx[B] = w
+                    row = row_ptr(W_in, hot_in, 0, w)
                     for k in range(dim):
                         X[B, k] = row[k]
                     B += 1
-                for j in range(B, 4):
+                    q += 1
+                for j in range(B, nb):
                     for k in range(dim):
                         X[j, k] = 0.0
-                n_up = n_u + (n_u & 1)
                 # S = U Xᵀ in tiles of 2 × 4, the path rows read in place (a zero row pads)
                 for o in range(0, n_up, 2):
                     u0 = row_ptr(W_out, hot_out, hot_start, points[centre, o])
@@ -392,28 +414,47 @@ def train_batch_skipgram_hs_minibatch(
                     S[o + 1, 1] = s11
                     S[o + 1, 2] = s12
                     S[o + 1, 3] = s13
-                for o in range(n_up):
-                    label = 1.0 - codes[centre, o] if o < n_u else 0.0
-                    for j in range(4):
-                        if o < n_u and j < B:
-                            g, unit_loss = logistic(S[o, j], label, lr)
-                            G[o, j] = g
+                for a in range(B):  # the context rows' dot products, for the pairs after
+                    for c in range(a + 1, B):
+                        acc = np.float32(0.0)
+                        for k in range(dim):
+                            acc += X[a, k] * X[c, k]
+                        K[a, c] = acc
+                # pair by pair: the scores against the path rows as the earlier pairs left them
+                for c in range(nb):
+                    for o in range(n_up):
+                        if o < n_u and c < B:
+                            score = S[o, c]
+                            for a in range(c):
+                                score += G[o, a] * K[a, c]
+                            g, unit_loss = logistic(score, 1.0 - codes[centre, o], lr)
+                            G[o, c] = g
                             loss += unit_loss
                         else:
-                            G[o, j] = 0.0
-                # ΔX = Gᵀ U first, while the path rows are still the snapshot; then ΔU = G X
-                # from the copied context rows; each row written once
-                for j in range(B):
-                    row = row_ptr(W_in, hot_in, 0, ctx[j])
+                            G[o, c] = 0.0
+                for c in range(1, B):
+                    for a in range(c):
+                        acc = np.float32(0.0)
+                        for o in range(n_u):
+                            acc += G[o, c] * G[o, a]
+                        M[c, a] = acc
+                # Δx_b = (Gᵀ U)_b + Σ_{a<b} M[b, a] x_a first, while the path rows are still
+                # the chunk's; then ΔU = G X from the copied context rows; each row written once
+                for c in range(B):
+                    row = row_ptr(W_in, hot_in, 0, ctx[c])
                     for o in range(0, n_up, 2):
                         u0 = row_ptr(W_out, hot_out, hot_start, points[centre, o])
                         u1 = zero
                         if o + 1 < n_u:
                             u1 = row_ptr(W_out, hot_out, hot_start, points[centre, o + 1])
-                        g0 = G[o, j]
-                        g1 = G[o + 1, j]
+                        g0 = G[o, c]
+                        g1 = G[o + 1, c]
                         for k in range(dim):
                             row[k] += g0 * u0[k] + g1 * u1[k]
+                    for a in range(c):
+                        mca = M[c, a]
+                        for k in range(dim):
+                            row[k] += mca * X[a, k]
                 for o in range(n_u):
                     row = row_ptr(W_out, hot_out, hot_start, points[centre, o])
                     g0 = G[o, 0]
@@ -443,13 +484,15 @@ def train_batch_cbow_minibatch(
     hot_sync: tuple,
     cbow_mean: int,
 ) -> tuple[float, int]:  # pragma: no cover - numba
-    """CBOW NS, ``CBOW_GROUP`` windows at a time as matrix products; (summed loss, windows).
+    """CBOW NS, ``CBOW_GROUP`` windows spread over a sentence at a time as matrix products;
+    (summed loss, windows).
 
     Arguments as for ``train_batch_cbow`` (negative sampling only). The draws: a sentence's
     subsampling (a sentence of fewer than two kept words trains nothing and draws nothing
-    more), then per group its windows' radii in order and one draw of k noise words for the
-    group (no word excluded: a window skips the noise words equal to its own centre word),
-    drawn one group early to prefetch the rows they name.
+    more), then per group (g = 0, 1, ...: the windows at g, g + groups, ...) its windows'
+    radii in order and one draw of k noise words for the group (no word excluded: a window
+    skips the noise words equal to its own centre word), drawn one group early to prefetch
+    the rows they name (the next group's output rows and context rows).
     """
     n = ids.shape[0]
     dim = W_in.shape[1]
@@ -491,19 +534,20 @@ def train_batch_cbow_minibatch(
         drawn = 0  # groups of this sentence whose draws are done
         for gi in range(n_groups):
             if sync_every:
-                since_sync += min(ng, m - gi * ng)
+                since_sync += min(ng, (m - gi + n_groups - 1) // n_groups)
                 if since_sync >= sync_every:  # publish the most shared private rows
                     since_sync = 0
                     n_syncs += 1
                     sync_tier(W_in, W_out, hot_in, hot_out, hot_start, hot_sync, 0, n_syncs)
             while drawn < n_groups and drawn <= gi + 1:  # this group's draws, and the next's
                 slot = drawn & 1
-                f = drawn * ng
-                for g in range(min(ng, m - f)):
+                n_in = min(ng, (m - drawn + n_groups - 1) // n_groups)
+                for g in range(n_in):
                     b, state = rand_below(state, window)
                     r = window - b  # uniform in 1..window
-                    lo_g[slot, g] = max(0, f + g - r)
-                    hi_g[slot, g] = min(m, f + g + r + 1)
+                    c_pos = drawn + g * n_groups
+                    lo_g[slot, g] = max(0, c_pos - r)
+                    hi_g[slot, g] = min(m, c_pos + r + 1)
                 n_neg, state = draw_negatives(noise_prob, noise_alias, negative, -1, draw, state)
                 n_u = merge_noise(draw, draw_mult, 1, n_neg) - 1
                 for o in range(n_u):
@@ -511,19 +555,20 @@ def train_batch_cbow_minibatch(
                     mult[slot, o] = draw_mult[o + 1]
                     prefetch_ptr(row_ptr(W_out, hot_out, hot_start, draw[0, o + 1]), row_bytes)
                 n_units[slot] = n_u
-                for p in range(f, min(m, f + ng)):  # the centre words' output rows
-                    prefetch_ptr(row_ptr(W_out, hot_out, hot_start, kept[p]), row_bytes)
-                for p in range(f + window, min(m, f + ng + window)):  # input rows entering
-                    prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[p]), row_bytes)
+                for g in range(n_in):  # the centre words' output rows, the context rows
+                    prefetch_ptr(
+                        row_ptr(W_out, hot_out, hot_start, kept[drawn + g * n_groups]), row_bytes
+                    )
+                    for p in range(lo_g[slot, g], hi_g[slot, g]):
+                        prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[p]), row_bytes)
                 drawn += 1
             slot = gi & 1
-            first = gi * ng
-            G = min(ng, m - first)
+            G = min(ng, (m - gi + n_groups - 1) // n_groups)
             n_u = n_units[slot]
             # each window's hidden vector, read straight from the input rows: nothing is
             # written to W_in before every H is formed, so they share one snapshot
             for g in range(G):
-                i = first + g
+                i = gi + g * n_groups
                 for k in range(dp):
                     H[g, k] = 0.0
                 for p in range(lo_g[slot, g], hi_g[slot, g]):
@@ -547,7 +592,7 @@ def train_batch_cbow_minibatch(
                 for k in range(dp):
                     U[o, k] = 0.0
             for g in range(G):
-                row = row_ptr(W_out, hot_out, hot_start, kept[first + g])
+                row = row_ptr(W_out, hot_out, hot_start, kept[gi + g * n_groups])
                 for k in range(dim):
                     T[g, k] = row[k]
             # noise scores S = U Hᵀ in tiles of 2 × 4; the centre words' scores one by one
@@ -585,8 +630,8 @@ def train_batch_cbow_minibatch(
                 S[o + 1, 3] = s13
             for g in range(_TILE):
                 if g < G:
-                    centre = kept[first + g]
-                    lr = learning_rate(schedule, kept_pos[first + g])
+                    centre = kept[gi + g * n_groups]
+                    lr = learning_rate(schedule, kept_pos[gi + g * n_groups])
                     score = np.float32(0.0)
                     for k in range(dp):
                         score += T[g, k] * H[g, k]
@@ -624,13 +669,13 @@ def train_batch_cbow_minibatch(
                 for k in range(dim):
                     row[k] += (g0 * H[0, k] + g1 * H[1, k]) + (g2 * H[2, k] + g3 * H[3, k])
             for g in range(G):
-                row = row_ptr(W_out, hot_out, hot_start, kept[first + g])
+                row = row_ptr(W_out, hot_out, hot_start, kept[gi + g * n_groups])
                 gt = Gt[g]
                 for k in range(dim):
                     row[k] += gt * H[g, k]
             # each window's ΔH added to its context rows (a row in several windows gets each)
             for g in range(G):
-                i = first + g
+                i = gi + g * n_groups
                 for p in range(lo_g[slot, g], hi_g[slot, g]):
                     if p != i:
                         row = row_ptr(W_in, hot_in, 0, kept[p])
