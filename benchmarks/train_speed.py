@@ -6,7 +6,7 @@
 
 Each (config, tool) trains in a fresh subprocess, so peak RSS is its own. Train seconds
 exclude building the vocabulary (w2v's single read-and-encode pass; gensim's build_vocab).
-Tools: ``w2v`` (its per-pair kernels: ``minibatch=False``, also for skip-gram NS and HS where
+Tools: ``w2v`` (its per-pair kernels: ``minibatch=False``, also for skip-gram NS where
 minibatch is the default); ``gensim_iter`` (gensim with LineSentence); ``gensim_file``
 (gensim's faster ``corpus_file=`` mode); ``w2v_1w`` (w2v with one worker, for the 2-worker/1-worker
 scaling column); ``w2v_shared`` (w2v with the opt-in ``shared_negatives``, skip-gram NS

@@ -98,6 +98,49 @@ def test_output_update_equals_reference_step(loss):
     assert not np.allclose(W_out, _matrices(loss)[1])  # the step moved something
 
 
+def _units_one_at_a_time(W_out, v, rows, labels, lr):
+    """Float64 word2vec.c loop: each unit's score against its row as the units before it
+    left it; grad_v from the row before its own step."""
+    W_out, v = W_out.astype(np.float64), v.astype(np.float64)
+    grad_v, loss = np.zeros_like(v), 0.0
+    for row, label in zip(rows, labels, strict=True):
+        score = W_out[row] @ v
+        sig = 1.0 / (1.0 + np.exp(-score))
+        g = lr * (label - sig)
+        grad_v += g * W_out[row]
+        W_out[row] += g * v
+        loss -= np.log(sig) if label else np.log(1.0 - sig)
+    return W_out, grad_v, loss
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [4, 0, 5, 2, 1, 3],  # six different rows: four together, then two
+        [4, 0, 4, 2, 1, 1],  # repeats inside the first four and in the last two
+        [3, 3, 3, 3, 3],  # one row five times
+        [0, 1, 2, 3, 4, 5, 2, 3, 1],  # two fours (the second with rows seen before), one more
+        [2, 5, 1],  # three: a pair, then one
+    ],
+)
+def test_logistic_units_take_the_units_in_order_however_they_are_grouped(rows):
+    """The units computed four or two at a time give word2vec.c's one-at-a-time result,
+    also when a row repeats (the later unit sees the earlier one's step)."""
+    _, W_out = _matrices("ns")
+    rng = np.random.default_rng(len(rows))
+    v = rng.uniform(-1, 1, DIM).astype(np.float32)
+    codes = np.array([[d % 2 for d in range(len(rows))]], dtype=np.int8)
+    labels = 1 - codes[0]
+    lr = 0.3
+    exp_out, exp_grad, exp_loss = _units_one_at_a_time(W_out, v, rows, labels, lr)
+    grad_v = np.zeros(DIM, dtype=np.float32)
+    table = np.array([rows], dtype=np.int32)
+    got = logistic_units(W_out, NO_HOT, 0, v, grad_v, table, codes, 0, len(rows), lr)
+    np.testing.assert_allclose(W_out, exp_out, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(grad_v, exp_grad, rtol=1e-4, atol=1e-5)
+    assert got == pytest.approx(exp_loss, rel=1e-3)
+
+
 def _reference_sentence(arch, loss, W_in, W_out, sentence, lr, tree, noise_word, negative):
     """Replay a window=1 sentence through the reference, in the kernel's order."""
     W_in = W_in.astype(np.float64)

@@ -397,13 +397,14 @@ def test_minibatch_refuses_what_it_cannot_train(params, says):
         Word2Vec(**{"minibatch": True, **params})
 
 
-def test_minibatch_is_the_default_for_skipgram_ns_and_hs_on_the_cpu_only():
-    """None: skip-gram NS and HS on the CPU trainer use it; CBOW, softmax, shared_negatives
+def test_minibatch_is_the_default_for_skipgram_ns_on_the_cpu_only():
+    """None: skip-gram NS on the CPU trainer uses it; HS, CBOW, softmax, shared_negatives
     and the PyTorch backend do not; False and True are taken as given."""
     from w2v.config import TrainConfig
 
     assert TrainConfig().use_minibatch
-    assert TrainConfig(loss="hs").use_minibatch
+    assert not TrainConfig(loss="hs").use_minibatch
+    assert TrainConfig(loss="hs", minibatch=True).use_minibatch
     assert not TrainConfig(loss="hs", minibatch=False).use_minibatch
     assert not TrainConfig(loss="hs", device="cpu").use_minibatch
     assert not TrainConfig(minibatch=False).use_minibatch

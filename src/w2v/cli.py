@@ -61,7 +61,7 @@ _NONE_DEFAULTS = {
     "min_alpha": "alpha*1e-4",
     "workers": f"all CPU cores, {os.cpu_count() or 1} here",
     "device": "None, the CPU trainer",
-    "minibatch": "on for skip-gram NS and HS on the CPU trainer, off otherwise",
+    "minibatch": "on for skip-gram NS on the CPU trainer, off otherwise",
 }
 
 

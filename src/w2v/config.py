@@ -87,9 +87,9 @@ class TrainConfig:
             "words drawn once for it (HogBatch, Ji et al. 2016); skip-gram HS: each 4 pairs of "
             "a window against the centre's Huffman path as products, with the per-pair "
             "arithmetic. Skip-gram NS: ~2x the per-pair kernel at the same quality or better; "
-            "skip-gram HS: ~1.2-1.4x, the per-pair kernel's result to rounding; CBOW NS: ~1.3x "
+            "skip-gram HS: the per-pair kernel's result and speed; CBOW NS: ~1.2x "
             "but ~0.1-0.3 analogy points lower (benchmarks/issue21_notes.md). None: on for "
-            "skip-gram NS (unless shared_negatives) and HS on the CPU trainer, off otherwise; "
+            "skip-gram NS (unless shared_negatives) on the CPU trainer, off otherwise; "
             "False: word2vec.c's per-pair updates"
         ),
     )
@@ -266,14 +266,15 @@ class TrainConfig:
     @property
     def use_minibatch(self) -> bool:
         """Whether the CPU trainer runs the minibatch (HogBatch) kernels: ``minibatch``, or
-        when it is None, skip-gram NS (without ``shared_negatives``) or HS on the CPU trainer
-        (NS ~2x faster at the same quality, HS ~1.2-1.4x with the per-pair arithmetic; CBOW's
-        groups cost quality)."""
+        when it is None, skip-gram NS (without ``shared_negatives``) on the CPU trainer (~2x
+        faster at the same quality; skip-gram HS's products run no faster than the per-pair
+        loop, whose four-units-at-a-time scores caught up with them; CBOW's groups cost
+        quality)."""
         if self.minibatch is not None:
             return self.minibatch
         return (
             self.arch == "skipgram"
-            and self.loss in ("ns", "hs")
+            and self.loss == "ns"
             and not self.shared_negatives
             and self.device is None
         )
