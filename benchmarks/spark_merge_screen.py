@@ -131,6 +131,7 @@ def _parse(spec: str) -> tuple[str, dict[str, float]]:
         hn=0.0,
         bw=0.0,
         la=-1.0,
+        rc=0.0,
     )
     for item in filter(None, rest.split(",")):
         key, _, value = item.partition("=")
@@ -233,6 +234,12 @@ def main() -> None:
             ends_at = round_ends(rounds, o)
             losses: list = []
             for r in range(rounds):
+                if o["rc"]:  # the partitions' rate capped at rc × alpha, not their scale
+                    s_r = min(float(P), o["rc"] / max(1e-9, 1.0 - ends_at[r]))
+                    cfg = partition_config(config, s_r)
+                    if o["bw"]:
+                        cfg = cfg.replace(batch_words=int(o["bw"]))
+                    merge.mu = merge.mu0 = max(0.0, 1.0 - s_r / P) or 1e-12
                 updates = []
                 for index, (ids, ends) in enumerate(corpus.parts):
                     span = (ends_at[r], ends_at[r + 1])
