@@ -186,6 +186,10 @@ def test_tapered_rounds_shrink_toward_the_end_by_hand():
     assert [piece_bounds(k, 4, 16, 2.0) for k in range(4)] == [(0, 7), (7, 12), (12, 15), (15, 16)]
     assert [piece_bounds(k, 4, 10, 1.0) for k in range(4)] == [(0, 2), (2, 5), (5, 7), (7, 10)]
     assert [piece_bounds(k, 3, 9, 0.5) for k in range(3)] == [(0, 1), (1, 3), (3, 9)]
+    params = dict(dim=4, min_count=1, sync_every=40, seed=1, batch_words=10)
+    equal = w2v.spark.simulate(TINY, 3, **params)
+    tapered = w2v.spark.simulate(TINY, 3, taper=2.0, **params)
+    assert np.isfinite(tapered.W_in).all() and not np.array_equal(tapered.W_in, equal.W_in)
 
 
 def test_run_rounds_weights_losses_by_the_tapered_rounds_lengths():
@@ -211,14 +215,13 @@ def test_run_rounds_weights_losses_by_the_tapered_rounds_lengths():
 
 
 def test_taper_and_batch_words_defaults():
-    """Several partitions: taper 1.5 and batches of at most 1/8 of an average round (at
-    least 100 words); one partition: equal rounds and the config's batches."""
+    """Equal rounds; several partitions: batches of at most 1/8 of an average round (at
+    least 100 words); one partition: the config's batches."""
     from w2v import TrainConfig
 
     config = TrainConfig(epochs=1)  # batch_words 10,000
     settings = RoundSettings()
-    assert settings.taper_for(16) == 1.5 and settings.taper_for(1) == 1.0
-    assert RoundSettings(taper=1).taper_for(16) == 1.0
+    assert settings.taper == 1.0 and RoundSettings(taper=1.5).taper == 1.5
     # 1,000,000 words, 8 partitions: 5 rounds of 25,000 words per partition -> 3,125
     assert settings.batch_words(config, 1_000_000, 8) == 3_125
     assert settings.batch_words(config, 1_000_000, 1) == 10_000

@@ -40,7 +40,7 @@ def fit(
     sync: str = "nesterov",
     block_lr: float | None = None,
     momentum: float | None = None,
-    taper: float | None = None,
+    taper: float = 1.0,
     sum_in_tasks: bool = True,
     progress: bool | None = None,
     **params: Any,
@@ -83,9 +83,9 @@ def fit(
         ``"bmuf"``).
     taper : float, optional
         How the rounds' lengths change along the schedule: round k of R ends at the
-        fraction 1 - (1 - k/R) ** taper of each partition's words. Default: 1.5 with more
-        than one partition (long rounds first, short rounds at the end, where staleness
-        stays in the vectors; the same number of rounds); 1: equal rounds.
+        fraction 1 - (1 - k/R) ** taper of each partition's words (the same number of
+        rounds). Default 1: equal rounds; > 1: long rounds first, short ones at the end
+        (measured at 8-32 partitions: no clear gain, docs/spark.md).
     sum_in_tasks : bool
         With ``sync="nesterov"`` or ``"average_all"``, each task (one per core) sends back
         the sum of its partitions' changes, not each partition's changed rows: fewer bytes,
@@ -129,7 +129,7 @@ def simulate(
     sync: str = "nesterov",
     block_lr: float | None = None,
     momentum: float | None = None,
-    taper: float | None = None,
+    taper: float = 1.0,
     progress: bool | None = None,
     **params: Any,
 ) -> Word2Vec:

@@ -29,11 +29,13 @@ Merges (``sync=``):
   8 α (rate × 16 collapsed at 16 partitions). With P ≤ s, μ = 0 and the merge is
   ``"average_all"``'s exactly.
 
-Rounds (:meth:`RoundSettings.plan`, ``taper``): with more than one partition, round k of R
-ends at the fraction 1 − (1 − k/R) ** 1.5 of each partition's schedule, long rounds first
-and short ones at the end (the same R): the staleness of the last rounds stays in the
-vectors, the first rounds' is trained away. The partitions' batches are made small enough
-(:meth:`RoundSettings.batch_words`) for the rounds to end where the taper says.
+Rounds (:meth:`RoundSettings.plan`): a round is whole batches of each partition, so with
+more than one partition the partitions' batches hold at most 1/8 of a partition's words
+of an average round (:meth:`RoundSettings.batch_words`): with batches of 10,000 words a
+partition of 394,000 words (32 partitions of the 12.6M-word corpus) had 39 batches for 62
+rounds, and a third of its rounds trained nothing. ``taper`` > 1 makes the rounds shrink
+toward the end of the schedule (the same number); measured, no clear gain (issue 20
+notes, session 10), so the default is equal rounds.
 """
 
 from __future__ import annotations
@@ -66,10 +68,6 @@ DEFAULT_MAX_ROUNDS = 128
 MAX_DEFAULT_LR_SCALE = 8
 #: "average" (the mean over the partitions that changed a row) keeps its old cap.
 MAX_DEFAULT_LR_SCALE_AVERAGE = 4
-#: With more than one partition, rounds shrink toward the end of the schedule: round k of R
-#: ends at the fraction 1 − (1 − k/R) ** taper of it. The last rounds' staleness stays in
-#: the vectors, the first rounds' is trained away (docs/spark.md, issue 20 notes).
-DEFAULT_TAPER = 1.5
 #: With more than one partition, a partition's batches hold at most 1/8 of its words of an
 #: average round, so rounds end where the taper says (rounds are cut between batches).
 BATCHES_PER_ROUND = 8
@@ -90,8 +88,7 @@ class RoundSettings:
     ``sync``: the merge (default nesterov); ``block_lr``, ``momentum``: the block
     momentum's η (default 1) and μ (default 1 − 1/P for bmuf, 1 − lr_scale/P, at least 0,
     for nesterov); ``taper``: round k of R ends at the fraction 1 − (1 − k/R) ** taper of
-    each partition's schedule (default 1.5 with more than one partition: short rounds at
-    the end; 1: equal rounds).
+    each partition's schedule (default 1: equal rounds; > 1: short rounds at the end).
     """
 
     sync_every: int | None = None
@@ -99,7 +96,7 @@ class RoundSettings:
     sync: str = "nesterov"
     block_lr: float | None = None
     momentum: float | None = None
-    taper: float | None = None
+    taper: float = 1.0
 
     def __post_init__(self) -> None:
         value = self.sync_every
@@ -140,12 +137,6 @@ class RoundSettings:
         else:
             rounds = math.ceil(per_partition / self.sync_every)
         return max(1, rounds), self._scale(busy)
-
-    def taper_for(self, busy: int) -> float:
-        """The rounds' taper (:func:`w2v.schedule.piece_end`) for ``busy`` partitions."""
-        if self.taper is not None:
-            return float(self.taper)
-        return DEFAULT_TAPER if busy > 1 else 1.0
 
     def batch_words(self, config: TrainConfig, n_words: int, busy: int) -> int:
         """The partitions' ``batch_words``: ``config``'s, with more than one partition at
@@ -578,7 +569,7 @@ class SimulatedEngine:
         rounds, scale = self.plan(config, corpus)
         batch_words = self.settings.batch_words(config, corpus.n_words, corpus.busy)
         cfg = partition_config(config, scale, batch_words)
-        taper = self.settings.taper_for(corpus.busy)
+        taper = float(self.settings.taper)
 
         def train_round(r: int) -> list[PartitionUpdate]:
             updates = []

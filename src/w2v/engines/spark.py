@@ -19,11 +19,10 @@ The algorithm (synchronous model averaging of the rows the partitions changed):
    linear decay: every partition is at the same fraction of its schedule, so the averaged
    model follows the single-machine schedule. R = ceil(epochs × words per partition /
    ``sync_every``); by default all partitions together train about 200,000 words per
-   round, R = min(128, ceil(epochs × corpus words / 200,000)). With more than one
-   partition the pieces shrink toward the end (``taper``: piece k ends at the fraction
-   1 − (1 − k/R) ** 1.5 of the schedule, the last rounds' staleness being what stays in
-   the vectors), and the partitions' batches hold at most 1/8 of an average piece, so the
-   pieces end where the taper says.
+   round, R = min(128, ceil(epochs × corpus words / 200,000)). A piece is whole batches,
+   so with more than one partition the partitions' batches hold at most 1/8 of an
+   average piece (:meth:`w2v.engines.rounds.RoundSettings.batch_words`) and every round
+   trains about the planned words (``taper`` > 1: pieces that shrink toward the end).
 4. **Synchronisation.** Each partition returns only the rows of ``W_in`` and ``W_out`` that
    it changed, with their new values. The driver merges them (``sync="average_all"``:
    each such row becomes the mean of its values over all P partitions, one that did not
@@ -897,7 +896,7 @@ class SparkEngine:
         rounds, scale = self.plan(config, corpus)
         batch_words = self.settings.batch_words(config, corpus.n_words, corpus.busy)
         cfg = partition_config(config, scale, batch_words)
-        taper = self.settings.taper_for(corpus.busy)
+        taper = float(self.settings.taper)
         sc = corpus.encoded.context
         # One task per core trains its partitions in turn: fewer tasks, and each Python
         # worker brings its weights forward once per round.
