@@ -23,7 +23,9 @@ Keys: ``s`` the partitions' learning-rate scale (default 1), ``beta``, ``se``
 Nesterov's look-ahead (the next round starts from W_g + mu G; ``aa:s=8,mu=M,nv=1`` is
 ``sync="nesterov"``; ``la=L``: from W_g + L G instead), ``ma=1`` momentum on every row
 each round, ``muw=K`` the momentum ramped up linearly from 0 over the first K rounds
-(mu × min(1, (r + 1) / K)).
+(mu × min(1, (r + 1) / K)), ``rc=C`` the partitions' rate capped at C × alpha instead
+of a fixed scale (round r's scale min(P, C / (1 − t_r)), t_r the fraction of the
+schedule where it starts, and mu = 1 − scale / P that round).
 
 Round sizes (the number of rounds stays the default's, or ``se``'s): ``gam=G`` ends round
 k of R at the fraction 1 − (1 − k / R)^G of each partition's schedule (1: equal rounds,
