@@ -5,7 +5,7 @@
 
 Research code, not the library's merges: each run replaces the driver's merge with one of
 the formulas below and otherwise runs ``w2v.engines.rounds``' simulator (the same slices,
-``train_piece``, ``run_rounds`` and default rounds), skip-gram NS (``--arch cbow``: CBOW
+``train_piece``'s training and default number of rounds), skip-gram NS (``--arch cbow``: CBOW
 NS), dim 100, window 5, negative 5, min_count 5, sample 1e-3, 1 epoch, one thread per
 partition, on the first ``--bytes`` of the corpus. A run is ``KIND[:key=value,...]``;
 per row some partition changed, with d_p = partition p's change and n = the partitions
@@ -21,9 +21,23 @@ that changed the row, the merged change is D = f × Σ_p d_p with
 Keys: ``s`` the partitions' learning-rate scale (default 1), ``beta``, ``se``
 (sync_every), ``mu`` block momentum (G ← mu G + D on the changed rows, W += G), ``nv=1``
 Nesterov's look-ahead (the next round starts from W_g + mu G; ``aa:s=8,mu=M,nv=1`` is
-``sync="nesterov"``), ``ma=1`` momentum on every row each round. Prints one line per run:
-the last epoch's loss, analogy (3CosAdd, restrict_vocab 30000) and WS353; with ``nv=1``
-also the scores of W_g (without the look-ahead).
+``sync="nesterov"``; ``la=L``: from W_g + L G instead), ``ma=1`` momentum on every row
+each round, ``muw=K`` the momentum ramped up linearly from 0 over the first K rounds
+(mu × min(1, (r + 1) / K)), ``rc=C`` the partitions' rate capped at C × alpha instead
+of a fixed scale (round r's scale min(P, C / (1 − t_r)), t_r the fraction of the
+schedule where it starts, and mu = 1 − scale / P that round).
+
+Round sizes (the number of rounds stays the default's, or ``se``'s): ``gam=G`` ends round
+k of R at the fraction 1 − (1 − k / R)^G of each partition's schedule (1: equal rounds,
+the default here; 0.5: equal shares of the learning rate's decrease, short rounds first;
+1.5: the library's ``taper`` default since issue 20's session 10), ``head=H,hn=N`` puts
+the first fraction H of the schedule in N equal rounds and the rest in the other R − N.
+``bw=B``: the partitions' batch_words (default here 10,000, the config's: a round is whole
+batches, so with fewer than ~10,000 words per partition and round some rounds are empty;
+the library now caps it at 1/8 of an average round). Prints one line per run: the
+epoch's loss (``late``: over the last quarter of the schedule), analogy (3CosAdd,
+restrict_vocab 30000) and WS353; with ``nv=1`` also the scores of W_g (without the
+look-ahead).
 """
 
 from __future__ import annotations
@@ -43,9 +57,12 @@ class ScreenMerge:
     """One of the candidate merges (see the module docstring), state kept between rounds."""
 
     def __init__(self, kind: str, partitions: int, beta: float, g: float, mu: float, nv: int,
-                 ma: int):  # fmt: skip
+                 ma: int, muw: int = 0, la: float = -1.0):  # fmt: skip
         self.kind, self.partitions, self.beta, self.g = kind, partitions, beta, g
-        self.mu, self.nv, self.ma = mu, nv, ma
+        self.mu0, self.nv, self.ma, self.muw = mu, nv, ma, muw
+        self.mu = mu
+        self.la = la  # the look-ahead factor (default: mu)
+        self.round = 0
         self.G: dict[int, np.ndarray] = {}
         self.W_g: dict[int, np.ndarray] = {}
 
@@ -70,7 +87,7 @@ class ScreenMerge:
             n_eff = np.where(s2[t] > 0, s1[t] ** 2 / np.maximum(s2[t], 1e-300), 1.0)
             f = n_eff**-self.beta
         D = total[t] * (f * self.g)[:, None].astype(np.float32)
-        if self.mu == 0:
+        if self.mu0 == 0:
             W[t] += D
             return
         if key not in self.G:
@@ -88,18 +105,36 @@ class ScreenMerge:
         G[t] = self.mu * G[t] + D
         if self.nv:
             W_g[t] += G[t]
-            W[t] = W_g[t] + self.mu * G[t]
+            W[t] = W_g[t] + (self.mu if self.la < 0 else self.la) * G[t]
         else:
             W[t] += G[t]
 
     def __call__(self, W_in: np.ndarray, W_out: np.ndarray, updates: list) -> None:
+        if self.muw:
+            self.mu = self.mu0 * min(1.0, (self.round + 1) / self.muw)
+        self.round += 1
         self._step(W_in, [(u.rows_in, u.values_in) for u in updates], 0)
         self._step(W_out, [(u.rows_out, u.values_out) for u in updates], 1)
 
 
 def _parse(spec: str) -> tuple[str, dict[str, float]]:
     kind, _, rest = spec.partition(":")
-    options = dict(s=1.0, beta=1.0, g=1.0, mu=0.0, nv=0.0, ma=0.0, se=0.0)
+    options = dict(
+        s=1.0,
+        beta=1.0,
+        g=1.0,
+        mu=0.0,
+        nv=0.0,
+        ma=0.0,
+        se=0.0,
+        muw=0.0,
+        gam=1.0,
+        head=0.0,
+        hn=0.0,
+        bw=0.0,
+        la=-1.0,
+        rc=0.0,
+    )
     for item in filter(None, rest.split(",")):
         key, _, value = item.partition("=")
         if key not in options:
@@ -108,6 +143,47 @@ def _parse(spec: str) -> tuple[str, dict[str, float]]:
     if kind not in ("aa", "pow", "neff", "nfs"):
         raise SystemExit(f"unknown merge {kind!r} in run {spec!r}: aa, pow, neff or nfs")
     return kind, options
+
+
+def round_ends(rounds: int, o: dict[str, float]) -> np.ndarray:
+    """(rounds + 1,) fractions of each partition's schedule where the rounds end."""
+    k = np.arange(rounds + 1) / rounds
+    if o["head"]:
+        n = int(o["hn"])
+        head = np.linspace(0.0, o["head"], n + 1)
+        tail = np.linspace(o["head"], 1.0, rounds - n + 1)
+        return np.concatenate((head, tail[1:]))
+    return 1 - (1 - k) ** o["gam"]
+
+
+def train_span(config, vocab, ids, ends, W_in0, W_out0, *, index, span, losses):
+    """``w2v.engines.rounds.train_piece`` for the fractions ``span`` = (a, b) of the
+    partition's schedule (whole batches); appends (summed loss, words) to ``losses``."""
+    from w2v.engines.cpu import CpuEngine
+    from w2v.engines.rounds import PartitionUpdate, changed_rows, tables_for
+    from w2v.kernels import kernel_matrix
+    from w2v.schedule import TrainState, plan_batches
+    from w2v.vocab import ArrayCorpus
+
+    if len(ids) == 0:
+        return None
+    W_in = kernel_matrix(*W_in0.shape, source=W_in0)
+    W_out = kernel_matrix(*W_out0.shape, source=W_out0)
+    cfg = config.replace(workers=1, seed=config.seed + index)
+    bounds = plan_batches(ends, len(ids), cfg.batch_words)
+    n_batches = len(bounds) - 1
+    first, stop = (math.floor(x * n_batches + 1e-9) for x in span)  # one epoch, as piece_bounds
+    out: list = []
+    CpuEngine().train(cfg, vocab, ArrayCorpus(ids, ends), W_in, W_out,
+                      tables=tables_for(cfg, vocab), start=TrainState.at(n_batches, first),
+                      stop=stop, on_epoch_end=lambda e, loss: out.append(loss))  # fmt: skip
+    words = int(bounds[stop] - bounds[first])
+    if out and words and np.isfinite(out[0]):
+        losses.append((out[0] * words, words, span[0]))
+    rows_in = changed_rows(W_in, W_in0)
+    rows_out = changed_rows(W_out, W_out0)
+    return PartitionUpdate(index, rows_in, W_in[rows_in], rows_out, W_out[rows_out], [],
+                           len(ids))  # fmt: skip
 
 
 def _quality(kv, eval_dir: Path) -> tuple[float, float]:
@@ -128,13 +204,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from w2v import TrainConfig, Word2Vec
-    from w2v.engines.rounds import (
-        RoundSettings,
-        SimulatedEngine,
-        partition_config,
-        run_rounds,
-        train_piece,
-    )
+    from w2v.engines.rounds import RoundSettings, SimulatedEngine, partition_config
     from w2v.model import init_weights
 
     runs = [(spec, *_parse(spec)) for spec in args.runs.split(";")]
@@ -157,22 +227,36 @@ def main() -> None:
             beta, g = o["beta"], o["g"]
             if kind == "nfs":
                 kind, g, beta = "neff", 1.0 / o["s"], 1 - math.log(o["s"]) / math.log(P)
-            merge = ScreenMerge(kind, P, beta, g, o["mu"], int(o["nv"]), int(o["ma"]))
+            merge = ScreenMerge(kind, P, beta, g, o["mu"], int(o["nv"]), int(o["ma"]),
+                                int(o["muw"]), o["la"])  # fmt: skip
             W_in, W_out = init_weights(config, len(corpus.vocab))
             cfg = partition_config(config, o["s"])
-
-            def train_round(r: int, cfg=cfg, rounds=rounds, W_in=W_in, W_out=W_out, c=corpus):
+            if o["bw"]:
+                cfg = cfg.replace(batch_words=int(o["bw"]))
+            ends_at = round_ends(rounds, o)
+            losses: list = []
+            for r in range(rounds):
+                if o["rc"]:  # the partitions' rate capped at rc × alpha, not their scale
+                    s_r = min(float(P), o["rc"] / max(1e-9, 1.0 - ends_at[r]))
+                    cfg = partition_config(config, s_r)
+                    if o["bw"]:
+                        cfg = cfg.replace(batch_words=int(o["bw"]))
+                    merge.mu = merge.mu0 = max(0.0, 1.0 - s_r / P) or 1e-12
                 updates = []
-                for index, (ids, ends) in enumerate(c.parts):
-                    update = train_piece(cfg, c.vocab, ids, ends, W_in, W_out,
-                                         index=index, piece=(r, rounds), workers=1)  # fmt: skip
+                for index, (ids, ends) in enumerate(corpus.parts):
+                    span = (ends_at[r], ends_at[r + 1])
+                    update = train_span(cfg, corpus.vocab, ids, ends, W_in, W_out, index=index,
+                                        span=span, losses=losses)  # fmt: skip
                     if update is not None:
                         updates.append(update)
-                return updates
-
-            history = run_rounds(config, rounds, train_round, merge, W_in, W_out)
+                merge(W_in, W_out, updates)
+            loss = sum(x for x, _, _ in losses) / max(1, sum(w for _, w, _ in losses))
+            late = [(x, w) for x, w, a in losses if a >= 0.75 - 1e-9]  # the last quarter
+            late_loss = sum(x for x, _ in late) / max(1, sum(w for _, w in late))
+            history = [loss]
             line = f"P={P:<3} seed {args.seed} {spec:<34} rounds {rounds:>3} "
-            line += f"loss {history[-1]:.4f} {time.perf_counter() - t0:6.1f} s "
+            line += f"loss {history[-1]:.4f} late {late_loss:.4f} "
+            line += f"{time.perf_counter() - t0:6.1f} s "
             if not np.isfinite(W_in).all():
                 print(line + "diverged: non-finite W_in", flush=True)
                 continue

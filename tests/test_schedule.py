@@ -37,13 +37,15 @@ def test_learning_rate_on_arrays_equals_it_on_numbers():
     assert got[-1] == 1e-4
 
 
-def test_pieces_cover_the_schedule_once_in_order():
-    """The K pieces of a schedule are consecutive, disjoint and cover every global batch."""
-    for n, K in ((10, 3), (7, 7), (5, 8), (1000, 32)):
-        bounds = [piece_bounds(k, K, n) for k in range(K)]
+@pytest.mark.parametrize("taper", [1.0, 1.5, 2.0, 0.5])
+def test_pieces_cover_the_schedule_once_in_order(taper):
+    """The K pieces of a schedule are consecutive, disjoint and cover every global batch,
+    equal or tapered."""
+    for n, K in ((10, 3), (7, 7), (5, 8), (1000, 32), (79, 62)):
+        bounds = [piece_bounds(k, K, n, taper) for k in range(K)]
         assert bounds[0][0] == 0 and bounds[-1][1] == n
         assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
-        assert sum(b - a for a, b in bounds) == n
+        assert all(a <= b for a, b in bounds)
 
 
 def test_state_at_a_global_batch():

@@ -177,6 +177,60 @@ def test_settings_defaults_and_errors():
         w2v.spark.simulate(TINY, 0)
 
 
+def test_tapered_rounds_shrink_toward_the_end_by_hand():
+    """Round k of R ends at the fraction 1 - (1 - k/R) ** taper, rounded down: R = 4,
+    16 batches, taper 2 ends at 16 (1 - 9/16) = 7, 16 (1 - 4/16) = 12, 16 (1 - 1/16) = 15
+    and 16; taper 1 is the equal pieces."""
+    from w2v.schedule import piece_bounds
+
+    assert [piece_bounds(k, 4, 16, 2.0) for k in range(4)] == [(0, 7), (7, 12), (12, 15), (15, 16)]
+    assert [piece_bounds(k, 4, 10, 1.0) for k in range(4)] == [(0, 2), (2, 5), (5, 7), (7, 10)]
+    assert [piece_bounds(k, 3, 9, 0.5) for k in range(3)] == [(0, 1), (1, 3), (3, 9)]
+    params = dict(dim=4, min_count=1, sync_every=40, seed=1, batch_words=10)
+    equal = w2v.spark.simulate(TINY, 3, **params)
+    tapered = w2v.spark.simulate(TINY, 3, taper=2.0, **params)
+    assert np.isfinite(tapered.W_in).all() and not np.array_equal(tapered.W_in, equal.W_in)
+
+
+def test_run_rounds_weights_losses_by_the_tapered_rounds_lengths():
+    """With taper 2 and 2 rounds, round 0 covers 3/4 of the schedule, round 1 the last
+    1/4: an epoch loss of 1 then 3 averages to 0.75 + 0.75 = 1.5 (equal rounds: 2)."""
+    from w2v import TrainConfig
+    from w2v.engines.rounds import run_rounds
+
+    def train_round(r):
+        update = _update(0, [], [])
+        update.losses = [(0, (1.0, 3.0)[r])]
+        return [update]
+
+    W = np.zeros((3, 2), np.float32)
+    seen = []
+    for taper, want in ((2.0, 1.5), (1.0, 2.0)):
+        history = run_rounds(
+            TrainConfig(epochs=1), 2, train_round, lambda *a: None, W, W.copy(), taper=taper,
+            on_epoch_end=lambda e, loss: seen.append((e, loss)),
+        )  # fmt: skip
+        assert history == pytest.approx([want], rel=1e-12)
+    assert seen == [(0, pytest.approx(1.5)), (0, pytest.approx(2.0))]  # once each, at the end
+
+
+def test_taper_and_batch_words_defaults():
+    """Equal rounds; several partitions: batches of at most 1/8 of an average round (at
+    least 100 words); one partition: the config's batches."""
+    from w2v import TrainConfig
+
+    config = TrainConfig(epochs=1)  # batch_words 10,000
+    settings = RoundSettings()
+    assert settings.taper == 1.0 and RoundSettings(taper=1.5).taper == 1.5
+    # 1,000,000 words, 8 partitions: 5 rounds of 25,000 words per partition -> 3,125
+    assert settings.batch_words(config, 1_000_000, 8) == 3_125
+    assert settings.batch_words(config, 1_000_000, 1) == 10_000
+    assert settings.batch_words(config, 20_000, 64) == 100  # the floor
+    assert settings.batch_words(config.replace(batch_words=500), 1_000_000, 8) == 500
+    with pytest.raises(ConfigError, match="'taper' parameter must be a float > 0. Got 0"):
+        RoundSettings(taper=0)
+
+
 def test_slices_are_consecutive_as_spark_cuts_them():
     """Sentence i goes to slice i * P // n."""
     for n, parts in ((10, 3), (7, 7), (5, 8), (120, 4)):

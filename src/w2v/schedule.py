@@ -16,6 +16,7 @@ partition does it or when:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -66,10 +67,24 @@ def plan_batches(sentence_ends: np.ndarray, n_words: int, batch_words: int) -> n
     return cuts[(cuts >= 0) & (cuts <= n_words)]
 
 
-def piece_bounds(piece: int, pieces: int, n_global: int) -> tuple[int, int]:
-    """Global batches ``[first, end)`` of the ``piece``-th of ``pieces`` equal runs of
-    consecutive batches of a schedule of ``n_global`` global batches."""
-    return piece * n_global // pieces, (piece + 1) * n_global // pieces
+def piece_bounds(piece: int, pieces: int, n_global: int, taper: float = 1.0) -> tuple[int, int]:
+    """Global batches ``[first, end)`` of the ``piece``-th of ``pieces`` runs of consecutive
+    batches of a schedule of ``n_global`` global batches.
+
+    With ``taper`` 1 the runs are equal; otherwise run k ends at the fraction
+    1 − (1 − (k + 1) / pieces) ** taper of the schedule (rounded down), so with ``taper``
+    > 1 the runs shrink toward the schedule's end (:func:`piece_end`).
+    """
+    return piece_end(piece, pieces, n_global, taper), piece_end(piece + 1, pieces, n_global, taper)
+
+
+def piece_end(k: int, pieces: int, n: int, taper: float = 1.0) -> int:
+    """Where the first ``k`` of ``pieces`` runs of ``n`` units end: ``k * n // pieces``
+    with ``taper`` 1, else ⌊n (1 − (1 − k / pieces) ** taper)⌋ (0 at k = 0, n at k =
+    ``pieces``)."""
+    if taper == 1 or k in (0, pieces):
+        return k * n // pieces
+    return math.floor(n * (1.0 - (1.0 - k / pieces) ** taper))
 
 
 @dataclass

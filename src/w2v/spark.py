@@ -40,6 +40,7 @@ def fit(
     sync: str = "nesterov",
     block_lr: float | None = None,
     momentum: float | None = None,
+    taper: float = 1.0,
     sum_in_tasks: bool = True,
     progress: bool | None = None,
     **params: Any,
@@ -80,6 +81,11 @@ def fit(
         The block momentum's learning rate (default 1) and momentum (default
         1 - lr_scale/partitions, at least 0, for ``"nesterov"``; 1 - 1/partitions for
         ``"bmuf"``).
+    taper : float, optional
+        How the rounds' lengths change along the schedule: round k of R ends at the
+        fraction 1 - (1 - k/R) ** taper of each partition's words (the same number of
+        rounds). Default 1: equal rounds; > 1: long rounds first, short ones at the end
+        (measured at 8-32 partitions: no clear gain, docs/spark.md).
     sum_in_tasks : bool
         With ``sync="nesterov"`` or ``"average_all"``, each task (one per core) sends back
         the sum of its partitions' changes, not each partition's changed rows: fewer bytes,
@@ -107,7 +113,7 @@ def fit(
     >>> model.wv.most_similar("king")  # doctest: +SKIP
     """
     config = _config(config, params)
-    settings = RoundSettings(sync_every, lr_scale, sync, block_lr, momentum)
+    settings = RoundSettings(sync_every, lr_scale, sync, block_lr, momentum, taper)
     engine = SparkEngine(partitions=partitions, settings=settings, sum_in_tasks=sum_in_tasks)
     engine.check(config)
     return _fit(engine, config, progress, lambda: engine.read(data, column, config))
@@ -123,6 +129,7 @@ def simulate(
     sync: str = "nesterov",
     block_lr: float | None = None,
     momentum: float | None = None,
+    taper: float = 1.0,
     progress: bool | None = None,
     **params: Any,
 ) -> Word2Vec:
@@ -140,7 +147,7 @@ def simulate(
     config = _config(config, params)
     if config.workers is None:
         config = config.replace(workers=1)
-    settings = RoundSettings(sync_every, lr_scale, sync, block_lr, momentum)
+    settings = RoundSettings(sync_every, lr_scale, sync, block_lr, momentum, taper)
     engine = SimulatedEngine(partitions, settings)
     return _fit(engine, config, progress, lambda: engine.read(sentences, config))
 

@@ -28,6 +28,14 @@ Merges (``sync=``):
   P changes at rate α (one machine's step), while each partition's own rate stays at most
   8 α (rate × 16 collapsed at 16 partitions). With P ≤ s, μ = 0 and the merge is
   ``"average_all"``'s exactly.
+
+Rounds (:meth:`RoundSettings.plan`): a round is whole batches of each partition, so with
+more than one partition the partitions' batches hold at most 1/8 of a partition's words
+of an average round (:meth:`RoundSettings.batch_words`): with batches of 10,000 words a
+partition of 394,000 words (32 partitions of the 12.6M-word corpus) had 39 batches for 62
+rounds, and a third of its rounds trained nothing. ``taper`` > 1 makes the rounds shrink
+toward the end of the schedule (the same number); measured, no clear gain (issue 20
+notes, session 10), so the default is equal rounds.
 """
 
 from __future__ import annotations
@@ -44,7 +52,7 @@ from ..config import TrainConfig
 from ..corpus import ReadStats
 from ..errors import ConfigError, CorpusError
 from ..kernels import kernel_matrix
-from ..schedule import TrainState, piece_bounds, plan_batches
+from ..schedule import TrainState, piece_bounds, piece_end, plan_batches
 from ..tables import Tables, build_tables
 from ..vocab import ArrayCorpus, Vocabulary, build_vocab_and_encode, encode_sentences
 from . import Checkpoints, EpochCallback
@@ -60,6 +68,9 @@ DEFAULT_MAX_ROUNDS = 128
 MAX_DEFAULT_LR_SCALE = 8
 #: "average" (the mean over the partitions that changed a row) keeps its old cap.
 MAX_DEFAULT_LR_SCALE_AVERAGE = 4
+#: With more than one partition, a partition's batches hold at most 1/8 of its words of an
+#: average round, so rounds end where the taper says (rounds are cut between batches).
+BATCHES_PER_ROUND = 8
 
 Sync = Literal["average", "average_all", "bmuf", "nesterov"]
 SYNC_METHODS: tuple[str, ...] = ("average", "average_all", "bmuf", "nesterov")
@@ -76,7 +87,8 @@ class RoundSettings:
     (default: min(P, 8) for average_all and nesterov, min(P, 4) for average, 1 for bmuf);
     ``sync``: the merge (default nesterov); ``block_lr``, ``momentum``: the block
     momentum's η (default 1) and μ (default 1 − 1/P for bmuf, 1 − lr_scale/P, at least 0,
-    for nesterov).
+    for nesterov); ``taper``: round k of R ends at the fraction 1 − (1 − k/R) ** taper of
+    each partition's schedule (default 1: equal rounds; > 1: short rounds at the end).
     """
 
     sync_every: int | None = None
@@ -84,6 +96,7 @@ class RoundSettings:
     sync: str = "nesterov"
     block_lr: float | None = None
     momentum: float | None = None
+    taper: float = 1.0
 
     def __post_init__(self) -> None:
         value = self.sync_every
@@ -91,7 +104,7 @@ class RoundSettings:
             raise ConfigError(f"The 'sync_every' parameter must be an int >= 1. Got {value!r}.")
         if value is not None and value < 1:
             raise ConfigError(f"The 'sync_every' parameter must be an int >= 1. Got {value}.")
-        for name in ("lr_scale", "block_lr"):
+        for name in ("lr_scale", "block_lr", "taper"):
             x = getattr(self, name)
             if x is not None and (
                 isinstance(x, bool)
@@ -124,6 +137,18 @@ class RoundSettings:
         else:
             rounds = math.ceil(per_partition / self.sync_every)
         return max(1, rounds), self._scale(busy)
+
+    def batch_words(self, config: TrainConfig, n_words: int, busy: int) -> int:
+        """The partitions' ``batch_words``: ``config``'s, with more than one partition at
+        most 1/8 of a partition's words in an average round (at least 100), so that rounds
+        are not rounded to whole batches of 10,000 words; one partition keeps
+        ``config``'s, and with it the single-machine result."""
+        if busy <= 1:
+            return config.batch_words
+        rounds, _ = self.plan(config, n_words, busy)
+        per_round = config.epochs * n_words / busy / rounds
+        cap = max(100, math.ceil(per_round / BATCHES_PER_ROUND))
+        return min(config.batch_words, cap)
 
     def _scale(self, busy: int) -> float:
         """The partitions' learning-rate scale for ``busy`` partitions."""
@@ -197,9 +222,11 @@ def train_piece(
     index: int,
     piece: tuple[int, int],
     workers: int,
+    taper: float = 1.0,
 ) -> PartitionUpdate | None:
     """Train piece ``piece`` = (r, R) of partition ``index``'s schedule from (W_in0, W_out0)
-    (not modified); None for an empty partition.
+    (not modified), the pieces cut by ``taper`` (:func:`w2v.schedule.piece_bounds`); None
+    for an empty partition.
 
     ``config`` is the partitions' config (learning rates already scaled); partition p trains
     with seed ``seed + p`` (partition 0 keeps the single-machine random stream) and
@@ -211,7 +238,7 @@ def train_piece(
     W_out = kernel_matrix(*W_out0.shape, source=W_out0)
     cfg = config.replace(workers=config.workers or workers, seed=config.seed + index)
     n_batches = len(plan_batches(ends, len(ids), cfg.batch_words)) - 1
-    first, stop = piece_bounds(*piece, cfg.epochs * n_batches)
+    first, stop = piece_bounds(*piece, cfg.epochs * n_batches, taper)
     losses: list[tuple[int, float]] = []
     CpuEngine().train(
         cfg,
@@ -385,11 +412,13 @@ def run_rounds(
     *,
     progress: bool = False,
     on_epoch_end: EpochCallback | None = None,
+    taper: float = 1.0,
 ) -> list[float]:
     """Run ``rounds`` rounds: ``train_round(r)`` gives the partitions' updates from the
     current (W_in, W_out), ``merge`` applies them; return the epoch losses (each the mean
     over partitions, weighted by words). ``on_epoch_end`` is called once the last round
-    that trains an epoch is merged."""
+    that trains an epoch is merged. ``taper``: the rounds' lengths, as the partitions cut
+    them (:func:`w2v.schedule.piece_bounds`)."""
     from .._progress import progress_bar
 
     epochs = config.epochs
@@ -401,16 +430,15 @@ def run_rounds(
         for r in range(rounds):
             results = train_round(r)
             merge(W_in, W_out, results)
-            # Round r covers [r/R, (r+1)/R) of the schedule; epoch e covers [e/E, (e+1)/E).
+            # Round r covers [a, b) of the schedule; epoch e covers [e/E, (e+1)/E).
+            a, b = (_round_end(k, rounds, taper) for k in (r, r + 1))
             for res in results:
                 for epoch, loss in res.losses:
-                    share = min((r + 1) / rounds, (epoch + 1) / epochs) - max(
-                        r / rounds, epoch / epochs
-                    )
+                    share = min(b, (epoch + 1) / epochs) - max(a, epoch / epochs)
                     if math.isfinite(loss) and share > 0:
                         loss_sum[epoch] += loss * share * res.n_words
                         loss_weight[epoch] += share * res.n_words
-            finished = min(epochs, (r + 1) * epochs // rounds)
+            finished = min(epochs, piece_end(r + 1, rounds, epochs, taper))
             for epoch in range(reported, finished if on_epoch_end is not None else 0):
                 on_epoch_end(epoch, _mean(loss_sum[epoch], loss_weight[epoch]))
             reported = max(reported, finished)
@@ -426,14 +454,23 @@ def run_rounds(
     return [_mean(s, w) for s, w in zip(loss_sum, loss_weight, strict=True)]
 
 
+def _round_end(k: int, rounds: int, taper: float) -> float:
+    """The fraction of the schedule the first ``k`` rounds cover."""
+    return k / rounds if taper == 1 else 1.0 - (1.0 - k / rounds) ** taper
+
+
 def _mean(total: float, weight: float) -> float:
     """total / weight, NaN for no weight."""
     return float(total / weight) if weight > 0 else math.nan
 
 
-def partition_config(config: TrainConfig, scale: float) -> TrainConfig:
-    """The config partitions train with: learning rates multiplied by ``scale``."""
-    return config.replace(alpha=config.start_alpha * scale, min_alpha=config.end_alpha * scale)
+def partition_config(
+    config: TrainConfig, scale: float, batch_words: int | None = None
+) -> TrainConfig:
+    """The config partitions train with: learning rates multiplied by ``scale``, and
+    ``batch_words`` if given (:meth:`RoundSettings.batch_words`)."""
+    cfg = config.replace(alpha=config.start_alpha * scale, min_alpha=config.end_alpha * scale)
+    return cfg if batch_words is None else cfg.replace(batch_words=batch_words)
 
 
 # -- the simulator ----------------------------------------------------------------------------
@@ -530,13 +567,24 @@ class SimulatedEngine:
         if start is not None or checkpoints is not None or tables is not None:
             raise ValueError("The simulated engine takes no checkpoints, start state or tables.")
         rounds, scale = self.plan(config, corpus)
-        cfg = partition_config(config, scale)
+        batch_words = self.settings.batch_words(config, corpus.n_words, corpus.busy)
+        cfg = partition_config(config, scale, batch_words)
+        taper = float(self.settings.taper)
 
         def train_round(r: int) -> list[PartitionUpdate]:
             updates = []
             for index, (ids, ends) in enumerate(corpus.parts):
                 update = train_piece(
-                    cfg, vocab, ids, ends, W_in, W_out, index=index, piece=(r, rounds), workers=1
+                    cfg,
+                    vocab,
+                    ids,
+                    ends,
+                    W_in,
+                    W_out,
+                    index=index,
+                    piece=(r, rounds),
+                    workers=1,
+                    taper=taper,
                 )
                 if update is not None:
                     updates.append(update)
@@ -552,4 +600,5 @@ class SimulatedEngine:
             W_out,
             progress=progress,
             on_epoch_end=on_epoch_end,
+            taper=taper,
         )

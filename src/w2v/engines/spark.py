@@ -12,14 +12,17 @@ The algorithm (synchronous model averaging of the rows the partitions changed):
    cached (4 bytes per word).
 3. **Rounds.** The whole schedule — ``epochs`` passes over each partition's words — is cut
    into R rounds. In round r every partition starts from the broadcast ``W_in`` and
-   ``W_out`` and trains the r-th of R equal pieces of *its own* schedule with
+   ``W_out`` and trains the r-th of R pieces of *its own* schedule with
    :class:`w2v.engines.cpu.CpuEngine` (the same compiled kernels and Hogwild threads as on
    one machine; ``start``/``stop`` at :func:`w2v.schedule.piece_bounds`), with the learning
    rate of those positions in the global
    linear decay: every partition is at the same fraction of its schedule, so the averaged
    model follows the single-machine schedule. R = ceil(epochs × words per partition /
    ``sync_every``); by default all partitions together train about 200,000 words per
-   round, R = min(128, ceil(epochs × corpus words / 200,000)).
+   round, R = min(128, ceil(epochs × corpus words / 200,000)). A piece is whole batches,
+   so with more than one partition the partitions' batches hold at most 1/8 of an
+   average piece (:meth:`w2v.engines.rounds.RoundSettings.batch_words`) and every round
+   trains about the planned words (``taper`` > 1: pieces that shrink toward the end).
 4. **Synchronisation.** Each partition returns only the rows of ``W_in`` and ``W_out`` that
    it changed, with their new values. The driver merges them (``sync="average_all"``:
    each such row becomes the mean of its values over all P partitions, one that did not
@@ -344,11 +347,13 @@ def _train_parts(
     weights: WeightsRef,
     piece: tuple[int, int],
     summed: bool = False,
+    taper: float = 1.0,
 ) -> Iterator[PartitionUpdate | SummedChanges]:
-    """Train piece ``piece`` of each partition's schedule in ``parts`` ((index, ids, ends)
-    triples: one task trains several partitions in turn), each from the round's weights
-    (:func:`weights_at`, :func:`w2v.engines.rounds.train_piece`); yield their updates, or
-    with ``summed`` their losses only and then one :class:`SummedChanges` of them all."""
+    """Train piece ``piece`` (cut by ``taper``) of each partition's schedule in ``parts``
+    ((index, ids, ends) triples: one task trains several partitions in turn), each from the
+    round's weights (:func:`weights_at`, :func:`w2v.engines.rounds.train_piece`); yield their
+    updates, or with ``summed`` their losses only and then one :class:`SummedChanges` of
+    them all."""
     W_in0 = W_out0 = None
     total = SummedChanges.Builder()
     clock = time.perf_counter
@@ -368,6 +373,7 @@ def _train_parts(
             index=index,
             piece=piece,
             workers=_task_cpus(),
+            taper=taper,
         )
         total.seconds["train"] += clock() - t0
         if update is None:
@@ -888,7 +894,9 @@ class SparkEngine:
         if start is not None or checkpoints is not None or tables is not None:
             raise ValueError("The Spark engine takes no checkpoints, start state or tables.")
         rounds, scale = self.plan(config, corpus)
-        cfg = partition_config(config, scale)
+        batch_words = self.settings.batch_words(config, corpus.n_words, corpus.busy)
+        cfg = partition_config(config, scale, batch_words)
+        taper = float(self.settings.taper)
         sc = corpus.encoded.context
         # One task per core trains its partitions in turn: fewer tasks, and each Python
         # worker brings its weights forward once per round.
@@ -911,6 +919,7 @@ class SparkEngine:
                     weights=log.ref(),
                     piece=(r, rounds),
                     summed=summed,
+                    taper=taper,
                 )
             )
             results = _collect(job)
@@ -946,6 +955,7 @@ class SparkEngine:
                 W_out,
                 progress=progress,
                 on_epoch_end=on_epoch_end,
+                taper=taper,
             )
         finally:
             log.close()
