@@ -9,7 +9,8 @@ here). A warm-up round (compilation, page cache) is not counted. Prints, per con
 worker count, the median [min, max] over the rounds of the per-round ratio minibatch /
 per-pair of training words per wall second and per CPU second of the process (CPU time is
 not distorted by time spent descheduled on a shared machine), and writes
-results/minibatch_speed.json.
+results/minibatch_speed.json. ``--against shared`` (skip-gram NS) takes the per-pair kernel
+with ``shared_negatives=True`` as the baseline instead.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ def main() -> None:
     parser.add_argument("--configs", default="sg-hs", help="of sg-ns, sg-hs, cbow-ns")
     parser.add_argument("--workers", default="1,2", help="worker counts [1,2]")
     parser.add_argument("--reps", type=int, default=3, help="counted rounds [3]")
+    parser.add_argument(
+        "--against",
+        choices=("per-pair", "shared"),
+        default="per-pair",
+        help="the baseline: the per-pair kernel, or (skip-gram NS) per pair with "
+        "shared_negatives [per-pair]",
+    )
     parser.add_argument("--output", help="JSON path [results/minibatch_speed.json]")
     args = parser.parse_args()
     workers = [int(w) for w in args.workers.split(",")]
@@ -79,6 +87,7 @@ def main() -> None:
                         workers=w,
                         alpha=0.05 if arch == "cbow" else 0.025,
                         minibatch=mb,
+                        shared_negatives=not mb and args.against == "shared",
                         seed=rep + 1,
                     )
                     W_in, W_out = init_weights(cfg, len(vocab))
@@ -98,6 +107,7 @@ def main() -> None:
             rows.append(
                 {
                     "config": config,
+                    "against": args.against,
                     "workers": w,
                     "words": n_words,
                     "wall_s": {"per_pair": wall[False], "minibatch": wall[True]},
