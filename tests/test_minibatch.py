@@ -141,6 +141,18 @@ def _cbow_replay(sentences, W_in, W_out, tables, negative, window, lr, seed, mea
 
 
 REPLAY = {"skipgram": _skipgram_replay, "cbow": _cbow_replay}
+
+
+def _assert_same_training(got, expected):
+    """A kernel's (loss, pairs, W_in, W_out) against the reference's, to float32 rounding."""
+    loss, pairs, W_in, W_out = got
+    exp_loss, exp_pairs, exp_in, exp_out = expected
+    assert pairs == exp_pairs
+    assert loss == pytest.approx(exp_loss, rel=1e-5)
+    np.testing.assert_allclose(W_in, exp_in, **TOL)
+    np.testing.assert_allclose(W_out, exp_out, **TOL)
+
+
 SENTENCES = [[0, 3, 0, 5, 1, 6, 2, 0, 4], [2, 4], [6], [1, 1, 3, 0, 2, 5, 0]]
 
 
@@ -177,10 +189,7 @@ def test_minibatch_step_equals_the_references_summed_steps(arch, mean, negative,
         ids, ends, W_in, W_out, NO_HOT, NO_HOT, tables, negative, window, sched,
         np.uint64(seed), 0, NO_SYNC, mean,
     )  # fmt: skip
-    assert pairs == exp_pairs
-    assert loss == pytest.approx(exp_loss, rel=1e-5)
-    np.testing.assert_allclose(W_in, exp_in, **TOL)
-    np.testing.assert_allclose(W_out, exp_out, **TOL)
+    _assert_same_training((loss, pairs, W_in, W_out), (exp_loss, exp_pairs, exp_in, exp_out))
 
 
 def test_skipgram_minibatch_is_not_the_per_pair_sequence():
@@ -310,10 +319,7 @@ def test_skipgram_hs_minibatch_equals_the_references_pair_by_pair_steps(window):
         ids, ends, W_in, W_out, NO_HOT, NO_HOT, tables, 5, window, (lr, lr, 0.0, 1.0),
         np.uint64(seed), 0, NO_SYNC, 1,
     )  # fmt: skip
-    assert pairs == exp_pairs
-    assert loss == pytest.approx(exp_loss, rel=1e-5)
-    np.testing.assert_allclose(W_in, exp_in, **TOL)
-    np.testing.assert_allclose(W_out, exp_out, **TOL)
+    _assert_same_training((loss, pairs, W_in, W_out), (exp_loss, exp_pairs, exp_in, exp_out))
 
 
 def test_skipgram_hs_minibatch_equals_the_per_pair_kernel():

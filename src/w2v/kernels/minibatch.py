@@ -533,8 +533,9 @@ def train_batch_cbow_minibatch(
         n_groups = (m + ng - 1) // ng
         drawn = 0  # groups of this sentence whose draws are done
         for gi in range(n_groups):
+            G = min(ng, (m - gi + n_groups - 1) // n_groups)  # windows gi, gi + n_groups, ...
             if sync_every:
-                since_sync += min(ng, (m - gi + n_groups - 1) // n_groups)
+                since_sync += G
                 if since_sync >= sync_every:  # publish the most shared private rows
                     since_sync = 0
                     n_syncs += 1
@@ -563,7 +564,6 @@ def train_batch_cbow_minibatch(
                         prefetch_ptr(row_ptr(W_in, hot_in, 0, kept[p]), row_bytes)
                 drawn += 1
             slot = gi & 1
-            G = min(ng, (m - gi + n_groups - 1) // n_groups)
             n_u = n_units[slot]
             # each window's hidden vector, read straight from the input rows: nothing is
             # written to W_in before every H is formed, so they share one snapshot
