@@ -10,9 +10,10 @@ Tools: ``w2v`` (its per-pair kernels: ``minibatch=False``, also for skip-gram NS
 minibatch is the default); ``gensim_iter`` (gensim with LineSentence); ``gensim_file``
 (gensim's faster ``corpus_file=`` mode); ``w2v_1w`` (w2v with one worker, for the 2-worker/1-worker
 scaling column); ``w2v_shared`` (w2v with the opt-in ``shared_negatives``, skip-gram NS
-only); ``w2v_mb`` and ``w2v_mb_1w`` (w2v with the opt-in ``minibatch``, HogBatch, on the
-given workers and on one; sg-ns, sg-hs and cbow-ns); ``pw2v`` (Intel's pWord2Vec, skip-gram NS only,
-added when the environment variable W2V_PW2V_BIN names a ``pWord2Vec`` binary built by
+only; ``w2v_shared_1w`` on one worker); ``w2v_mb`` and ``w2v_mb_1w`` (w2v with the
+opt-in ``minibatch``, HogBatch, on the given workers and on one; sg-ns, sg-hs and
+cbow-ns); ``pw2v`` (Intel's pWord2Vec, skip-gram NS only, added when the environment
+variable W2V_PW2V_BIN names a ``pWord2Vec`` binary built by
 ``../shared/tools/pword2vec/build.sh``; run with ``-batch-size 11``, its time is its whole
 run like word2vec.c's); ``w2v_c`` (word2vec.c, added when the environment variable W2V_C_BIN names a
 ``word2vec`` binary built by ``benchmarks/build_word2vec_c.sh``; its time is its whole run,
@@ -62,13 +63,14 @@ arch, loss = cfg.split("-")
 arch = "skipgram" if arch == "sg" else "cbow"
 alpha = 0.05 if arch == "cbow" else 0.025
 out = {"config": cfg, "tool": tool}
-if tool in ("w2v_1w", "w2v_mb_1w"):  # one worker: the denominator of the thread scaling
+if tool.endswith("_1w"):  # one worker: the denominator of the thread scaling
     workers = 1
 if tool.startswith("w2v") and tool != "w2v_c":
     from w2v import Word2Vec
     m = Word2Vec(arch=arch, loss=loss, dim=100, window=5, negative=5, sample=1e-3,
                  min_count=min_count, epochs=epochs, workers=workers, seed=seed, alpha=alpha,
-                 shared_negatives=tool == "w2v_shared", minibatch=tool.startswith("w2v_mb"))
+                 shared_negatives=tool.startswith("w2v_shared"),
+                 minibatch=tool.startswith("w2v_mb"))
     m.fit(corpus, progress=False)
     out.update(train_s=m.fit_seconds["train"], vocab_s=m.fit_seconds["read"],
                words=m.fit_seconds["words"] * epochs, vocab=len(m.vocab))
@@ -148,6 +150,7 @@ TOOLS = (
     "w2v",
     "w2v_1w",
     "w2v_shared",
+    "w2v_shared_1w",
     "w2v_mb",
     "w2v_mb_1w",
     "gensim_iter",
@@ -155,9 +158,12 @@ TOOLS = (
     "w2v_c",
     "pw2v",
 )
+#: The per-pair runs the minibatch rows are compared with (the same worker count).
+BASELINES = ("w2v", "w2v_1w", "w2v_shared", "w2v_shared_1w")
 #: Tools that run only for some configs.
 ONLY = {
     "w2v_shared": ("sg-ns",),
+    "w2v_shared_1w": ("sg-ns",),
     "w2v_mb": ("sg-ns", "sg-hs", "cbow-ns"),
     "w2v_mb_1w": ("sg-ns", "sg-hs", "cbow-ns"),
     "pw2v": ("sg-ns",),
@@ -308,18 +314,18 @@ def main(argv: list[str] | None = None) -> list[dict]:
     by = {(r["config"], r["tool"]): r for r in rows}
     for r in rows:
         if r.get("examples_est") and "-ns" in r["config"]:
-            w = 1 if r["tool"] in ("w2v_1w", "w2v_mb_1w") else args.workers
+            w = 1 if r["tool"].endswith("_1w") else args.workers
             flops = 6 * 100 * (5 + 1) * r["examples_est"]
             r["fma_fraction"] = flops / r["train_s"] / peak[w]
         base = by.get((r["config"], "w2v_mb" if r["tool"] == "w2v_mb_1w" else "w2v_1w"))
         if r["tool"] == "w2v_mb_1w" and base:
             r["scaling_vs_1_worker"] = base["raw_wps"] / r["raw_wps"]
-        for other in ("w2v", "w2v_1w", "w2v_shared"):  # the minibatch kernel against the others
+        for other in BASELINES:  # the minibatch kernel against the others, same workers
             o = by.get((r["config"], other))
             if (
                 r["tool"].startswith("w2v_mb")
                 and o
-                and (other == "w2v_1w") == r["tool"].endswith("1w")
+                and other.endswith("_1w") == r["tool"].endswith("_1w")
             ):
                 r[f"speed_vs_{other}"] = r["raw_wps"] / o["raw_wps"]
         one = by.get((r["config"], "w2v_1w"))
@@ -357,7 +363,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         )
         if "speed_vs_w2v_c_end_to_end" in r:
             ratio += f"  {r['speed_vs_w2v_c_end_to_end']:5.2f}x"
-        for other in ("w2v", "w2v_1w", "w2v_shared"):
+        for other in BASELINES:
             if f"speed_vs_{other}" in r:
                 ratio += f"  {r[f'speed_vs_{other}']:4.2f}x {other}"
         if "speed_vs_pw2v_end_to_end" in r:
