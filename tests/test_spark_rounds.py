@@ -135,13 +135,21 @@ def test_nesterov_momentum_against_a_float64_oracle():
 
 
 def test_nesterov_defaults_follow_the_learning_rate_scale():
-    """mu = 1 - lr_scale / P: none up to 8 partitions (average_all's step exactly), 0.5 at
-    16, 0.75 at 32; momentum= and block_lr= override it."""
+    """lr_scale P up to 4 partitions, then P / 2 within [4, 8]; mu = 1 - lr_scale / P: none
+    up to 4 partitions (average_all's step exactly), 0.5 from 8 to 16, 0.75 at 32;
+    momentum= and block_lr= override it."""
     from w2v import TrainConfig
 
     settings = RoundSettings(sync="nesterov")
-    assert isinstance(settings.merge(8), AverageAll) and isinstance(settings.merge(1), RowAverage)
-    assert settings.merge(16).momentum == 0.5 and settings.merge(32).momentum == 0.75
+    assert isinstance(settings.merge(4), AverageAll) and isinstance(settings.merge(1), RowAverage)
+    assert [settings._scale(p) for p in (1, 2, 4, 6, 8, 12, 16, 32, 64)] == [
+        1, 2, 4, 4, 4, 6, 8, 8, 8
+    ]  # fmt: skip
+    assert settings.merge(6).momentum == pytest.approx(1 / 3)
+    for p in (8, 12, 16):
+        assert settings.merge(p).momentum == 0.5
+    assert settings.merge(32).momentum == 0.75
+    assert RoundSettings(sync="average_all")._scale(8) == 8
     assert settings.plan(TrainConfig(epochs=1), 1_000_000, 32) == (5, 8.0)
     assert RoundSettings(sync="nesterov", lr_scale=4).merge(16).momentum == 0.75
     custom = RoundSettings(sync="nesterov", momentum=0.2, block_lr=2).merge(4)
@@ -159,7 +167,7 @@ def test_settings_defaults_and_errors():
 
     config = TrainConfig(epochs=2)
     # about 200,000 words of all partitions per round, at most 128 rounds
-    assert RoundSettings().plan(config, 1_000_000, 8) == (10, 8.0)
+    assert RoundSettings().plan(config, 1_000_000, 8) == (10, 4.0)
     assert RoundSettings().plan(config, 20_000_000, 64) == (128, 8.0)
     assert RoundSettings(sync="average").plan(config, 1_000_000, 8) == (10, 4.0)
     assert RoundSettings(sync="bmuf").plan(config, 800_000, 8) == (8, 1.0)

@@ -194,7 +194,8 @@ def _build_parser() -> Parser:
         "--lr-scale",
         type=float,
         metavar="X",
-        help="learning-rate multiplier of the partitions [min(partitions, 8); average: "
+        help="learning-rate multiplier of the partitions [nesterov: partitions up to 4, "
+        "then partitions/2 within 4-8; average_all: min(partitions, 8); average: "
         "min(partitions, 4); bmuf: 1]",
     )
 

@@ -68,14 +68,16 @@ def fit(
         between two synchronisations), raised as needed to make at most 128 rounds.
     lr_scale : float, optional
         Partitions train with ``alpha`` and ``min_alpha`` multiplied by this, to make up for
-        averaging (see :mod:`w2v.engines.spark`); default: the number of partitions that
-        hold data, at most 8 (``sync="average"``: at most 4; ``"bmuf"``: 1). 1 trains each
-        partition exactly as one machine would.
+        averaging (see :mod:`w2v.engines.spark`); default, with P partitions that hold
+        data: P up to 4, then P / 2 within [4, 8] (``sync="average_all"``: min(P, 8);
+        ``"average"``: min(P, 4); ``"bmuf"``: 1). 1 trains each partition exactly as one
+        machine would.
     sync : {"nesterov", "average_all", "average", "bmuf"}
         How the driver merges the partitions' changed rows (:mod:`w2v.engines.rounds`):
         the mean over all partitions, a partition that did not change a row counting its
         old value, fed to Nesterov block momentum 1 - lr_scale/partitions (default; with
-        at most 8 partitions no momentum, i.e. ``"average_all"``); that mean alone; the
+        at most 4 partitions no momentum, i.e. ``"average_all"``; 0.5 from 8 to 16); that
+        mean alone; the
         mean over the partitions that changed it; block momentum (BMUF).
     block_lr, momentum : float, optional
         The block momentum's learning rate (default 1) and momentum (default

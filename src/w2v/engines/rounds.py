@@ -23,11 +23,13 @@ Merges (``sync=``):
 - ``"nesterov"``: ``"average_all"``'s step D = (sum of changes) / P fed to block momentum
   with Nesterov's look-ahead (BMUF-NBM, Chen & Huo 2016): G ← μ G + η D, the global model
   W_g += G, and the next round starts from W_g + μ G. Partitions train with ``alpha`` ×
-  s, s = ``lr_scale`` (default min(P, 8), as ``"average_all"``), and μ = 1 − s / P by
-  default: in steady state a row moves η D / (1 − μ) = (P / s) D per round, the sum of the
-  P changes at rate α (one machine's step), while each partition's own rate stays at most
-  8 α (rate × 16 collapsed at 16 partitions). With P ≤ s, μ = 0 and the merge is
-  ``"average_all"``'s exactly.
+  s, s = ``lr_scale``, and μ = 1 − s / P by default: in steady state a row moves
+  η D / (1 − μ) = (P / s) D per round, the sum of the P changes at rate α (one machine's
+  step), while each partition's own rate stays at most 8 α (rate × 16 collapsed at 16
+  partitions). The default s is P up to 4 partitions (μ = 0: ``"average_all"``'s merge
+  exactly), then P / 2 within [4, 8]: μ = 0.5 from 8 to 16 partitions (measured best: at
+  8, s = 8 without momentum lost 0.5-2.7 analogy points to s = 4 with μ = 0.5; at 16,
+  s = 4 with μ = 0.75 lost 1.2 to s = 8 with μ = 0.5), and 1 − 8 / P beyond.
 
 Rounds (:meth:`RoundSettings.plan`): a round is whole batches of each partition, so with
 more than one partition the partitions' batches hold at most 1/8 of a partition's words
@@ -66,6 +68,12 @@ DEFAULT_MAX_ROUNDS = 128
 #: The largest learning-rate scale chosen by default: on the whole corpus, 16 partitions
 #: at scale 16 collapsed (1.00 % analogy against 4.54 % at scale 8; docs/spark.md).
 MAX_DEFAULT_LR_SCALE = 8
+#: "nesterov" from 8 partitions on: scale P / 2 (momentum 0.5) between these bounds. At 8
+#: partitions scale 4 with momentum 0.5 beat scale 8 without momentum by 0.46 analogy
+#: points (skip-gram NS), 0.9 (CBOW NS) and 2.7 (skip-gram HS, one seed); at 16, scale 4
+#: (momentum 0.75) lost 1.2 points to scale 8 (momentum 0.5); at 4, scale 2 lost 0.86 to
+#: scale 4 (no momentum). Whole corpus, 1 epoch, 3 seeds (docs/spark.md).
+MIN_NESTEROV_LR_SCALE = 4
 #: "average" (the mean over the partitions that changed a row) keeps its old cap.
 MAX_DEFAULT_LR_SCALE_AVERAGE = 4
 #: With more than one partition, a partition's batches hold at most 1/8 of its words of an
@@ -84,7 +92,8 @@ class RoundSettings:
 
     ``sync_every``: words per partition between synchronisations (default: 200,000 / P,
     raised to make at most 128 rounds); ``lr_scale``: the partitions' learning-rate factor
-    (default: min(P, 8) for average_all and nesterov, min(P, 4) for average, 1 for bmuf);
+    (default: min(P, 8) for average_all; for nesterov P up to 4 partitions, then P / 2
+    within [4, 8]; min(P, 4) for average; 1 for bmuf);
     ``sync``: the merge (default nesterov); ``block_lr``, ``momentum``: the block
     momentum's η (default 1) and μ (default 1 − 1/P for bmuf, 1 − lr_scale/P, at least 0,
     for nesterov); ``taper``: round k of R ends at the fraction 1 − (1 − k/R) ** taper of
@@ -154,7 +163,10 @@ class RoundSettings:
         """The partitions' learning-rate scale for ``busy`` partitions."""
         if self.lr_scale is not None:
             return float(self.lr_scale)
-        if self.sync in ("average_all", "nesterov"):
+        if self.sync == "nesterov":  # P up to 4; then P / 2 within [4, 8]
+            half = min(max(busy / 2, MIN_NESTEROV_LR_SCALE), MAX_DEFAULT_LR_SCALE)
+            return float(min(busy, half))
+        if self.sync == "average_all":
             return float(min(busy, MAX_DEFAULT_LR_SCALE))
         if self.sync == "average":
             return float(min(busy, MAX_DEFAULT_LR_SCALE_AVERAGE))

@@ -27,7 +27,7 @@ The algorithm (synchronous model averaging of the rows the partitions changed):
    it changed, with their new values. The driver merges them (``sync="average_all"``:
    each such row becomes the mean of its values over all P partitions, one that did not
    change it counting its old value; default ``"nesterov"``: that mean's change as a step
-   of Nesterov block momentum 1 − lr_scale/P, none up to 8 partitions; ``"average"``: the
+   of Nesterov block momentum 1 − lr_scale/P, none up to 4 partitions; ``"average"``: the
    mean over the partitions that changed it; ``"bmuf"``: block momentum) and broadcasts the
    rows the merge changed for the next round. Steps 3 and 4 are :mod:`w2v.engines.rounds`,
    which also runs them in one process without Spark (the simulator,
