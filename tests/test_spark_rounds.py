@@ -172,6 +172,11 @@ def test_settings_defaults_and_errors():
     assert RoundSettings(sync="average").plan(config, 1_000_000, 8) == (10, 4.0)
     assert RoundSettings(sync="bmuf").plan(config, 800_000, 8) == (8, 1.0)
     assert RoundSettings(sync_every=50_000, lr_scale=3).plan(config, 800_000, 8) == (4, 3.0)
+    # CBOW: about 100,000 words per round (the same cap)
+    cbow = TrainConfig(arch="cbow", epochs=2)
+    assert RoundSettings().plan(cbow, 1_000_000, 8) == (20, 4.0)
+    assert RoundSettings().plan(cbow, 20_000_000, 64) == (128, 8.0)
+    assert RoundSettings(sync_every=50_000).plan(cbow, 800_000, 8) == (4, 4.0)
     with pytest.raises(
         ConfigError,
         match="'sync' parameter must be one of 'average', 'average_all', 'bmuf', 'nesterov'",

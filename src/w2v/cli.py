@@ -183,7 +183,7 @@ def _build_parser() -> Parser:
         type=int,
         metavar="N",
         help="words each partition trains between synchronisations [default: 200000 / "
-        "partitions, raised to make at most 128 rounds]",
+        "partitions (cbow: 100000 / partitions), raised to make at most 128 rounds]",
     )
     spark.add_argument(
         "--sync",

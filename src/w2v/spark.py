@@ -65,7 +65,8 @@ def fit(
         Words each partition trains between two synchronisations. Smaller is closer to
         single-machine training and costs more rounds; see :mod:`w2v.engines.spark`.
         Default: 200,000 / partitions (all partitions together train about 200,000 words
-        between two synchronisations), raised as needed to make at most 128 rounds.
+        between two synchronisations; CBOW 100,000), raised as needed to make at most 128
+        rounds.
     lr_scale : float, optional
         Partitions train with ``alpha`` and ``min_alpha`` multiplied by this, to make up for
         averaging (see :mod:`w2v.engines.spark`); default, with P partitions that hold

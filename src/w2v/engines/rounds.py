@@ -63,6 +63,10 @@ from .cpu import CpuEngine
 #: By default all partitions together train about this many words between two
 #: synchronisations (each ROUND_WORDS / P): quality fell with more (docs/spark.md)...
 DEFAULT_ROUND_WORDS = 200_000
+#: ...and half as many for CBOW, whose partitions drift apart faster: on the whole corpus
+#: (1 epoch, 3 seeds) 100,000 words per round gained 0.34, 0.41 and 0.71 analogy points at
+#: 2, 4 and 8 partitions and brought all three within a point of one machine (docs/spark.md).
+DEFAULT_ROUND_WORDS_CBOW = 100_000
 #: ...but there are at most this many rounds (each costs a Spark job and a broadcast).
 DEFAULT_MAX_ROUNDS = 128
 #: The largest learning-rate scale chosen by default: on the whole corpus, 16 partitions
@@ -91,9 +95,9 @@ class RoundSettings:
     """How partitions are synchronised; validated once (every mistake one ConfigError line).
 
     ``sync_every``: words per partition between synchronisations (default: 200,000 / P,
-    raised to make at most 128 rounds); ``lr_scale``: the partitions' learning-rate factor
-    (default: min(P, 8) for average_all; for nesterov P up to 4 partitions, then P / 2
-    within [4, 8]; min(P, 4) for average; 1 for bmuf);
+    CBOW 100,000 / P, raised to make at most 128 rounds); ``lr_scale``: the partitions'
+    learning-rate factor (default: min(P, 8) for average_all; for nesterov P up to 4
+    partitions, then P / 2 within [4, 8]; min(P, 4) for average; 1 for bmuf);
     ``sync``: the merge (default nesterov); ``block_lr``, ``momentum``: the block
     momentum's η (default 1) and μ (default 1 − 1/P for bmuf, 1 − lr_scale/P, at least 0,
     for nesterov); ``taper``: round k of R ends at the fraction 1 − (1 − k/R) ** taper of
@@ -142,10 +146,15 @@ class RoundSettings:
         per_partition = config.epochs * n_words / busy
         if self.sync_every is None:
             words = config.epochs * n_words
-            rounds = min(DEFAULT_MAX_ROUNDS, math.ceil(words / DEFAULT_ROUND_WORDS))
+            rounds = min(DEFAULT_MAX_ROUNDS, math.ceil(words / self.round_words(config)))
         else:
             rounds = math.ceil(per_partition / self.sync_every)
         return max(1, rounds), self._scale(busy)
+
+    @staticmethod
+    def round_words(config: TrainConfig) -> int:
+        """Words of all partitions per round by default: 100,000 for CBOW, else 200,000."""
+        return DEFAULT_ROUND_WORDS_CBOW if config.arch == "cbow" else DEFAULT_ROUND_WORDS
 
     def batch_words(self, config: TrainConfig, n_words: int, busy: int) -> int:
         """The partitions' ``batch_words``: ``config``'s, with more than one partition at
