@@ -64,8 +64,9 @@ from .cpu import CpuEngine
 #: synchronisations (each ROUND_WORDS / P): quality fell with more (docs/spark.md)...
 DEFAULT_ROUND_WORDS = 200_000
 #: ...and half as many for CBOW, whose partitions drift apart faster: on the whole corpus
-#: (1 epoch, 3 seeds) 100,000 words per round gained 0.34, 0.41 and 0.71 analogy points at
-#: 2, 4 and 8 partitions and brought all three within a point of one machine (docs/spark.md).
+#: (1 epoch) 100,000 words per round gained 0.59 ± 0.23 analogy points at 8 partitions
+#: (5 seeds; within the noise at 2 and 4) and left 2, 4 and 8 partitions within a point of
+#: one machine (docs/spark.md).
 DEFAULT_ROUND_WORDS_CBOW = 100_000
 #: ...but there are at most this many rounds (each costs a Spark job and a broadcast).
 DEFAULT_MAX_ROUNDS = 128

@@ -19,7 +19,7 @@ The algorithm (synchronous model averaging of the rows the partitions changed):
    linear decay: every partition is at the same fraction of its schedule, so the averaged
    model follows the single-machine schedule. R = ceil(epochs × words per partition /
    ``sync_every``); by default all partitions together train about 200,000 words per
-   round (CBOW 100,000), R = min(128, ceil(epochs × corpus words / 200,000)). A piece is
+   round (CBOW 100,000), R = min(128, ceil(epochs × corpus words / those words)). A piece is
    whole batches, so with more than one partition the partitions' batches hold at most 1/8 of an
    average piece (:meth:`w2v.engines.rounds.RoundSettings.batch_words`) and every round
    trains about the planned words (``taper`` > 1: pieces that shrink toward the end).
