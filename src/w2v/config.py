@@ -87,7 +87,7 @@ class TrainConfig:
             "words drawn once for it (HogBatch, Ji et al. 2016); skip-gram HS: each 4 pairs of "
             "a window against the centre's Huffman path as products, with the per-pair "
             "arithmetic. Skip-gram NS: ~2x the per-pair kernel at the same quality or better; "
-            "skip-gram HS: the per-pair kernel's result and speed; CBOW NS: ~1.2x "
+            "skip-gram HS: the per-pair kernel's result and speed; CBOW NS: ~1.1x "
             "but ~0.1-0.3 analogy points lower (benchmarks/issue21_notes.md). None: on for "
             "skip-gram NS (unless shared_negatives) on the CPU trainer, off otherwise; "
             "False: word2vec.c's per-pair updates"
