@@ -404,6 +404,29 @@ def _covered(families: list[str], word: str) -> bool:
     return all(ord(c) in have for c in word if c.strip())
 
 
+def test_a_family_counts_only_the_glyphs_of_the_face_it_draws_with(monkeypatch):
+    """A family name draws with its regular face: a glyph only its bold face has is not
+    drawable through that name, so the word is reported, not claimed covered."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    from w2v import _fonts
+
+    regular = font_manager.findfont(font_manager.FontProperties(family="DejaVu Serif"))
+    bold = font_manager.findfont(font_manager.FontProperties(family="DejaVu Serif", weight="bold"))
+    only_bold = set(FT2Font(bold).get_charmap()) - set(FT2Font(regular).get_charmap())
+    sans = set(FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap())
+    only_bold = sorted(cp for cp in only_bold - sans if not _fonts._needs_no_glyph(cp))
+    if regular == bold or not only_bold:
+        pytest.skip("this matplotlib's DejaVu Serif Bold has no glyph its regular face lacks")
+    word = chr(only_bold[0])
+    monkeypatch.setattr(_fonts, "_known_fonts", lambda: [("DejaVu Serif", bold)])
+    monkeypatch.setattr(_fonts, "_new_system_fonts", lambda: [])
+    fonts = _fonts.label_fonts(["king", word])
+    assert fonts.missing == [word]
+    assert fonts.families == ["DejaVu Sans"]
+
+
 def test_other_scripts_draw_with_fonts_that_have_them_or_are_named_once(tmp_path, captured):
     """CJK, emoji and right-to-left words are drawn with installed fonts that have their
     glyphs; the words no font has are named in one PlotWarning; no raw matplotlib warning."""

@@ -84,6 +84,18 @@ def _new_system_fonts() -> list[tuple[str, str]]:
     return found
 
 
+def _resolve(name: str) -> str:
+    """The file matplotlib draws the family ``name`` with ("" if it knows no such family)."""
+    from matplotlib import font_manager
+
+    try:
+        return font_manager.findfont(
+            font_manager.FontProperties(family=name), fallback_to_default=False
+        )
+    except ValueError:
+        return ""
+
+
 def _needs_no_glyph(cp: int) -> bool:
     """Format characters (joiners, direction marks) and variation selectors draw nothing."""
     return (
@@ -114,12 +126,19 @@ def label_fonts(words: Iterable[str]) -> LabelFonts:
             best = max(pool, key=lambda font: len(need & _charmap(font[1])), default=None)
             if best is None or not need & _charmap(best[1]):
                 break
+            pool.remove(best)
             name, path = best
             if source is _new_system_fonts:
                 font_manager.fontManager.addfont(path)  # so that the family name resolves
+            # A family name draws with one file of it (the regular face), which may lack what
+            # another face has (matplotlib 3.11.2's DejaVu Serif Bold has mathematical bold
+            # letters, its regular face has not): count only what that file has.
+            drawn = _charmap(_resolve(name))
+            if not need & drawn:
+                continue
             if name not in families:
                 families.append(name)
-            need -= _charmap(path)
+            need -= drawn
     missing = [w for w in dict.fromkeys(words) if any(ord(c) in need for c in w)]
     return LabelFonts(families, missing)
 
