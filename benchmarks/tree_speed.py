@@ -10,8 +10,10 @@ variant of this tree or of ``--old`` (B), one fit each, in turn A B A B ... (a w
 first, not counted), each fit a fresh process with ``PYTHONPATH=<tree>/src`` and a Numba cache
 per tree, so the ratio is taken pair by pair and drift in the machine's speed falls on both.
 Variants: ``pp`` (per pair), ``shared`` (per pair with ``shared_negatives``), ``mb``
-(``minibatch=True``; this tree only). Settings as ``train_speed.py``: dim 100, window 5,
-min_count 5, sample 1e-3, negative 5, 1 epoch, alpha 0.025 skip-gram / 0.05 CBOW, seed 1.
+(``minibatch=True``; this tree only); and the tree ``gensim`` with the variant ``file``
+(gensim 4.4's ``corpus_file`` mode, the faster one; its vocabulary pass is not in "train").
+Settings as ``train_speed.py``: dim 100, window 5, min_count 5, sample 1e-3, negative 5,
+1 epoch, alpha 0.025 skip-gram / 0.05 CBOW, seed 1.
 
 Prints, per cell and worker count, the median [min, max] of A's and B's training seconds
 (``fit_seconds["train"]``) and of the paired ratio B/A (A's speed-up), and the same ratio of
@@ -52,6 +54,18 @@ elif variant == "mb":
     kw["minibatch"] = True
 elif "minibatch" in {f.name for f in dataclasses.fields(TrainConfig)}:
     kw["minibatch"] = False
+if variant == "file":  # gensim 4.4's corpus_file mode, the same settings
+    import time
+    from gensim.models import Word2Vec as G
+    g = G(vector_size=100, window=5, min_count=5, sample=1e-3, sg=int(arch == "sg"), hs=0,
+          negative=5, alpha=kw["alpha"], min_alpha=kw["alpha"] * 1e-4, workers=workers, seed=1)
+    t = time.perf_counter()
+    g.build_vocab(corpus_file=corpus)
+    read = time.perf_counter() - t
+    t = time.perf_counter()
+    g.train(corpus_file=corpus, total_words=g.corpus_total_words, epochs=1)
+    print(json.dumps({"train": time.perf_counter() - t, "read": read}))
+    sys.exit(0)
 m = Word2Vec(**kw)
 m.fit(corpus, progress=False)
 print(json.dumps({"train": m.fit_seconds["train"], "read": m.fit_seconds["read"]}))
@@ -64,6 +78,8 @@ DEFAULT_CELLS = (
     "cbow:mb:old:pp",
     "sg:mb:new:shared",
     "cbow:mb:new:pp",
+    "sg:mb:gensim:file",
+    "cbow:mb:gensim:file",
 )
 
 
@@ -107,8 +123,10 @@ def main() -> None:
     cells = []
     for spec in args.cells.split(","):
         parts = spec.split(":")
-        if len(parts) != 4 or parts[0] not in ("sg", "cbow") or parts[2] not in trees:
+        if len(parts) != 4 or parts[0] not in ("sg", "cbow") or parts[2] not in (*trees, "gensim"):
             sys.exit(f"--cells: {spec!r} is not config:A:tree:B (e.g. sg:mb:old:pp)")
+        if (parts[2] == "gensim") != (parts[3] == "file"):
+            sys.exit(f"--cells: {spec!r}: gensim's one variant is file (sg:mb:gensim:file)")
         cells.append(parts)
     rows = []
     print(f"{'cell':<20}{'workers':>8}  {'A train s':<22}{'B train s':<22}{'B/A train':<22}"
@@ -118,7 +136,7 @@ def main() -> None:
             a_runs, b_runs = [], []
             for rnd in range(args.rounds + 1):  # round 0 warms the caches up
                 a = _fit(trees["new"], arch, a_var, w, corpus)
-                b = _fit(trees[b_tree], arch, b_var, w, corpus)
+                b = _fit(trees.get(b_tree, trees["new"]), arch, b_var, w, corpus)  # gensim: any
                 if rnd:
                     a_runs.append(a)
                     b_runs.append(b)
